@@ -1,0 +1,186 @@
+// Package collab holds goeswell's domain: the learning collaborative and the
+// people and organizations in it, free of storage and HTTP.
+//
+// Glossary:
+//
+//   - Collaborative: a time-bound program (typically 12–24 months) in which a
+//     convener brings a cohort of teams together to learn, test changes and
+//     measure what happens. Its commitments policy says what each team owes
+//     (designated roles, representation at meetings, monthly activity hours).
+//   - Organization: a provider organization, agency or community group.
+//   - Partner: an organization with a role in running a collaborative
+//     (convener, funder, evaluator, faculty/coach, co-developing partner).
+//   - Team: one organization's (or one community group's) participation in a
+//     collaborative, with its focus or the systemic challenge it takes on.
+//   - Designated role: the role a person plays on a team — director or
+//     program manager, direct service, or other.
+//   - Application: an organization's request to join, answering the
+//     collaborative's criteria; a convener accepts or declines it.
+//   - Learning session / action period, change package, driver diagram, PDSA
+//     cycle and measures are the improvement vocabulary of the Breakthrough
+//     Series; they live beside this package as the later issues add them.
+package collab
+
+import (
+	"strings"
+	"time"
+)
+
+// Status is where a collaborative is in its life.
+type Status string
+
+// The statuses of a collaborative.
+const (
+	StatusPlanning   Status = "planning"
+	StatusRecruiting Status = "recruiting"
+	StatusActive     Status = "active"
+	StatusClosed     Status = "closed"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{StatusPlanning, StatusRecruiting, StatusActive, StatusClosed}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// A Collaborative is one learning collaborative.
+type Collaborative struct {
+	ID        int64
+	Name      string
+	Aim       string
+	StartDate Date
+	EndDate   Date
+	Status    Status
+	Policy    Policy
+	CreatedAt time.Time
+}
+
+// Months is the collaborative's length in whole calendar months, counting
+// the start month.
+func (c *Collaborative) Months() int {
+	if c.StartDate.IsZero() || c.EndDate.IsZero() {
+		return 0
+	}
+	return c.EndDate.MonthsSince(c.StartDate) + 1
+}
+
+// Validate checks a collaborative before it is stored.
+func (c *Collaborative) Validate() error {
+	v := NewValidation()
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		v.Add("name", "error.required")
+	} else if len(c.Name) > 200 {
+		v.Add("name", "error.too_long")
+	}
+	if len(c.Aim) > 4000 {
+		v.Add("aim", "error.too_long")
+	}
+	if c.StartDate.IsZero() {
+		v.Add("startDate", "error.required")
+	}
+	if c.EndDate.IsZero() {
+		v.Add("endDate", "error.required")
+	}
+	if !c.StartDate.IsZero() && !c.EndDate.IsZero() && !c.EndDate.After(c.StartDate) {
+		v.Add("endDate", "error.end_before_start")
+	}
+	if c.Status == "" {
+		c.Status = StatusPlanning
+	}
+	if !c.Status.Valid() {
+		v.Add("status", "error.invalid_choice")
+	}
+	c.Policy.validate(v)
+	return v.Err()
+}
+
+// Policy is a collaborative's commitments policy: what every team owes. It
+// is data in the collaborative's settings, so a convener can change it
+// without a release. Seed 000's defaults are in DefaultPolicy.
+type Policy struct {
+	// RequiredRoles are the roles every team must designate a person for.
+	RequiredRoles []TeamRole
+	// AllowSinglePerson lets a small organization designate one person who
+	// covers every required role (seed 000: "Smaller organizations ... may
+	// have one staff member participate if necessary").
+	AllowSinglePerson bool
+	// MinRepsPerMeeting is how many of a team's people must attend every
+	// meeting unless an alternative was agreed in advance.
+	MinRepsPerMeeting int
+	// HoursMin and HoursMax bound the monthly activity hours.
+	HoursMin, HoursMax float64
+}
+
+// DefaultPolicy is seed 000's participation commitment: a director or
+// program manager and a direct-service worker, at least one representative
+// at every meeting, approximately 4–6 hours of activities a month.
+func DefaultPolicy() Policy {
+	return Policy{
+		RequiredRoles:     []TeamRole{RoleDirector, RoleDirectService},
+		AllowSinglePerson: true,
+		MinRepsPerMeeting: 1,
+		HoursMin:          4,
+		HoursMax:          6,
+	}
+}
+
+func (p *Policy) validate(v *Validation) {
+	seen := map[TeamRole]bool{}
+	for _, r := range p.RequiredRoles {
+		if !r.Valid() {
+			v.Add("requiredRoles", "error.invalid_choice")
+		}
+		if seen[r] {
+			v.Add("requiredRoles", "error.duplicate")
+		}
+		seen[r] = true
+	}
+	if p.MinRepsPerMeeting < 0 || p.MinRepsPerMeeting > 50 {
+		v.Add("minReps", "error.out_of_range")
+	}
+	if p.HoursMin < 0 || p.HoursMin > 200 {
+		v.Add("hoursMin", "error.out_of_range")
+	}
+	if p.HoursMax < 0 || p.HoursMax > 200 {
+		v.Add("hoursMax", "error.out_of_range")
+	}
+	if p.HoursMax < p.HoursMin {
+		v.Add("hoursMax", "error.max_below_min")
+	}
+}
+
+// DefaultCriteria are seed 000's four organizational criteria, which a
+// collaborative starts with and its convener may edit.
+var DefaultCriteria = []string{
+	"Members provide direct services to individuals, families and communities and work to improve the systems that affect them.",
+	"Members recognize that poverty, trauma and violence are the result of multiple forms of oppression and discrimination, inter-generational barriers to resources and opportunities, and lack of privilege, rather than due to poor character, personal decisions or bad luck.",
+	"Members are eager to learn and deepen their own content knowledge of wellbeing, specifically the Five Domains of Wellbeing, and want to minimize the tradeoffs within their own programs that reinforce inequity.",
+	"Members support each other to deepen their capacity to orient around wellbeing and the Five Domains of Wellbeing. They offer ideas and solutions, ask questions and constructively challenge each other to understand and apply advanced knowledge.",
+}
+
+// A Criterion is one of a collaborative's membership criteria.
+type Criterion struct {
+	ID              int64
+	CollaborativeID int64
+	Position        int
+	Text            string
+}
+
+// CollaborativeStats are the collaborative-level aggregates that every role
+// in a collaborative, funders and evaluators included, may read.
+type CollaborativeStats struct {
+	Teams               int
+	ActiveTeams         int
+	People              int
+	PendingApplications int
+	TeamsMissingRoles   int
+	Partners            int
+}

@@ -1,0 +1,253 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goeswell/goeswell/internal/collab"
+)
+
+const teamCols = `t.id, t.collaborative_id, t.name, t.kind, t.focus, t.single_person, t.active, t.created_at,
+	COALESCE(o.id, 0), COALESCE(o.name, ''), COALESCE(o.region, ''), COALESCE(o.sector, ''), COALESCE(o.size, 'medium')`
+
+const teamFrom = ` FROM teams t LEFT JOIN organizations o ON o.id = t.org_id`
+
+func scanTeam(row interface{ Scan(...any) error }) (*collab.Team, error) {
+	var t collab.Team
+	var created Time
+	err := row.Scan(&t.ID, &t.CollaborativeID, &t.Name, &t.Kind, &t.Focus, &t.SinglePerson, &t.Active, &created,
+		&t.Org.ID, &t.Org.Name, &t.Org.Region, &t.Org.Sector, &t.Org.Size)
+	if err != nil {
+		return nil, err
+	}
+	t.CreatedAt = created.Time
+	return &t, nil
+}
+
+func (db *DB) createOrg(ctx context.Context, tx *sql.Tx, o *collab.Organization) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO organizations (name, region, sector, size) VALUES ($1, $2, $3, $4) RETURNING id`,
+		o.Name, o.Region, o.Sector, o.Size).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("create organization: %w", err)
+	}
+	return nil
+}
+
+// CreateTeam adds a team to a collaborative; a team of kind organization
+// gets its organization created from t.Org.
+func (db *DB) CreateTeam(ctx context.Context, who collab.Who, t *collab.Team) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.createTeam(ctx, tx, who, t) })
+}
+
+func (db *DB) createTeam(ctx context.Context, tx *sql.Tx, who collab.Who, t *collab.Team) error {
+	if t.Org.Name != "" && t.Org.ID == 0 {
+		if err := t.Org.Validate(); err != nil {
+			return err
+		}
+		if err := db.createOrg(ctx, tx, &t.Org); err != nil {
+			return err
+		}
+	}
+	t.CreatedAt = db.Now()
+	t.Active = true
+	err := tx.QueryRowContext(ctx, `INSERT INTO teams (collaborative_id, org_id, name, kind, focus, single_person, active, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		t.CollaborativeID, nullID(t.Org.ID), t.Name, t.Kind, t.Focus, t.SinglePerson, t.Active, ts(t.CreatedAt)).Scan(&t.ID)
+	if err != nil {
+		return fmt.Errorf("create team: %w", err)
+	}
+	return db.audit(ctx, tx, who, t.CollaborativeID, "team.create", fmt.Sprint("team:", t.ID), t.Name)
+}
+
+// FindTeam returns a team of a collaborative, with its members. A team of
+// another collaborative is ErrNotFound: scope is part of the lookup.
+func (db *DB) FindTeam(ctx context.Context, collabID, teamID int64) (*collab.Team, error) {
+	t, err := scanTeam(db.read.QueryRowContext(ctx, `SELECT `+teamCols+teamFrom+` WHERE t.id = $1 AND t.collaborative_id = $2`, teamID, collabID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find team %d: %w", teamID, collab.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find team %d: %w", teamID, err)
+	}
+	t.Members, err = db.members(ctx, `m.team_id = $1`, teamID)
+	return t, err
+}
+
+// TeamCollaborative returns the collaborative a team belongs to.
+func (db *DB) TeamCollaborative(ctx context.Context, teamID int64) (int64, error) {
+	var c int64
+	err := db.read.QueryRowContext(ctx, `SELECT collaborative_id FROM teams WHERE id = $1`, teamID).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("find team %d: %w", teamID, collab.ErrNotFound)
+	}
+	return c, err
+}
+
+func (db *DB) members(ctx context.Context, where string, arg int64) ([]collab.Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
+		JOIN teams t ON t.id = m.team_id WHERE `+where+` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	defer rows.Close()
+	var out []collab.Member
+	for rows.Next() {
+		var m collab.Member
+		if err := rows.Scan(&m.TeamID, &m.UserID, &m.Name, &m.Email, &m.Role); err != nil {
+			return nil, fmt.Errorf("list members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// TeamFilter selects teams.
+type TeamFilter struct {
+	WithMembers bool
+	// Query matches team or organization names (case-insensitive).
+	Query string
+}
+
+// Teams lists a collaborative's teams by name.
+func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*collab.Team, error) {
+	q := `SELECT ` + teamCols + teamFrom + ` WHERE t.collaborative_id = $1`
+	args := []any{collabID}
+	if f.Query != "" {
+		q += ` AND (LOWER(t.name) LIKE $2 OR LOWER(COALESCE(o.name, '')) LIKE $2)`
+		args = append(args, "%"+likeEscape(f.Query)+"%")
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY t.name, t.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list teams: %w", err)
+	}
+	defer rows.Close()
+	var out []*collab.Team
+	byID := map[int64]*collab.Team{}
+	for rows.Next() {
+		t, err := scanTeam(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list teams: %w", err)
+		}
+		out = append(out, t)
+		byID[t.ID] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list teams: %w", err)
+	}
+	if f.WithMembers {
+		ms, err := db.members(ctx, `t.collaborative_id = $1`, collabID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if t := byID[m.TeamID]; t != nil {
+				t.Members = append(t.Members, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+func likeEscape(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch r {
+		case '%', '_':
+			continue // a search for "50%" still finds "50"; wildcards are not ours to pass on
+		}
+		out = append(out, r)
+	}
+	return strings.ToLower(string(out))
+}
+
+// TeamUpdate holds a team's editable fields.
+type TeamUpdate struct {
+	Name         *string
+	Focus        *string
+	SinglePerson *bool
+	Active       *bool
+}
+
+// UpdateTeam edits a team of a collaborative.
+func (db *DB) UpdateTeam(ctx context.Context, who collab.Who, collabID, teamID int64, up TeamUpdate) (*collab.Team, error) {
+	t, err := db.FindTeam(ctx, collabID, teamID)
+	if err != nil {
+		return nil, err
+	}
+	if up.Name != nil {
+		t.Name = *up.Name
+	}
+	if up.Focus != nil {
+		t.Focus = *up.Focus
+	}
+	if up.SinglePerson != nil {
+		t.SinglePerson = *up.SinglePerson
+	}
+	if up.Active != nil {
+		t.Active = *up.Active
+	}
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE teams SET name = $1, focus = $2, single_person = $3, active = $4 WHERE id = $5 AND collaborative_id = $6`,
+			t.Name, t.Focus, t.SinglePerson, t.Active, teamID, collabID); err != nil {
+			return fmt.Errorf("update team %d: %w", teamID, err)
+		}
+		return db.audit(ctx, tx, who, collabID, "team.update", fmt.Sprint("team:", teamID), t.Name)
+	})
+	return t, err
+}
+
+func (db *DB) setMember(ctx context.Context, tx *sql.Tx, who collab.Who, collabID, teamID, userID int64, r collab.TeamRole) error {
+	if !r.Valid() {
+		return &collab.ValidationError{Fields: map[string]string{"role": "error.invalid_choice"}}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)
+		ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role`, teamID, userID, r)
+	if err != nil {
+		return fmt.Errorf("set member: %w", err)
+	}
+	return db.audit(ctx, tx, who, collabID, "role.designate", fmt.Sprintf("team:%d user:%d", teamID, userID), string(r))
+}
+
+// SetMemberRole designates a team member's role.
+func (db *DB) SetMemberRole(ctx context.Context, who collab.Who, collabID, teamID, userID int64, r collab.TeamRole) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.team_id = $1 AND m.user_id = $2 AND t.collaborative_id = $3`,
+			teamID, userID, collabID).Scan(&n); err != nil {
+			return fmt.Errorf("find member: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("set member role: %w", collab.ErrNotFound)
+		}
+		return db.setMember(ctx, tx, who, collabID, teamID, userID, r)
+	})
+}
+
+// RemoveMember takes a person off a team.
+func (db *DB) RemoveMember(ctx context.Context, who collab.Who, collabID, teamID, userID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2
+			AND team_id IN (SELECT id FROM teams WHERE collaborative_id = $3)`, teamID, userID, collabID)
+		if err != nil {
+			return fmt.Errorf("remove member: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("remove member: %w", collab.ErrNotFound)
+		}
+		return db.audit(ctx, tx, who, collabID, "member.remove", fmt.Sprintf("team:%d user:%d", teamID, userID), "")
+	})
+}
+
+// AddMember puts an existing account on a team with a role.
+func (db *DB) AddMember(ctx context.Context, who collab.Who, collabID, teamID, userID int64, r collab.TeamRole) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.setMember(ctx, tx, who, collabID, teamID, userID, r) })
+}

@@ -1,0 +1,354 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/goeswell/goeswell/internal/collab"
+)
+
+// HashToken is how every secret token (session, invitation, API token) is
+// kept: only its SHA-256, so a copy of the database opens no account.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+const userCols = `id, email, name, lang, site_admin, reminders, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*collab.User, error) {
+	var u collab.User
+	var created Time
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Lang, &u.SiteAdmin, &u.Reminders, &created); err != nil {
+		return nil, err
+	}
+	u.CreatedAt = created.Time
+	return &u, nil
+}
+
+// CreateUser adds an account. hash is the password hash ("" for none yet).
+func (db *DB) CreateUser(ctx context.Context, who collab.Who, u *collab.User, hash string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return db.createUser(ctx, tx, who, u, hash)
+	})
+}
+
+func (db *DB) createUser(ctx context.Context, tx *sql.Tx, who collab.Who, u *collab.User, hash string) error {
+	u.Email = collab.NormalizeEmail(u.Email)
+	if u.Lang == "" {
+		u.Lang = "en"
+	}
+	u.CreatedAt = db.Now()
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, password_hash, lang, site_admin, reminders, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		u.Email, u.Name, hash, u.Lang, u.SiteAdmin, true, ts(u.CreatedAt)).Scan(&u.ID)
+	if isUnique(err) {
+		return fmt.Errorf("create user %s: %w", u.Email, collab.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	u.Reminders = true
+	return db.audit(ctx, tx, who, 0, "user.create", "user:"+fmt.Sprint(u.ID), u.Email)
+}
+
+// FindUserByID returns a user.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*collab.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find user %d: %w", id, collab.ErrNotFound)
+	}
+	return u, err
+}
+
+// FindUserByEmail returns a user and their password hash.
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (*collab.User, string, error) {
+	var hash string
+	var u collab.User
+	var created Time
+	err := db.read.QueryRowContext(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE email = $1`,
+		collab.NormalizeEmail(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Lang, &u.SiteAdmin, &u.Reminders, &created, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("find user: %w", collab.ErrNotFound)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("find user: %w", err)
+	}
+	u.CreatedAt = created.Time
+	return &u, hash, nil
+}
+
+// PasswordHash returns a user's password hash.
+func (db *DB) PasswordHash(ctx context.Context, userID int64) (string, error) {
+	var h string
+	err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", collab.ErrNotFound
+	}
+	return h, err
+}
+
+// UserUpdate holds the account settings a person may change.
+type UserUpdate struct {
+	Name      *string
+	Lang      *string
+	Reminders *bool
+}
+
+// UpdateUser changes a person's own settings.
+func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserUpdate) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if up.Name != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1 WHERE id = $2`, *up.Name, id); err != nil {
+				return fmt.Errorf("update user %d: %w", id, err)
+			}
+		}
+		if up.Lang != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET lang = $1 WHERE id = $2`, *up.Lang, id); err != nil {
+				return fmt.Errorf("update user %d: %w", id, err)
+			}
+		}
+		if up.Reminders != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET reminders = $1 WHERE id = $2`, *up.Reminders, id); err != nil {
+				return fmt.Errorf("update user %d: %w", id, err)
+			}
+		}
+		return db.audit(ctx, tx, who, 0, "user.update", fmt.Sprint("user:", id), "")
+	})
+}
+
+// SetPassword replaces a password hash and ends every other session of the
+// person, so a stolen session dies with the old password.
+func (db *DB) SetPassword(ctx context.Context, who collab.Who, id int64, hash, keepSession string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
+			return fmt.Errorf("end other sessions: %w", err)
+		}
+		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), "")
+	})
+}
+
+// Session lifetimes: a session ends after IdleTimeout without use or
+// AbsoluteTimeout after sign-in, whichever comes first.
+const (
+	IdleTimeout     = 12 * time.Hour
+	AbsoluteTimeout = 14 * 24 * time.Hour
+)
+
+// CreateSession stores a new session for a user.
+func (db *DB) CreateSession(ctx context.Context, token string, userID int64) error {
+	now := db.Now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)`,
+			HashToken(token), userID, ts(now), ts(now.Add(AbsoluteTimeout)))
+		if err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		return nil
+	})
+}
+
+// SessionUser returns the user of a live session and refreshes its idle
+// clock (at most once a minute, to keep reads from becoming writes).
+func (db *DB) SessionUser(ctx context.Context, token string) (int64, error) {
+	now := db.Now()
+	var uid int64
+	var last, exp Time
+	h := HashToken(token)
+	err := db.read.QueryRowContext(ctx, `SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, h).Scan(&uid, &last, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, collab.ErrUnauthorized
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find session: %w", err)
+	}
+	if now.After(exp.Time) || now.Sub(last.Time) > IdleTimeout {
+		_ = db.DeleteSession(ctx, token)
+		return 0, collab.ErrUnauthorized
+	}
+	if now.Sub(last.Time) > time.Minute {
+		if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, ts(now), h); err != nil {
+			return 0, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	return uid, nil
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// Sign-in throttling, kept in the database so every replica counts the
+// same failures.
+const (
+	ThrottleWindow   = 15 * time.Minute
+	MaxFailsPerEmail = 5
+	MaxFailsPerAddr  = 20
+)
+
+// SigninThrottled reports whether sign-in for this email or from this
+// address is paused, and until when.
+func (db *DB) SigninThrottled(ctx context.Context, email, addr string) (bool, time.Time, error) {
+	since := ts(db.Now().Add(-ThrottleWindow))
+	check := func(col, val string, max int) (bool, time.Time, error) {
+		var n int
+		var first Time
+		err := db.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM signin_failures WHERE `+col+` = $1 AND at > $2`, val, since).Scan(&n, &first)
+		if err != nil {
+			return false, time.Time{}, fmt.Errorf("count sign-in failures: %w", err)
+		}
+		return n >= max, first.Add(ThrottleWindow), nil
+	}
+	if t, until, err := check("email", collab.NormalizeEmail(email), MaxFailsPerEmail); err != nil || t {
+		return t, until, err
+	}
+	return check("remote_addr", addr, MaxFailsPerAddr)
+}
+
+// RecordSigninFailure counts a failed sign-in and audits it.
+func (db *DB) RecordSigninFailure(ctx context.Context, email, addr string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (email, remote_addr, at) VALUES ($1, $2, $3)`,
+			collab.NormalizeEmail(email), addr, ts(now)); err != nil {
+			return fmt.Errorf("record sign-in failure: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at < $1`, ts(now.Add(-24*time.Hour))); err != nil {
+			return fmt.Errorf("prune sign-in failures: %w", err)
+		}
+		return db.audit(ctx, tx, collab.Who{RemoteAddr: addr}, 0, "signin.fail", "", collab.NormalizeEmail(email))
+	})
+}
+
+// RecordSignin audits a successful sign-in and clears the email's failures.
+func (db *DB) RecordSignin(ctx context.Context, who collab.Who, email string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE email = $1`, collab.NormalizeEmail(email)); err != nil {
+			return fmt.Errorf("clear sign-in failures: %w", err)
+		}
+		return db.audit(ctx, tx, who, 0, "signin", "", "")
+	})
+}
+
+// RecordSignout audits a sign-out.
+func (db *DB) RecordSignout(ctx context.Context, who collab.Who) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, who, 0, "signout", "", "") })
+}
+
+// CreateAPIToken stores a personal access token.
+func (db *DB) CreateAPIToken(ctx context.Context, who collab.Who, t *collab.APIToken, secret string) error {
+	t.CreatedAt = db.Now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			t.UserID, t.Name, HashToken(secret), ts(t.CreatedAt)).Scan(&t.ID)
+		if err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
+		return db.audit(ctx, tx, who, 0, "token.create", fmt.Sprint("token:", t.ID), t.Name)
+	})
+}
+
+// APITokens lists a person's tokens.
+func (db *DB) APITokens(ctx context.Context, userID int64) ([]collab.APIToken, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []collab.APIToken
+	for rows.Next() {
+		var t collab.APIToken
+		var c, u Time
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &c, &u); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		t.CreatedAt, t.LastUsedAt = c.Time, u.Time
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteAPIToken revokes one of a person's tokens.
+func (db *DB) DeleteAPIToken(ctx context.Context, who collab.Who, userID, id int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1 AND user_id = $2`, id, userID)
+		if err != nil {
+			return fmt.Errorf("delete token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("delete token %d: %w", id, collab.ErrNotFound)
+		}
+		return db.audit(ctx, tx, who, 0, "token.revoke", fmt.Sprint("token:", id), "")
+	})
+}
+
+// APITokenUser returns the owner of a token.
+func (db *DB) APITokenUser(ctx context.Context, secret string) (int64, error) {
+	var id, uid int64
+	var last Time
+	h := HashToken(secret)
+	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1`, h).Scan(&id, &uid, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, collab.ErrUnauthorized
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find token: %w", err)
+	}
+	if now := db.Now(); now.Sub(last.Time) > time.Minute {
+		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, ts(now), id); err != nil {
+			return 0, fmt.Errorf("touch token: %w", err)
+		}
+	}
+	return uid, nil
+}
+
+// LoadActor loads a person's roles and teams for authorization.
+func (db *DB) LoadActor(ctx context.Context, userID int64) (*collab.Actor, error) {
+	u, err := db.FindUserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	a := &collab.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Lang: u.Lang, SiteAdmin: u.SiteAdmin,
+		Roles: map[int64][]collab.CollabRole{}, Teams: map[int64]collab.TeamMembership{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT collaborative_id, role FROM collab_roles WHERE user_id = $1`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("load roles: %w", err)
+	}
+	for rows.Next() {
+		var c int64
+		var r collab.CollabRole
+		if err := rows.Scan(&c, &r); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load roles: %w", err)
+		}
+		a.Roles[c] = append(a.Roles[c], r)
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT m.team_id, t.collaborative_id, m.role FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = $1`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("load teams: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t int64
+		var m collab.TeamMembership
+		if err := rows.Scan(&t, &m.CollaborativeID, &m.Role); err != nil {
+			return nil, fmt.Errorf("load teams: %w", err)
+		}
+		a.Teams[t] = m
+	}
+	return a, rows.Err()
+}

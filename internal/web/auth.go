@@ -1,0 +1,213 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/password"
+)
+
+type loginPage struct {
+	basePage
+	Next    string
+	Message string
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if rc.Actor.SignedIn() {
+		return s.redirect(w, r, safeNext(r.URL.Query().Get("next")), "")
+	}
+	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.URL.Query().Get("next"))}
+	return s.render(w, http.StatusOK, "login", p)
+}
+
+// login checks a password. Unknown email and wrong password get the same
+// answer and take the same time (a dummy hash is checked), so sign-in
+// does not reveal who has an account.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	email, pw := collab.NormalizeEmail(r.PostForm.Get("email")), r.PostForm.Get("password")
+	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.PostForm.Get("next"))}
+	p.Form = url.Values{"email": {email}}
+	throttled, until, err := s.db.SigninThrottled(ctx, email, rc.addr)
+	if err != nil {
+		return err
+	}
+	if throttled {
+		mins := int(time.Until(until).Minutes()) + 1
+		p.Message = p.T("login.throttled", mins)
+		return s.render(w, http.StatusTooManyRequests, "login", p)
+	}
+	u, hash, err := s.db.FindUserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, collab.ErrNotFound):
+		err = password.CheckDummy(pw)
+	case err != nil:
+		return err
+	case hash == "":
+		err = password.CheckDummy(pw)
+	default:
+		err = password.Check(pw, hash)
+	}
+	if err != nil {
+		if err := s.db.RecordSigninFailure(ctx, email, rc.addr); err != nil {
+			return err
+		}
+		p.Message = p.T("login.failed")
+		return s.render(w, http.StatusUnauthorized, "login", p)
+	}
+	if err := s.startSession(w, r, rc, u.ID, u.Email); err != nil {
+		return err
+	}
+	return s.redirect(w, r, p.Next, "")
+}
+
+// startSession issues a new session token on every sign-in, so a token
+// planted before sign-in is worthless after it (no fixation).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, rc *reqCtx, uid int64, email string) error {
+	ctx := r.Context()
+	if rc.Session != "" {
+		_ = s.db.DeleteSession(ctx, rc.Session)
+	}
+	token := newToken("")
+	if err := s.db.CreateSession(ctx, token, uid); err != nil {
+		return err
+	}
+	if err := s.db.RecordSignin(ctx, collab.Who{UserID: uid, RemoteAddr: rc.addr}, email); err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if rc.Session != "" {
+		if err := s.db.DeleteSession(r.Context(), rc.Session); err != nil {
+			return err
+		}
+		if err := s.db.RecordSignout(r.Context(), rc.who()); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(w)
+	return s.redirect(w, r, "/login", "flash.signed_out")
+}
+
+type invitePage struct {
+	basePage
+	Invitation *collab.Invitation
+	Target     string // team or collaborative name
+	RoleLabel  string
+	Existing   bool // an account with the email exists
+	Token      string
+}
+
+func (s *Server) loadInvite(r *http.Request, rc *reqCtx) (*invitePage, error) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	in, err := s.db.FindInvitation(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	p := &invitePage{basePage: s.base(r, rc, "invite.title"), Invitation: in, Token: token}
+	c, err := s.db.FindCollaborative(ctx, in.CollaborativeID)
+	if err != nil {
+		return nil, err
+	}
+	p.Target = c.Name
+	if in.TeamID != 0 {
+		t, err := s.db.FindTeam(ctx, in.CollaborativeID, in.TeamID)
+		if err != nil {
+			return nil, err
+		}
+		p.Target = t.Name + " — " + c.Name
+		p.RoleLabel = p.T("role." + string(in.TeamRole))
+	} else {
+		p.RoleLabel = p.T("role." + string(in.CollabRole))
+	}
+	if _, _, err := s.db.FindUserByEmail(ctx, in.Email); err == nil {
+		p.Existing = true
+	} else if !errors.Is(err, collab.ErrNotFound) {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	p, err := s.loadInvite(r, rc)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "invite", p)
+}
+
+// inviteAccept uses an invitation. A new person chooses a name and a
+// password; a person with an account proves it with their password.
+func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ctx := r.Context()
+	p, err := s.loadInvite(r, rc)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	p.Form = r.PostForm
+	v := collab.NewValidation()
+	name, pw := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
+	var existing int64
+	var hash string
+	if p.Existing {
+		u, h, err := s.db.FindUserByEmail(ctx, p.Invitation.Email)
+		if err != nil {
+			return err
+		}
+		if h == "" || password.Check(pw, h) != nil {
+			v.Add("password", "error.password_wrong")
+		}
+		existing = u.ID
+	} else {
+		collab.ValidatePerson(v, name, p.Invitation.Email)
+		collab.ValidatePassword(v, "password", pw)
+		if pw != r.PostForm.Get("password2") {
+			v.Add("password2", "error.password_mismatch")
+		}
+		if !v.Has("password") {
+			if hash, err = password.Hash(pw, password.Default); err != nil {
+				return err
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		p.Errors = collab.FieldErrors(err)
+		return s.render(w, http.StatusUnprocessableEntity, "invite", p)
+	}
+	uid, err := s.db.AcceptInvitation(ctx, rc.who(), p.Token, existing, name, hash)
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(w, r, rc, uid, p.Invitation.Email); err != nil {
+		return err
+	}
+	to := "/c/" + strconv.FormatInt(p.Invitation.CollaborativeID, 10)
+	if p.Invitation.TeamID != 0 {
+		to += "/teams/" + strconv.FormatInt(p.Invitation.TeamID, 10)
+	}
+	return s.redirect(w, r, to, "flash.welcome")
+}

@@ -1,0 +1,292 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/goeswell/goeswell/internal/collab"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// basePage is embedded in every page struct: what the layout needs.
+type basePage struct {
+	s      *Server
+	Title  string
+	Actor  *collab.Actor
+	Lang   string
+	Collab *collab.Collaborative
+	// Nav is the collaborative's menu, filtered to what the actor may open.
+	Nav   []navItem
+	Flash string
+	// Errors holds field errors (catalog keys) for the form on the page.
+	Errors map[string]string
+	// Form holds what was typed, to show it again after an error.
+	Form url.Values
+}
+
+type navItem struct {
+	Label, Href string
+	Current     bool
+}
+
+// T translates a catalog key into the page's language.
+func (p basePage) T(key string, args ...any) string {
+	return p.s.cat.Printer(p.Lang).Sprintf(key, args...)
+}
+
+// Err returns the translated error for a form field, or "".
+func (p basePage) Err(field string) string {
+	if m, ok := p.Errors[field]; ok {
+		return p.T(m)
+	}
+	return ""
+}
+
+// Val returns what was typed in a field, else def.
+func (p basePage) Val(field string, def any) string {
+	if p.Form != nil {
+		if _, ok := p.Form[field]; ok {
+			return p.Form.Get(field)
+		}
+	}
+	if def == nil {
+		return ""
+	}
+	return fmt.Sprint(def)
+}
+
+// Checked reports whether a checkbox was ticked in the typed form, else def.
+func (p basePage) Checked(field string, def bool) bool {
+	if p.Form != nil {
+		return p.Form.Get(field) != ""
+	}
+	return def
+}
+
+// Date formats a timestamp for people, in UTC (a per-person time zone is
+// for the calendar feature).
+func (p basePage) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// Asset returns the content-hashed URL of a static file.
+func (p basePage) Asset(name string) string { return p.s.static.url(name) }
+
+func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
+	b := basePage{s: s, Actor: rc.Actor, Lang: rc.Lang, Collab: rc.Collab}
+	b.Title = b.T(titleKey)
+	if rc.Collab != nil {
+		b.Nav = s.nav(r, rc)
+	}
+	if c, err := r.Cookie("goeswell_flash"); err == nil && s.cat.Has(c.Value) {
+		b.Flash = b.T(c.Value)
+	}
+	return b
+}
+
+func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
+	c := rc.Collab.ID
+	items := []struct {
+		key, path string
+		perm      collab.Perm
+	}{
+		{"nav.overview", "", collab.PermCollabAggregate},
+		{"nav.teams", "/teams", collab.PermCollabCohort},
+		{"nav.people", "/people", collab.PermCollabCoach},
+		{"nav.applications", "/applications", collab.PermCollabManage},
+		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"nav.audit", "/audit", collab.PermCollabManage},
+		{"nav.settings", "/settings", collab.PermCollabManage},
+	}
+	// My team comes first for a team member.
+	var out []navItem
+	for tid, m := range rc.Actor.Teams {
+		if m.CollaborativeID == c {
+			href := fmt.Sprintf("/c/%d/teams/%d", c, tid)
+			out = append(out, navItem{Label: s.cat.Printer(rc.Lang).Sprintf("nav.my_team"), Href: href, Current: r.URL.Path == href})
+			break
+		}
+	}
+	for _, it := range items {
+		if collab.Authorize(rc.Actor, it.perm, c, 0) != collab.Allow {
+			continue
+		}
+		href := fmt.Sprintf("/c/%d%s", c, it.path)
+		out = append(out, navItem{Label: s.cat.Printer(rc.Lang).Sprintf(it.key), Href: href, Current: r.URL.Path == href})
+	}
+	return out
+}
+
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		// dict builds the argument of a shared form template.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+	shared := []string{"templates/layout.html", "templates/forms.html"}
+	pages := map[string]*template.Template{}
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		for _, sh := range shared {
+			if path == sh {
+				return nil
+			}
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, append(shared, path)...)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", path, err)
+		}
+		pages[strings.TrimSuffix(strings.TrimPrefix(path, "templates/"), ".html")] = t
+		return nil
+	})
+	return pages, err
+}
+
+// render writes a page with status; it renders into a buffer first so a
+// template error never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, page any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, page); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// redirect answers a successful form post (POST/redirect/GET) with a flash.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error {
+	if flashKey != "" {
+		http.SetCookie(w, &http.Cookie{Name: "goeswell_flash", Value: flashKey, Path: "/", MaxAge: 10, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+type errorPage struct {
+	basePage
+	Status  int
+	Message string
+}
+
+// renderError maps the error vocabulary to a status, answering in JSON for
+// the API and HTML otherwise. Only unexpected errors are logged, once, here.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx, err error) {
+	status, code, key := http.StatusInternalServerError, "internal", "error.internal"
+	var fields map[string]string
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.Is(err, collab.ErrNotFound):
+		status, code, key = http.StatusNotFound, "not_found", "error.not_found"
+	case errors.Is(err, collab.ErrForbidden):
+		status, code, key = http.StatusForbidden, "forbidden", "error.forbidden"
+	case errors.Is(err, collab.ErrUnauthorized):
+		status, code, key = http.StatusUnauthorized, "unauthorized", "error.unauthorized"
+	case errors.Is(err, collab.ErrConflict):
+		status, code, key = http.StatusConflict, "conflict", "error.conflict"
+	case errors.As(err, &mbe):
+		status, code, key = http.StatusRequestEntityTooLarge, "too_large", "error.too_large"
+	case collab.FieldErrors(err) != nil:
+		status, code, key = http.StatusUnprocessableEntity, "invalid", "error.invalid"
+		fields = collab.FieldErrors(err)
+	case errors.Is(err, errBadRequest):
+		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
+	default:
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if rc == nil {
+		rc = &reqCtx{}
+	}
+	if rc.Lang == "" {
+		rc.Lang = "en"
+	}
+	p := s.cat.Printer(rc.Lang)
+	if rc.API {
+		body := apiError{Code: code, Message: p.Sprintf(key)}
+		if errors.Is(err, errBadRequest) {
+			body.Message = err.Error()
+		}
+		if fields != nil {
+			body.Fields = map[string]string{}
+			for f, m := range fields {
+				body.Fields[f] = p.Sprintf(m)
+			}
+		}
+		writeJSON(w, status, map[string]apiError{"error": body})
+		return
+	}
+	if status == http.StatusUnauthorized {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = "/"
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	if rc.Actor == nil {
+		rc.Actor = &collab.Actor{}
+	}
+	// A forbidden collaborative page keeps its menu; not-found pages show
+	// nothing of the collaborative.
+	if status != http.StatusForbidden {
+		rc.Collab = nil
+	}
+	pg := errorPage{basePage: s.base(r, rc, "error.title"), Status: status, Message: p.Sprintf(key)}
+	if rerr := s.render(w, status, "error", pg); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+var errBadRequest = errors.New("bad request")
+
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

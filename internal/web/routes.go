@@ -1,0 +1,90 @@
+package web
+
+import "github.com/goeswell/goeswell/internal/collab"
+
+// A Route is one entry of the route table: every route is declared once,
+// with the permission it needs and whether it changes state.
+type Route struct {
+	Method  string
+	Pattern string
+	Perm    collab.Perm
+	// Mutates says the route changes state. Only non-GET routes may.
+	Mutates bool
+	// API marks JSON routes (errors answer in JSON, bearer tokens work).
+	API     bool
+	Handler handlerFunc
+}
+
+func (s *Server) routeTable() []Route {
+	get := func(p string, perm collab.Perm, h handlerFunc) Route {
+		return Route{Method: "GET", Pattern: p, Perm: perm, Handler: h}
+	}
+	post := func(p string, perm collab.Perm, h handlerFunc) Route {
+		return Route{Method: "POST", Pattern: p, Perm: perm, Mutates: true, Handler: h}
+	}
+	apiGet := func(p string, perm collab.Perm, h handlerFunc) Route {
+		return Route{Method: "GET", Pattern: "/api/v1" + p, Perm: perm, API: true, Handler: h}
+	}
+	apiDo := func(method, p string, perm collab.Perm, h handlerFunc) Route {
+		return Route{Method: method, Pattern: "/api/v1" + p, Perm: perm, Mutates: true, API: true, Handler: h}
+	}
+	return []Route{
+		// Operations.
+		get("/healthz", collab.PermPublic, s.healthz),
+		get("/readyz", collab.PermPublic, s.readyz),
+		get("/metrics", collab.PermPublic, s.metricsPage),
+
+		// Signing in and out, invitations, the account.
+		get("/login", collab.PermPublic, s.loginForm),
+		post("/login", collab.PermPublic, s.login),
+		post("/logout", collab.PermPublic, s.logout),
+		get("/invite/{token}", collab.PermPublic, s.inviteForm),
+		post("/invite/{token}", collab.PermPublic, s.inviteAccept),
+		get("/account", collab.PermSignedIn, s.accountPage),
+		post("/account", collab.PermSignedIn, s.accountUpdate),
+		post("/account/password", collab.PermSignedIn, s.accountPassword),
+		post("/account/tokens", collab.PermSignedIn, s.tokenCreate),
+		post("/account/tokens/{id}/delete", collab.PermSignedIn, s.tokenDelete),
+
+		// Collaboratives.
+		get("/{$}", collab.PermSignedIn, s.home),
+		get("/collaboratives/new", collab.PermSiteAdmin, s.collabNewForm),
+		post("/collaboratives", collab.PermSiteAdmin, s.collabCreate),
+		get("/c/{collab}", collab.PermCollabAggregate, s.overview),
+		get("/c/{collab}/settings", collab.PermCollabManage, s.settingsForm),
+		post("/c/{collab}/settings", collab.PermCollabManage, s.settingsSave),
+		get("/c/{collab}/teams", collab.PermCollabCohort, s.teamsList),
+		post("/c/{collab}/teams", collab.PermCollabManage, s.teamCreate),
+		get("/c/{collab}/teams/{team}", collab.PermTeamRead, s.teamPage),
+		post("/c/{collab}/teams/{team}", collab.PermTeamManage, s.teamUpdate),
+		post("/c/{collab}/teams/{team}/invitations", collab.PermTeamManage, s.teamInvite),
+		post("/c/{collab}/teams/{team}/members/{user}", collab.PermTeamManage, s.memberUpdate),
+		get("/c/{collab}/people", collab.PermCollabCoach, s.peoplePage),
+		post("/c/{collab}/invitations", collab.PermCollabManage, s.staffInvite),
+		get("/c/{collab}/applications", collab.PermCollabManage, s.applicationsPage),
+		post("/c/{collab}/applications/{app}", collab.PermCollabManage, s.applicationDecide),
+		get("/c/{collab}/apply", collab.PermPublic, s.applyForm),
+		post("/c/{collab}/apply", collab.PermPublic, s.apply),
+		get("/c/{collab}/partners", collab.PermCollabAggregate, s.partnersPage),
+		post("/c/{collab}/partners", collab.PermCollabManage, s.partnerCreate),
+		post("/c/{collab}/partners/{partner}/delete", collab.PermCollabManage, s.partnerDelete),
+		get("/c/{collab}/audit", collab.PermCollabManage, s.auditPage),
+
+		// JSON API.
+		apiGet("/openapi.json", collab.PermPublic, s.apiOpenAPI),
+		apiGet("/me", collab.PermSignedIn, s.apiMe),
+		apiGet("/collaboratives", collab.PermSignedIn, s.apiCollaboratives),
+		apiGet("/collaboratives/{collab}", collab.PermCollabAggregate, s.apiCollaborative),
+		apiGet("/collaboratives/{collab}/teams", collab.PermCollabCohort, s.apiTeams),
+		apiDo("POST", "/collaboratives/{collab}/teams", collab.PermCollabManage, s.apiTeamCreate),
+		apiGet("/collaboratives/{collab}/teams/{team}", collab.PermTeamRead, s.apiTeam),
+		apiDo("PATCH", "/collaboratives/{collab}/teams/{team}", collab.PermTeamManage, s.apiTeamUpdate),
+		apiDo("POST", "/collaboratives/{collab}/teams/{team}/invitations", collab.PermTeamManage, s.apiTeamInvite),
+		apiGet("/collaboratives/{collab}/people", collab.PermCollabCoach, s.apiPeople),
+		apiGet("/collaboratives/{collab}/partners", collab.PermCollabAggregate, s.apiPartners),
+		apiGet("/collaboratives/{collab}/applications", collab.PermCollabManage, s.apiApplications),
+		apiDo("POST", "/collaboratives/{collab}/applications", collab.PermPublic, s.apiApply),
+		apiDo("POST", "/collaboratives/{collab}/applications/{app}/decision", collab.PermCollabManage, s.apiDecide),
+		apiGet("/collaboratives/{collab}/audit", collab.PermCollabManage, s.apiAudit),
+	}
+}

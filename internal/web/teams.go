@@ -1,0 +1,300 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/mail"
+	"github.com/goeswell/goeswell/internal/sqlstore"
+)
+
+type teamsPage struct {
+	basePage
+	Teams []*collab.Team
+	Query string
+	// Coach: the viewer may see members and missing roles of every team.
+	Coach   bool
+	Manager bool
+	Kinds   []collab.TeamKind
+	Sizes   []collab.OrgSize
+}
+
+// Missing lists a team's missing roles, translated.
+func (p *teamsPage) Missing(t *collab.Team) string { return missingLabel(p.basePage, t) }
+
+func missingLabel(p basePage, t *collab.Team) string {
+	var out []string
+	for _, r := range t.MissingRoles(p.Collab.Policy) {
+		out = append(out, p.T("role."+string(r)))
+	}
+	return strings.Join(out, ", ")
+}
+
+func (s *Server) teamsData(r *http.Request, rc *reqCtx) (*teamsPage, error) {
+	c := rc.Collab.ID
+	p := &teamsPage{basePage: s.base(r, rc, "teams.title"), Query: strings.TrimSpace(r.URL.Query().Get("q")),
+		Coach:   collab.Authorize(rc.Actor, collab.PermCollabCoach, c, 0) == collab.Allow,
+		Manager: collab.Authorize(rc.Actor, collab.PermCollabManage, c, 0) == collab.Allow,
+		Kinds:   []collab.TeamKind{collab.KindOrganization, collab.KindCommunity}, Sizes: collab.OrgSizes}
+	var err error
+	// Members of other teams are the coaches' to see, not the cohort's:
+	// a team member's list carries team names and focus only.
+	p.Teams, err = s.db.Teams(r.Context(), c, sqlstore.TeamFilter{WithMembers: p.Coach, Query: p.Query})
+	return p, err
+}
+
+func (s *Server) teamsList(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	p, err := s.teamsData(r, rc)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "teams", p)
+}
+
+func (s *Server) teamCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	f := r.PostForm
+	t := &collab.Team{CollaborativeID: rc.Collab.ID, Name: f.Get("name"), Kind: collab.TeamKind(f.Get("kind")), Focus: strings.TrimSpace(f.Get("focus")),
+		SinglePerson: f.Get("singlePerson") != ""}
+	if t.Kind == collab.KindOrganization {
+		t.Org = collab.Organization{Name: f.Get("name"), Region: f.Get("region"), Sector: f.Get("sector"), Size: collab.OrgSize(f.Get("size"))}
+	}
+	err := t.Validate()
+	if err == nil && t.Kind == collab.KindOrganization {
+		if oerr := t.Org.Validate(); oerr != nil {
+			err = oerr
+		}
+	}
+	if err == nil {
+		err = s.db.CreateTeam(r.Context(), rc.who(), t)
+	}
+	if fe := collab.FieldErrors(err); fe != nil {
+		p, perr := s.teamsData(r, rc)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors = f, fe
+		return s.render(w, http.StatusUnprocessableEntity, "teams", p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d", rc.Collab.ID, t.ID), "flash.created")
+}
+
+type teamPage struct {
+	basePage
+	Team        *collab.Team
+	Missing     string
+	Invitations []*collab.Invitation
+	CanManage   bool
+	IsConvener  bool
+	TeamRoles   []collab.TeamRole
+	InviteLink  string
+	InviteEmail string
+	Policy      collab.Policy
+}
+
+func (s *Server) teamData(r *http.Request, rc *reqCtx) (*teamPage, error) {
+	c := rc.Collab
+	p := &teamPage{basePage: s.base(r, rc, "team.title"), Team: rc.Team, TeamRoles: collab.TeamRoles, Policy: c.Policy,
+		CanManage:  collab.Authorize(rc.Actor, collab.PermTeamManage, c.ID, rc.Team.ID) == collab.Allow,
+		IsConvener: collab.Authorize(rc.Actor, collab.PermCollabManage, c.ID, 0) == collab.Allow}
+	p.Title = rc.Team.Name
+	p.Missing = missingLabel(p.basePage, rc.Team)
+	if p.CanManage {
+		var err error
+		if p.Invitations, err = s.db.PendingInvitations(r.Context(), c.ID, rc.Team.ID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) teamPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	p, err := s.teamData(r, rc)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "team", p)
+}
+
+func (s *Server) teamUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	f := r.PostForm
+	name, focus := f.Get("name"), strings.TrimSpace(f.Get("focus"))
+	up := sqlstore.TeamUpdate{Name: &name, Focus: &focus}
+	// Only a convener may allow a small organization a single person, or
+	// mark a team inactive: these change what the team owes.
+	if collab.Authorize(rc.Actor, collab.PermCollabManage, rc.Collab.ID, 0) == collab.Allow {
+		single, active := f.Get("singlePerson") != "", f.Get("active") != ""
+		up.SinglePerson, up.Active = &single, &active
+	}
+	_, err := s.db.UpdateTeam(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, up)
+	if fe := collab.FieldErrors(err); fe != nil {
+		p, perr := s.teamData(r, rc)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors = f, fe
+		return s.render(w, http.StatusUnprocessableEntity, "team", p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d", rc.Collab.ID, rc.Team.ID), "flash.saved")
+}
+
+// invite creates an invitation and either emails its link or returns it
+// for the inviter to pass on.
+func (s *Server) invite(ctx context.Context, rc *reqCtx, in *collab.Invitation, target string) (link string, err error) {
+	token := newToken("")
+	in.CollaborativeID = rc.Collab.ID
+	in.InvitedBy = rc.Actor.UserID
+	if err := s.db.CreateInvitation(ctx, rc.who(), in, token); err != nil {
+		return "", err
+	}
+	link = s.baseURL + "/invite/" + token
+	if s.mailer.Enabled() {
+		p := s.cat.Printer(rc.Lang)
+		m := mail.Message{To: in.Email, Subject: p.Sprintf("mail.invite_subject", rc.Collab.Name),
+			Body: p.Sprintf("mail.invite_body", in.Name, rc.Actor.Name, target, link, collab.InvitationTTL.Hours()/24)}
+		if err := s.mailer.Send(ctx, m); err != nil {
+			// The invitation stands; show the link so nothing is lost.
+			s.log.Warn("invitation email not sent", "err", err)
+			return link, nil
+		}
+		return "", nil
+	}
+	return link, nil
+}
+
+func (s *Server) teamInvite(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	f := r.PostForm
+	in := &collab.Invitation{TeamID: rc.Team.ID, Email: f.Get("email"), Name: f.Get("name"), TeamRole: collab.TeamRole(f.Get("role"))}
+	err := in.Validate()
+	var link string
+	if err == nil {
+		link, err = s.invite(r.Context(), rc, in, rc.Team.Name)
+	}
+	if fe := collab.FieldErrors(err); fe != nil {
+		p, perr := s.teamData(r, rc)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors = f, fe
+		return s.render(w, http.StatusUnprocessableEntity, "team", p)
+	}
+	if err != nil {
+		return err
+	}
+	if link == "" {
+		return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d", rc.Collab.ID, rc.Team.ID), "flash.invitation_sent")
+	}
+	p, err := s.teamData(r, rc)
+	if err != nil {
+		return err
+	}
+	p.InviteLink, p.InviteEmail = link, in.Email
+	return s.render(w, http.StatusOK, "team", p)
+}
+
+// memberUpdate changes a member's designated role or takes them off the
+// team (action=remove).
+func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	uid, err := pathID(r.PathValue("user"))
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if r.PostForm.Get("action") == "remove" {
+		err = s.db.RemoveMember(ctx, rc.who(), rc.Collab.ID, rc.Team.ID, uid)
+	} else {
+		err = s.db.SetMemberRole(ctx, rc.who(), rc.Collab.ID, rc.Team.ID, uid, collab.TeamRole(r.PostForm.Get("role")))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d", rc.Collab.ID, rc.Team.ID), "flash.saved")
+}
+
+type peoplePage struct {
+	basePage
+	People      []*collab.Person
+	Invitations []*collab.Invitation
+	Manager     bool
+	CollabRoles []collab.CollabRole
+	InviteLink  string
+	InviteEmail string
+}
+
+func (s *Server) peopleData(r *http.Request, rc *reqCtx) (*peoplePage, error) {
+	ctx := r.Context()
+	p := &peoplePage{basePage: s.base(r, rc, "people.title"), CollabRoles: collab.CollabRoles,
+		Manager: collab.Authorize(rc.Actor, collab.PermCollabManage, rc.Collab.ID, 0) == collab.Allow}
+	var err error
+	if p.People, err = s.db.People(ctx, rc.Collab.ID); err != nil {
+		return nil, err
+	}
+	if p.Manager {
+		if p.Invitations, err = s.db.PendingInvitations(ctx, rc.Collab.ID, 0); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	p, err := s.peopleData(r, rc)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "people", p)
+}
+
+// staffInvite invites a person to a collaborative-level role.
+func (s *Server) staffInvite(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	f := r.PostForm
+	in := &collab.Invitation{Email: f.Get("email"), Name: f.Get("name"), CollabRole: collab.CollabRole(f.Get("role"))}
+	err := in.Validate()
+	var link string
+	if err == nil {
+		link, err = s.invite(r.Context(), rc, in, rc.Collab.Name)
+	}
+	if fe := collab.FieldErrors(err); fe != nil {
+		p, perr := s.peopleData(r, rc)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors = f, fe
+		return s.render(w, http.StatusUnprocessableEntity, "people", p)
+	}
+	if err != nil {
+		return err
+	}
+	if link == "" {
+		return s.redirect(w, r, fmt.Sprintf("/c/%d/people", rc.Collab.ID), "flash.invitation_sent")
+	}
+	p, err := s.peopleData(r, rc)
+	if err != nil {
+		return err
+	}
+	p.InviteLink, p.InviteEmail = link, in.Email
+	return s.render(w, http.StatusOK, "people", p)
+}
