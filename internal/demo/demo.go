@@ -171,4 +171,3 @@ func randomPassword() string {
 	}
 	return string(b)
 }
-

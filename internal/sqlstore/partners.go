@@ -327,4 +327,3 @@ func (db *DB) SetSiteAdmin(ctx context.Context, who collab.Who, userID int64) er
 		return db.audit(ctx, tx, who, 0, "role.grant", fmt.Sprint("user:", userID), "site_admin")
 	})
 }
-
