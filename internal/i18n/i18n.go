@@ -1,6 +1,9 @@
 // Package i18n is goeswell's message catalog. Every string a person reads
-// comes from messages/<lang>.json through a Printer, so a language is added
-// as a data file, not as code. English is complete and is the fallback.
+// comes from messages/<lang>/*.json through a Printer, so a language is
+// added as data files, not as code. Each feature keeps its own file
+// (messages/en/core.json, messages/en/engagement.json, ...); a key defined
+// twice in one language is an error. English is complete and is the
+// fallback.
 package i18n
 
 import (
@@ -10,14 +13,13 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 )
 
-//go:embed messages/*.json
+//go:embed messages
 var files embed.FS
 
 // Catalog holds every language's messages.
@@ -31,34 +33,44 @@ type Catalog struct {
 // Load reads the embedded message files.
 func Load() (*Catalog, error) {
 	c := &Catalog{cat: catalog.NewBuilder(catalog.Fallback(language.English)), keys: map[string]bool{}}
-	entries, err := fs.ReadDir(files, "messages")
+	dirs, err := fs.ReadDir(files, "messages")
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
 	// English first, so the matcher falls back to it.
-	sort.Slice(entries, func(i, j int) bool {
-		return entries[i].Name() == "en.json" || (entries[j].Name() != "en.json" && entries[i].Name() < entries[j].Name())
+	sort.Slice(dirs, func(i, j int) bool {
+		return dirs[i].Name() == "en" || (dirs[j].Name() != "en" && dirs[i].Name() < dirs[j].Name())
 	})
-	for _, e := range entries {
-		name := e.Name()
-		tag, err := language.Parse(strings.TrimSuffix(name, path.Ext(name)))
+	for _, d := range dirs {
+		tag, err := language.Parse(d.Name())
 		if err != nil {
-			return nil, fmt.Errorf("messages/%s: %w", name, err)
+			return nil, fmt.Errorf("messages/%s: %w", d.Name(), err)
 		}
-		b, err := files.ReadFile("messages/" + name)
+		names, err := fs.Glob(files, path.Join("messages", d.Name(), "*.json"))
 		if err != nil {
 			return nil, err
 		}
-		var msgs map[string]string
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			return nil, fmt.Errorf("messages/%s: %w", name, err)
-		}
-		for k, v := range msgs {
-			if err := c.cat.SetString(tag, k, v); err != nil {
-				return nil, fmt.Errorf("messages/%s: %s: %w", name, k, err)
+		seen := map[string]string{}
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
 			}
-			if tag == language.English {
-				c.keys[k] = true
+			var msgs map[string]string
+			if err := json.Unmarshal(b, &msgs); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			for k, v := range msgs {
+				if prev, dup := seen[k]; dup {
+					return nil, fmt.Errorf("%s: key %q already defined in %s", name, k, prev)
+				}
+				seen[k] = name
+				if err := c.cat.SetString(tag, k, v); err != nil {
+					return nil, fmt.Errorf("%s: %s: %w", name, k, err)
+				}
+				if tag == language.English {
+					c.keys[k] = true
+				}
 			}
 		}
 		c.tags = append(c.tags, tag)

@@ -70,7 +70,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 			return err
 		}
 		p.Message = p.T("login.failed")
-		return s.render(w, http.StatusUnauthorized, "login", p)
+		return s.render(w, http.StatusOK, "login", p)
 	}
 	if err := s.startSession(w, r, rc, u.ID, u.Email); err != nil {
 		return err

@@ -15,19 +15,37 @@ type Route struct {
 	Handler handlerFunc
 }
 
+// routeTable is every route of the server. Each feature declares its
+// routes in its own function, using the constructors below.
 func (s *Server) routeTable() []Route {
-	get := func(p string, perm collab.Perm, h handlerFunc) Route {
-		return Route{Method: "GET", Pattern: p, Perm: perm, Handler: h}
-	}
-	post := func(p string, perm collab.Perm, h handlerFunc) Route {
-		return Route{Method: "POST", Pattern: p, Perm: perm, Mutates: true, Handler: h}
-	}
-	apiGet := func(p string, perm collab.Perm, h handlerFunc) Route {
-		return Route{Method: "GET", Pattern: "/api/v1" + p, Perm: perm, API: true, Handler: h}
-	}
-	apiDo := func(method, p string, perm collab.Perm, h handlerFunc) Route {
-		return Route{Method: method, Pattern: "/api/v1" + p, Perm: perm, Mutates: true, API: true, Handler: h}
-	}
+	var rs []Route
+	rs = append(rs, s.coreRoutes()...)
+	return rs
+}
+
+// get declares a page that only reads.
+func get(p string, perm collab.Perm, h handlerFunc) Route {
+	return Route{Method: "GET", Pattern: p, Perm: perm, Handler: h}
+}
+
+// post declares a form post that changes state.
+func post(p string, perm collab.Perm, h handlerFunc) Route {
+	return Route{Method: "POST", Pattern: p, Perm: perm, Mutates: true, Handler: h}
+}
+
+// apiGet declares a JSON read under /api/v1.
+func apiGet(p string, perm collab.Perm, h handlerFunc) Route {
+	return Route{Method: "GET", Pattern: "/api/v1" + p, Perm: perm, API: true, Handler: h}
+}
+
+// apiDo declares a JSON change under /api/v1.
+func apiDo(method, p string, perm collab.Perm, h handlerFunc) Route {
+	return Route{Method: method, Pattern: "/api/v1" + p, Perm: perm, Mutates: true, API: true, Handler: h}
+}
+
+// coreRoutes are the foundation's: operations, accounts, collaboratives,
+// teams, people, applications, partners, audit.
+func (s *Server) coreRoutes() []Route {
 	return []Route{
 		// Operations.
 		get("/healthz", collab.PermPublic, s.healthz),
