@@ -55,6 +55,7 @@ type Server struct {
 	secure  bool
 	trustXF bool
 	static  *staticFiles
+	openapi []byte
 }
 
 // New builds a server.
@@ -69,6 +70,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, mailer: cfg.Mailer, cat: cat, version: cfg.Version,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy}
 	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.openapi, err = buildOpenAPI(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {
