@@ -109,6 +109,9 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"nav.people", "/people", collab.PermCollabCoach},
 		{"nav.applications", "/applications", collab.PermCollabManage},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
+		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
+		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
 		{"nav.audit", "/audit", collab.PermCollabManage},
 		{"nav.settings", "/settings", collab.PermCollabManage},
 	}

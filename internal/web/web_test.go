@@ -12,9 +12,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/demo"
+	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
@@ -79,10 +81,31 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	must(t, err)
 	teamB, err := db.FindTeam(bg, c1, res.TeamIDs[1])
 	must(t, err)
+	// Engagement: the demo's first all-teams meeting and each team's
+	// first activity; a meeting and an activity in collaborative 2.
+	ms, err := db.Meetings(bg, c1, sqlstore.MeetingFilter{})
+	must(t, err)
+	var meeting1 int64
+	for _, m := range ms {
+		if m.Audience == engage.AudienceAllTeams {
+			meeting1 = m.ID
+			break
+		}
+	}
+	actA, err := db.Activities(bg, c1, teamA.ID)
+	must(t, err)
+	actB, err := db.Activities(bg, c1, teamB.ID)
+	must(t, err)
+	m2 := &engage.Meeting{CollaborativeID: c2.ID, StartsAt: db.Now().Add(-24 * time.Hour), Details: engage.Details{Kind: engage.KindAllTeams,
+		Title: "Canary all-teams meeting", TimeZone: "UTC", DurationMin: 60, Agenda: "canary agenda", Audience: engage.AudienceAllTeams}}
+	must(t, db.CreateMeeting(bg, who, m2))
+	actC := &engage.Activity{CollaborativeID: c2.ID, TeamID: teamC.ID, UserID: memC.ID, Month: collab.DateOf(db.Now()), Kind: engage.ActOther, Hours: 2, Note: "canary note"}
+	must(t, db.AddActivity(bg, who, actC))
 	e.ids = map[string]int64{
 		"c1": c1, "teamA": teamA.ID, "teamB": teamB.ID, "app1": apps[0].ID, "partner1": ps[0].ID,
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
 		"c2": c2.ID, "teamC": teamC.ID, "app2": app2.ID, "partner2": p2.ID, "userC": memC.ID,
+		"meeting1": meeting1, "activityA": actA[0].ID, "activityB": actB[0].ID, "meeting2": m2.ID, "activityC": actC.ID,
 	}
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
