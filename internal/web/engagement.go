@@ -144,7 +144,9 @@ type calendarPage struct {
 }
 
 // Audience describes a meeting's audience with its team names.
-func (p *calendarPage) Audience(m *engage.Meeting) string { return audienceLabel(p.basePage, m, p.TeamNames) }
+func (p *calendarPage) Audience(m *engage.Meeting) string {
+	return audienceLabel(p.basePage, m, p.TeamNames)
+}
 
 func audienceLabel(p basePage, m *engage.Meeting, names map[int64]string) string {
 	var ns []string
