@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -68,12 +69,20 @@ func Parse(r io.Reader, format string) (*Framework, error) {
 		}
 		return nil, err
 	}
-	c := &converter{lines: map[any]int{}}
-	f := c.framework(root)
-	if len(c.errs) > 0 {
-		return nil, c.errs
+	if root.kind != kindMap {
+		// Nothing else can be said of a document that is not a mapping.
+		return nil, ErrorList{{Line: root.line, Msg: fmt.Sprintf("framework must be a mapping, not %s", root.kind)}}
 	}
-	if errs := validate(f, c.lines); len(errs) > 0 {
+	c := &converter{lines: map[any]int{}, broken: map[any]bool{}}
+	f := c.framework(root)
+	// Validate even when conversion found problems, so that one pass
+	// reports a misspelt field and a missing title together.
+	errs := append(c.errs, validate(f, c.lines, c.broken)...)
+	if len(errs) > 0 {
+		slices.SortStableFunc(errs, func(a, b *Error) int { return a.Line - b.Line })
+		if len(errs) > maxErrors {
+			errs = errs[:maxErrors]
+		}
 		return nil, errs
 	}
 	return f, nil
@@ -84,13 +93,17 @@ func Parse(r io.Reader, format string) (*Framework, error) {
 type converter struct {
 	errs  ErrorList
 	lines map[any]int // *Framework, *Node, *Level, *Section, *Attachment → line
+	// broken holds the elements that were not mappings; validating their
+	// empty fields would only repeat the error.
+	broken map[any]bool
 }
 
 // fields walks a mapping, calling set for each known field and reporting
 // unknown and repeated ones. what names the mapping in messages.
-func (c *converter) fields(v *value, what string, known map[string]func(*value)) {
+func (c *converter) fields(elem any, v *value, what string, known map[string]func(*value)) {
 	if v.kind != kindMap {
 		c.errs.add(v.line, "%s must be a mapping, not %s", what, v.kind)
+		c.broken[elem] = true
 		return
 	}
 	seen := map[string]int{}
@@ -148,7 +161,7 @@ func (c *converter) strs(v *value, what string) []string {
 func (c *converter) framework(v *value) *Framework {
 	f := &Framework{}
 	c.lines[f] = v.line
-	c.fields(v, "framework", map[string]func(*value){
+	c.fields(f, v, "framework", map[string]func(*value){
 		"key":         func(v *value) { f.Key = c.str(v, "key") },
 		"name":        func(v *value) { f.Name = c.str(v, "name") },
 		"version":     func(v *value) { f.Version = c.str(v, "version") },
@@ -184,7 +197,7 @@ func (c *converter) source(v *value) *Source {
 		return nil
 	}
 	s := &Source{}
-	c.fields(v, "source", map[string]func(*value){
+	c.fields(s, v, "source", map[string]func(*value){
 		"seed":  func(v *value) { s.Seed = c.str(v, "source seed") },
 		"file":  func(v *value) { s.File = c.str(v, "source file") },
 		"title": func(v *value) { s.Title = c.str(v, "source title") },
@@ -195,7 +208,7 @@ func (c *converter) source(v *value) *Source {
 
 func (c *converter) section(v *value, s *Section) {
 	c.lines[s] = v.line
-	c.fields(v, "preamble section", map[string]func(*value){
+	c.fields(s, v, "preamble section", map[string]func(*value){
 		"title":  func(v *value) { s.Title = c.str(v, "section title") },
 		"body":   func(v *value) { s.Body = c.str(v, "section body") },
 		"items":  func(v *value) { s.Items = c.strs(v, "section items") },
@@ -206,7 +219,7 @@ func (c *converter) section(v *value, s *Section) {
 
 func (c *converter) level(v *value, l *Level) {
 	c.lines[l] = v.line
-	c.fields(v, "level", map[string]func(*value){
+	c.fields(l, v, "level", map[string]func(*value){
 		"name":  func(v *value) { l.Name = c.str(v, "level name") },
 		"kinds": func(v *value) { l.Kinds = c.strs(v, "level kinds") },
 	})
@@ -227,7 +240,7 @@ func (c *converter) nodes(v *value, what string) []*Node {
 func (c *converter) node(v *value) *Node {
 	n := &Node{}
 	c.lines[n] = v.line
-	c.fields(v, "node", map[string]func(*value){
+	c.fields(n, v, "node", map[string]func(*value){
 		"code":   func(v *value) { n.Code = c.str(v, "node code") },
 		"kind":   func(v *value) { n.Kind = c.str(v, "node kind") },
 		"title":  func(v *value) { n.Title = c.str(v, "node title") },
@@ -254,7 +267,7 @@ func (c *converter) node(v *value) *Node {
 
 func (c *converter) attachment(v *value, a *Attachment) {
 	c.lines[a] = v.line
-	c.fields(v, "attachment", map[string]func(*value){
+	c.fields(a, v, "attachment", map[string]func(*value){
 		"kind":   func(v *value) { a.Kind = c.str(v, "attachment kind") },
 		"title":  func(v *value) { a.Title = c.str(v, "attachment title") },
 		"body":   func(v *value) { a.Body = c.str(v, "attachment body") },

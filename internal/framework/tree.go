@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -192,8 +193,8 @@ func decodeJSON(data []byte) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
+	line, col := d.next()
 	if _, err := d.dec.Token(); !errors.Is(err, io.EOF) {
-		line, col := d.next()
 		if err != nil {
 			return nil, d.wrap(err)
 		}
@@ -221,9 +222,11 @@ func (d *jsonDecoder) next() (line, col int) {
 func (d *jsonDecoder) wrap(err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		off := int(se.Offset) - 1
-		if off < 0 {
-			off = 0
+		// Offset counts the bytes read before the offending one; at the
+		// end of the input, point just past the last byte.
+		off := int(se.Offset)
+		if strings.Contains(se.Error(), "unexpected end") {
+			off = len(d.data)
 		}
 		line, col := d.idx.pos(off)
 		return &Error{Line: line, Col: col, Msg: se.Error()}

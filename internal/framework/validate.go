@@ -28,19 +28,20 @@ func Validate(f *Framework) error {
 	if f == nil {
 		return ErrorList{{Msg: "framework is nil"}}
 	}
-	return validate(f, nil).err()
+	return validate(f, nil, nil).err()
 }
 
 // validator carries the state of one validation pass.
 type validator struct {
 	f     *Framework
-	lines map[any]int // may be nil
+	lines map[any]int  // may be nil
+	skip  map[any]bool // elements already reported as malformed; may be nil
 	errs  ErrorList
 	codes map[string]*Node
 }
 
-func validate(f *Framework, lines map[any]int) ErrorList {
-	v := &validator{f: f, lines: lines, codes: map[string]*Node{}}
+func validate(f *Framework, lines map[any]int, skip map[any]bool) ErrorList {
+	v := &validator{f: f, lines: lines, skip: skip, codes: map[string]*Node{}}
 	v.framework()
 	return v.errs
 }
@@ -64,6 +65,9 @@ func (v *validator) framework() {
 	}
 	for i := range f.Preamble {
 		s := &f.Preamble[i]
+		if v.skip[s] {
+			continue
+		}
 		what := fmt.Sprintf("preamble section %d", i+1)
 		if strings.TrimSpace(s.Title) == "" {
 			v.errs.add(v.line(s), "%s has no title", what)
@@ -77,6 +81,9 @@ func (v *validator) framework() {
 	kindLevel := map[string]int{}
 	for i := range f.Levels {
 		l := &f.Levels[i]
+		if v.skip[l] {
+			continue
+		}
 		ll := v.line(l)
 		if strings.TrimSpace(l.Name) == "" {
 			v.errs.add(ll, "level %d has no name", i+1)
@@ -128,6 +135,9 @@ func (v *validator) node(n, parent *Node, depth int) {
 		}
 		return
 	}
+	if v.skip[n] {
+		return
+	}
 	line := v.line(n)
 	what := name(n)
 	v.code(n, parent, line, what)
@@ -153,6 +163,9 @@ func (v *validator) node(n, parent *Node, depth int) {
 	}
 	for i := range n.Attachments {
 		a := &n.Attachments[i]
+		if v.skip[a] {
+			continue
+		}
 		al := v.line(a)
 		if al == 0 {
 			al = line
