@@ -60,17 +60,10 @@ func seedText(t *testing.T, dir, id string) string {
 	return string(b)
 }
 
+// builtin loads a built-in framework.
 func builtin(t *testing.T, key string) *Framework {
 	t.Helper()
-	fws, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := Lookup(fws, key)
-	if f == nil {
-		t.Fatalf("no built-in framework %q", key)
-	}
-	return f
+	return builtinNoSeeds(t, key)
 }
 
 var (
