@@ -96,11 +96,17 @@ func benchPage(b *testing.B, path func(c, team int64) string) {
 
 // BenchmarkOverview1000Teams is the collaborative overview (aggregates over
 // 1,000 teams and 2,000 people).
-func BenchmarkOverview1000Teams(b *testing.B) { benchPage(b, func(c, _ int64) string { return fmt.Sprintf("/c/%d", c) }) }
+func BenchmarkOverview1000Teams(b *testing.B) {
+	benchPage(b, func(c, _ int64) string { return fmt.Sprintf("/c/%d", c) })
+}
 
 // BenchmarkTeamPage1000Teams is one team's page in that collaborative.
-func BenchmarkTeamPage1000Teams(b *testing.B) { benchPage(b, func(c, t int64) string { return fmt.Sprintf("/c/%d/teams/%d", c, t) }) }
+func BenchmarkTeamPage1000Teams(b *testing.B) {
+	benchPage(b, func(c, t int64) string { return fmt.Sprintf("/c/%d/teams/%d", c, t) })
+}
 
 // BenchmarkTeamsList1000Teams is the convener's list of all 1,000 teams
 // with their members and missing roles.
-func BenchmarkTeamsList1000Teams(b *testing.B) { benchPage(b, func(c, _ int64) string { return fmt.Sprintf("/c/%d/teams", c) }) }
+func BenchmarkTeamsList1000Teams(b *testing.B) {
+	benchPage(b, func(c, _ int64) string { return fmt.Sprintf("/c/%d/teams", c) })
+}

@@ -187,7 +187,7 @@ func TestAPI(t *testing.T) {
 	}
 	w2 := bearer("GET", "/api/v1/me", "")
 	var me struct {
-		Email string           `json:"email"`
+		Email string            `json:"email"`
 		Teams map[string]string `json:"teams"`
 	}
 	if err := json.Unmarshal(w2.Body.Bytes(), &me); err != nil || me.Email != "director.harbor@example.org" || me.Teams[fmt.Sprint(e.ids["teamA"])] != "director" {
