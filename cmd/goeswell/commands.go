@@ -275,14 +275,14 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if to == "" {
 		return usageError{"--to FILE is required"}
 	}
+	if !strings.HasPrefix(c.db, "sqlite:") {
+		return usageError{"goeswell backs up SQLite only; for PostgreSQL use pg_dump, for example: pg_dump --format=custom --file=goeswell.dump DBNAME"}
+	}
 	db, err := sqlstore.Open(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if db.Dialect != sqlstore.SQLite {
-		return usageError{"goeswell backs up SQLite only; for PostgreSQL use pg_dump, for example: pg_dump --format=custom --file=goeswell.dump DBNAME"}
-	}
 	if err := db.Backup(ctx, to); err != nil {
 		return err
 	}
