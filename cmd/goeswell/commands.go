@@ -289,3 +289,34 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintf(stdout, "backed up to %s\n", to)
 	return nil
 }
+
+func cmdAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			fmt.Fprintln(stdout, "Usage: goeswell audit verify [--db DSN]")
+			return nil
+		}
+		return usageError{"want: goeswell audit verify [--db DSN]"}
+	}
+	var c config
+	fs := newFlagSet("audit verify", "[--db DSN]", stdout, stderr)
+	c.dbFlag(fs, getenv)
+	if help, err := parse(fs, args[1:]); help || err != nil {
+		return err
+	}
+	db, err := sqlstore.Open(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bad, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if bad != 0 {
+		fmt.Fprintf(stdout, "audit log broken at entry %d: it or the entry before it was changed\n", bad)
+		return exitError(1)
+	}
+	fmt.Fprintln(stdout, "audit log intact")
+	return nil
+}

@@ -63,6 +63,8 @@ func TestCommandLine(t *testing.T) {
 		{"backup needs --to", []string{"backup", "--db", db}, nil, "", 2, "", "--to FILE is required"},
 		{"backup", []string{"backup", "--db", db, "--to", filepath.Join(dir, "copy.db")}, nil, "", 0, "backed up to", ""},
 		{"backup postgres", []string{"backup", "--db", "postgres://127.0.0.1:1/none?connect_timeout=1", "--to", "x"}, nil, "", 2, "", "use pg_dump"},
+		{"audit verify", []string{"audit", "verify", "--db", db}, nil, "", 0, "audit log intact", ""},
+		{"audit bad", []string{"audit", "check"}, nil, "", 2, "", "audit verify"},
 		{"stray argument", []string{"migrate", "--db", db, "extra"}, nil, "", 2, "", `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
