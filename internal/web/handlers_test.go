@@ -213,6 +213,10 @@ func TestAPI(t *testing.T) {
 		{`{"nmae": "x"}`, "bad_request", 400},
 		{`{"name": "x"} {"name": "y"}`, "bad_request", 400},
 		{`{"name": 3}`, "bad_request", 400},
+		{`{"name": "a", "name": "b"}`, "bad_request", 400},
+		{`{"focus": "x", "name": "ok", "focus": "y"}`, "bad_request", 400},
+		{``, "bad_request", 400},
+		{`[]`, "bad_request", 400},
 		{`{"singlePerson": true}`, "forbidden", 403},
 		{`{"name": "` + strings.Repeat("x", 2<<20) + `"}`, "too_large", 413},
 	} {
