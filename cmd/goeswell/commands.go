@@ -155,11 +155,12 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(&b, "%-52s %-36s %s\n", l.Role, l.Email, l.Password)
 		}
 		logins = b.String()
+		// #nosec G703 -- the operator chose the demo folder with --data.
 		if err := os.WriteFile(loginsPath, []byte(logins), 0o600); err != nil {
 			return fmt.Errorf("write %s: %w", loginsPath, err)
 		}
 	} else {
-		b, err := os.ReadFile(loginsPath)
+		b, err := os.ReadFile(loginsPath) // #nosec G304 -- the operator's own --data folder
 		if err != nil {
 			return fmt.Errorf("read %s: %w", loginsPath, err)
 		}

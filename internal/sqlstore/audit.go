@@ -109,7 +109,8 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]collab.AuditEntry,
 		args = append(args, f.CollaborativeID)
 		q += fmt.Sprintf(` AND a.collaborative_id = $%d`, len(args))
 	}
-	q += fmt.Sprintf(` ORDER BY a.id DESC LIMIT %d`, f.Limit)
+	args = append(args, f.Limit)
+	q += fmt.Sprintf(` ORDER BY a.id DESC LIMIT $%d`, len(args))
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)

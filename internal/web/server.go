@@ -277,12 +277,16 @@ func (s *Server) identify(r *http.Request, api bool) (int64, string, error) {
 	return uid, c.Value, err
 }
 
+// Secure follows the base URL: set whenever it is https; a plain-http
+// demo on loopback would otherwise lose its cookie.
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	// #nosec G124 -- Secure is s.secure (https base URL), HttpOnly and SameSite set.
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sqlstore.AbsoluteTimeout / time.Second)})
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	// #nosec G124 -- as setSessionCookie.
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
