@@ -99,18 +99,10 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]collab.AuditEntry,
 		f.Limit = 100
 	}
 	q := `SELECT a.id, a.at, COALESCE(a.actor_id, 0), COALESCE(u.name, ''), COALESCE(a.collaborative_id, 0), a.action, a.target, a.detail, a.remote_addr
-		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE 1 = 1`
-	var args []any
-	if f.BeforeID != 0 {
-		args = append(args, f.BeforeID)
-		q += fmt.Sprintf(` AND a.id < $%d`, len(args))
-	}
-	if f.CollaborativeID != 0 {
-		args = append(args, f.CollaborativeID)
-		q += fmt.Sprintf(` AND a.collaborative_id = $%d`, len(args))
-	}
-	args = append(args, f.Limit)
-	q += fmt.Sprintf(` ORDER BY a.id DESC LIMIT $%d`, len(args))
+		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE (a.id < $1 OR $1 = 0) AND (a.collaborative_id = $2 OR $2 = 0)
+		ORDER BY a.id DESC LIMIT $3`
+	args := []any{f.BeforeID, f.CollaborativeID, f.Limit}
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
