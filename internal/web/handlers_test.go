@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goeswell/goeswell/internal/mfa"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
@@ -252,5 +253,61 @@ func TestAPI(t *testing.T) {
 	w4 := e.do("convener", "POST", fmt.Sprintf("%s/%d/decision", apply, created.ID), strings.NewReader(`{"decision":"accept","note":"Welcome"}`), "application/json")
 	if w4.Code != 200 || !strings.Contains(w4.Body.String(), `"inviteLink": "http://goeswell.test/invite/`) || !strings.Contains(w4.Body.String(), `"status": "accepted"`) {
 		t.Errorf("decision: %d %s", w4.Code, w4.Body.String())
+	}
+}
+
+func TestTOTPSignIn(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	pw := e.demo.Logins[0].Password
+	// The convener enrolls through account settings.
+	w := e.form("convener", "/account/totp/setup", nil)
+	secret := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(w.Body.String())
+	if w.Code != 200 || secret == nil || !strings.Contains(w.Body.String(), `src="data:image/png;base64,`) {
+		t.Fatalf("setup: %d", w.Code)
+	}
+	if w := e.form("convener", "/account/totp/enable", url.Values{"code": {"000000"}}); w.Code != 422 {
+		t.Errorf("wrong enrollment code: %d", w.Code)
+	}
+	now := e.db.Now()
+	code, _ := mfa.Code(secret[1], now.Add(-mfa.Step))
+	if w := e.form("convener", "/account/totp/enable", url.Values{"code": {code}}); w.Code != 303 {
+		t.Fatalf("enable: %d %s", w.Code, w.Body.String())
+	}
+	// Password alone now leads to the code form; the half session opens nothing else.
+	w = e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {pw}, "next": {"/c/1"}})
+	if w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/login/totp") {
+		t.Fatalf("password step: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	pending := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	e.sessions["pending"] = pending
+	if w := e.do("pending", "GET", "/c/1", nil, ""); classify(w, false) != "signin" {
+		t.Errorf("a half-signed-in session opened a page: %d", w.Code)
+	}
+	if w := e.form("pending", "/login/totp", url.Values{"code": {"123456"}, "next": {"/c/1"}}); w.Code != 200 || !strings.Contains(w.Body.String(), "not correct") {
+		t.Errorf("wrong code: %d", w.Code)
+	}
+	// The code used to enroll cannot be used again.
+	if w := e.form("pending", "/login/totp", url.Values{"code": {code}}); w.Code != 200 {
+		t.Errorf("replayed code: %d", w.Code)
+	}
+	code2, _ := mfa.Code(secret[1], now)
+	w = e.form("pending", "/login/totp", url.Values{"code": {code2}, "next": {"/c/1"}})
+	if w.Code != 303 || w.Header().Get("Location") != "/c/1" {
+		t.Fatalf("code step: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	full := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	if full == pending {
+		t.Error("the session token was not renewed after the second factor")
+	}
+	e.sessions["full"] = full
+	if w := e.do("full", "GET", "/c/1", nil, ""); w.Code != 200 {
+		t.Errorf("signed in with two factors: %d", w.Code)
+	}
+	// Turning it off needs the password.
+	if w := e.form("full", "/account/totp/disable", url.Values{"mfaPassword": {"wrong"}}); w.Code != 422 {
+		t.Errorf("disable with a wrong password: %d", w.Code)
+	}
+	if w := e.form("full", "/account/totp/disable", url.Values{"mfaPassword": {pw}}); w.Code != 303 {
+		t.Errorf("disable: %d", w.Code)
 	}
 }
