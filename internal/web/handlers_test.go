@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/goeswell/goeswell/internal/mfa"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
@@ -309,5 +311,51 @@ func TestTOTPSignIn(t *testing.T) {
 	}
 	if w := e.form("full", "/account/totp/disable", url.Values{"mfaPassword": {pw}}); w.Code != 303 {
 		t.Errorf("disable: %d", w.Code)
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	post := func(key string) *responseRecorder {
+		req := httptest.NewRequest("POST", "/api/v1/collaboratives/1/teams", strings.NewReader(`{"name":"Retry Team","kind":"community"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		req.AddCookie(&http.Cookie{Name: e.srv.cookieName(), Value: e.sessions["convener"]})
+		w := newRecorder()
+		e.srv.Handler().ServeHTTP(w, req)
+		return w
+	}
+	count := func() int {
+		ts, err := e.db.Teams(bg, 1, sqlstore.TeamFilter{Query: "Retry Team"})
+		must(t, err)
+		return len(ts)
+	}
+	if w := post("k1"); w.Code != 201 {
+		t.Fatalf("first: %d %s", w.Code, w.Body.String())
+	}
+	if w := post("k1"); w.Code != 200 || w.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry: %d %s", w.Code, w.Body.String())
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d teams after a retried write, want 1", n)
+	}
+	post("k2")
+	post("")
+	if n := count(); n != 3 {
+		t.Errorf("%d teams after two more writes, want 3", n)
+	}
+	// A failed write does not spend its key.
+	req := httptest.NewRequest("POST", "/api/v1/collaboratives/1/teams", strings.NewReader(`{"name":"","kind":"community"}`))
+	req.Header.Set("Idempotency-Key", "k3")
+	req.AddCookie(&http.Cookie{Name: e.srv.cookieName(), Value: e.sessions["convener"]})
+	w := newRecorder()
+	e.srv.Handler().ServeHTTP(w, req)
+	if w.Code != 422 {
+		t.Fatalf("invalid write: %d", w.Code)
+	}
+	if w := post("k3"); w.Code != 201 {
+		t.Errorf("the key of a failed write was spent: %d", w.Code)
 	}
 }
