@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,72 +14,6 @@ import (
 	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
-
-const chromium = "/usr/bin/chromium"
-
-// startDemo runs `goeswell demo` on a free port with a fresh data folder
-// and returns its address and the data folder, once /healthz answers.
-func startDemo(t *testing.T) (base, dir string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	dir = t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"demo", "--addr", addr, "--data", dir}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	base = "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return base, dir
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("demo stopped: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("demo did not start")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// demoPassword reads the shared demo password from the sign-ins file.
-func demoPassword(t *testing.T, dir string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "demo-logins.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if fs := strings.Fields(sc.Text()); len(fs) >= 2 && strings.Contains(sc.Text(), "convener@example.org") {
-			return fs[len(fs)-1]
-		}
-	}
-	t.Fatal("no convener in demo-logins.txt")
-	return ""
-}
 
 var missedRE = regexp.MustCompile(`(\d+) missed`)
 
@@ -99,30 +28,24 @@ func missedIn(row string) int {
 	return n
 }
 
-// TestE2EEngagement signs in as the convener in a real browser, records
-// attendance for a coaching call a team missed, and sees the
+// TestBrowserEngagement: the demo convener records attendance for a
+// coaching call a team missed, in the browser, and sees the
 // participation dashboard change.
-func TestE2EEngagement(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("browser tests skipped: %s not found", chromium)
-	}
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	base, dir := startDemo(t)
-	pw := demoPassword(t, dir)
+func TestBrowserEngagement(t *testing.T) {
+	b := newBrowser(t)
+	srv := startDemo(t)
 
 	// Find, in the demo database, a coaching call of Cape and Islands
 	// Family Justice that nobody recorded (the demo has it miss them).
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "goeswell.db"))
+	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(srv.Dir, "goeswell.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	cs, err := db.ActiveCollaboratives(ctx)
 	if err != nil || len(cs) != 1 {
-		t.Fatalf("collaboratives: %v", err)
+		t.Fatalf("collaboratives: %d, %v", len(cs), err)
 	}
 	c := cs[0]
 	teams, err := db.Teams(ctx, c.ID, sqlstore.TeamFilter{WithMembers: true})
@@ -156,41 +79,35 @@ func TestE2EEngagement(t *testing.T) {
 		t.Fatal("the demo has no missed coaching call")
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("headless", true))
-	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelA()
-	bctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	bctx, cancelT := context.WithTimeout(bctx, 90*time.Second)
-	defer cancelT()
-
-	row := fmt.Sprintf(`#dashboard tr[data-team="%d"]`, capeID)
-	dashboard := fmt.Sprintf("%s/c/%d/participation", base, c.ID)
-	var before, after, flash string
-	err = chromedp.Run(bctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(`#f-email`, chromedp.ByQuery),
-		chromedp.SendKeys(`#f-email`, "convener@example.org", chromedp.ByQuery),
-		chromedp.SendKeys(`#f-password`, pw, chromedp.ByQuery),
-		chromedp.Submit(`#f-password`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.collab-nav`, chromedp.ByQuery),
-		chromedp.Navigate(dashboard),
-		chromedp.Text(row, &before, chromedp.ByQuery),
-		chromedp.Navigate(fmt.Sprintf("%s/c/%d/meetings/%d", base, c.ID, missed)),
-		chromedp.WaitVisible(`#attendance-form`, chromedp.ByQuery),
-		chromedp.SetValue(fmt.Sprintf(`#status-%d`, directorID), "virtual", chromedp.ByQuery),
-		chromedp.Submit(`#attendance-form`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
-		chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
-		chromedp.Navigate(dashboard),
-		chromedp.Text(row, &after, chromedp.ByQuery),
-	)
-	if err != nil {
+	if err := signIn(b, srv.URL, "convener@example.org", srv.Password); err != nil {
 		t.Fatal(err)
 	}
-	if flash == "" {
-		t.Error("no confirmation after saving attendance")
+	// The login page has an h1 too: wait for the collaborative's menu,
+	// which only a signed-in page has.
+	do(t, b, chromedp.WaitVisible(chromedp.CSS(`.collab-nav`)))
+	if h1 := read(t, b, chromedp.Text(chromedp.CSS(`main h1`))); h1 != c.Name {
+		t.Fatalf("after sign-in the convener sees %q", h1)
 	}
+	row := chromedp.CSS(fmt.Sprintf(`#dashboard tr[data-team="%d"]`, capeID))
+	dashboard := fmt.Sprintf("%s/c/%d/participation", srv.URL, c.ID)
+	do(t, b, chromedp.Navigate(dashboard), chromedp.WaitVisible(row))
+	before := read(t, b, chromedp.Text(row))
+	if !strings.Contains(before, "Off track") {
+		t.Errorf("Cape starts %q, want off track", before)
+	}
+	status := chromedp.CSS(fmt.Sprintf(`#status-%d`, directorID))
+	do(t, b,
+		chromedp.Navigate(fmt.Sprintf("%s/c/%d/meetings/%d", srv.URL, c.ID, missed)),
+		chromedp.WaitVisible(chromedp.CSS(`#attendance-form`)),
+		chromedp.SetValue(status, "virtual"),
+		chromedp.Submit(status),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if got := read(t, b, chromedp.Value(status)); got != "virtual" {
+		t.Errorf("after saving, the form shows %q", got)
+	}
+	do(t, b, chromedp.Navigate(dashboard), chromedp.WaitVisible(row))
+	after := read(t, b, chromedp.Text(row))
 	if missedIn(after) != missedIn(before)-1 {
 		t.Errorf("dashboard row did not change as expected:\nbefore: %s\nafter:  %s", before, after)
 	}

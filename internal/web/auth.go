@@ -72,6 +72,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 		p.Message = p.T("login.failed")
 		return s.render(w, http.StatusOK, "login", p)
 	}
+	st, err := s.db.TOTP(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if st.Enabled {
+		// Half signed in: the cookie opens only the second-factor form.
+		token := newToken("")
+		if err := s.db.CreatePendingSession(ctx, token, u.ID); err != nil {
+			return err
+		}
+		s.setSessionCookie(w, token)
+		return s.redirect(w, r, "/login/totp?next="+url.QueryEscape(p.Next), "")
+	}
 	if err := s.startSession(w, r, rc, u.ID, u.Email); err != nil {
 		return err
 	}

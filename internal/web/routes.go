@@ -21,6 +21,7 @@ func (s *Server) routeTable() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, s.engagementRoutes()...)
+	rs = append(rs, s.mfaRoutes()...)
 	return rs
 }
 

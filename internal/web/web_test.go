@@ -177,3 +177,9 @@ func (e *env) dbHash() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+type responseRecorder = httptest.ResponseRecorder
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+var auditAll = sqlstore.AuditFilter{Limit: 500}
