@@ -122,6 +122,9 @@ func signIn(ctx context.Context, base, email, password string) error {
 		chromedp.SendKeys(chromedp.CSS(`#f-email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
+		// The login page has a main h1 too: wait for the account menu,
+		// which only a signed-in page shows.
+		chromedp.WaitVisible(chromedp.CSS(`.account-nav`)),
 		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 	)
 }

@@ -68,6 +68,7 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 	// advance; Cape misses its coaching calls without a word (off track);
 	// Berkshire, a small organization, sends one person.
 	var firstAll *engage.Meeting
+	byMeeting := map[int64][]engage.Attendance{}
 	for _, m := range ms {
 		var recs []engage.Attendance
 		for i, t := range teams {
@@ -88,13 +89,15 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 		if len(recs) == 0 {
 			continue
 		}
-		if err := db.SetAttendance(ctx, who, c.ID, m.ID, 0, recs); err != nil {
-			return fmt.Errorf("demo attendance: %w", err)
-		}
+		byMeeting[m.ID] = recs
 		if firstAll == nil && m.Audience == engage.AudienceAllTeams {
 			firstAll = m
 		}
 	}
+	if err := db.SetAttendanceMany(ctx, who, c.ID, 0, byMeeting); err != nil {
+		return fmt.Errorf("demo attendance: %w", err)
+	}
+	var acts []*engage.Activity
 	for i, t := range teams {
 		if len(t.Members) == 0 {
 			continue
@@ -103,10 +106,11 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 			h := []float64{5, 4.5, 6, 3}[i]
 			a := &engage.Activity{CollaborativeID: c.ID, TeamID: t.ID, UserID: t.Members[k%len(t.Members)].UserID, Month: from.AddMonths(k - 1),
 				Kind: engage.ActivityKinds[k%len(engage.ActivityKinds)], Hours: h, Note: "Revised our intake form around the Five Domains."}
-			if err := db.AddActivity(ctx, who, a); err != nil {
-				return fmt.Errorf("demo activity: %w", err)
-			}
+			acts = append(acts, a)
 		}
+	}
+	if err := db.AddActivities(ctx, who, acts); err != nil {
+		return fmt.Errorf("demo activity: %w", err)
 	}
 	if firstAll != nil && len(teams) > 0 && len(teams[0].Members) > 1 {
 		for j, comment := range []string{"The peer exchange on shelter rules was the most useful hour of my month.", ""} {

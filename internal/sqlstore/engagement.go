@@ -60,15 +60,51 @@ func (db *DB) checkTeams(ctx context.Context, tx *sql.Tx, collabID int64, ids []
 	return nil
 }
 
-func (db *DB) insertMeeting(ctx context.Context, tx *sql.Tx, m *engage.Meeting) error {
-	err := tx.QueryRowContext(ctx, `INSERT INTO meetings (collaborative_id, series_id, kind, title, starts_at, time_zone, duration_min, location, video_url, agenda, materials, audience, cancelled, moved, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-		m.CollaborativeID, nullID(m.SeriesID), m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials,
-		m.Audience, m.Cancelled, m.Moved, ts(db.Now())).Scan(&m.ID)
+const insertMeetingSQL = `INSERT INTO meetings (collaborative_id, series_id, kind, title, starts_at, time_zone, duration_min, location, video_url, agenda, materials, audience, cancelled, moved, created_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
+
+// meetingWriter inserts meetings with statements prepared once per
+// transaction: a series of a hundred meetings parses its SQL once.
+type meetingWriter struct {
+	ins, team *sql.Stmt
+}
+
+func (db *DB) newMeetingWriter(ctx context.Context, tx *sql.Tx) (*meetingWriter, error) {
+	ins, err := tx.PrepareContext(ctx, insertMeetingSQL)
+	if err != nil {
+		return nil, fmt.Errorf("prepare meeting insert: %w", err)
+	}
+	team, err := tx.PrepareContext(ctx, `INSERT INTO meeting_teams (meeting_id, team_id) VALUES ($1, $2)`)
+	if err != nil {
+		ins.Close()
+		return nil, fmt.Errorf("prepare meeting insert: %w", err)
+	}
+	return &meetingWriter{ins: ins, team: team}, nil
+}
+
+func (w *meetingWriter) Close() { w.ins.Close(); w.team.Close() }
+
+func (w *meetingWriter) insert(ctx context.Context, m *engage.Meeting, now time.Time) error {
+	err := w.ins.QueryRowContext(ctx, m.CollaborativeID, nullID(m.SeriesID), m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL,
+		m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, ts(now)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("create meeting: %w", err)
 	}
-	return db.setMeetingTeams(ctx, tx, m)
+	for _, t := range m.TeamIDs {
+		if _, err := w.team.ExecContext(ctx, m.ID, t); err != nil {
+			return fmt.Errorf("meeting teams: %w", err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) insertMeeting(ctx context.Context, tx *sql.Tx, m *engage.Meeting) error {
+	w, err := db.newMeetingWriter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return w.insert(ctx, m, db.Now())
 }
 
 func (db *DB) setMeetingTeams(ctx context.Context, tx *sql.Tx, m *engage.Meeting) error {
@@ -118,8 +154,14 @@ func (db *DB) CreateSeries(ctx context.Context, who collab.Who, c *collab.Collab
 		if len(ms) == 0 {
 			return &collab.ValidationError{Fields: map[string]string{"start": "engagement.error.no_meetings"}}
 		}
+		w, err := db.newMeetingWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		now := db.Now()
 		for _, m := range ms {
-			if err := db.insertMeeting(ctx, tx, m); err != nil {
+			if err := w.insert(ctx, m, now); err != nil {
 				return err
 			}
 		}
@@ -211,8 +253,12 @@ func (db *DB) loadMeetingTeams(ctx context.Context, ms []*engage.Meeting) error 
 	for _, m := range ms {
 		by[m.ID] = m
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT mt.meeting_id, mt.team_id FROM meeting_teams mt JOIN meetings m ON m.id = mt.meeting_id
-		WHERE m.collaborative_id = $1 ORDER BY mt.meeting_id, mt.team_id`, ms[0].CollaborativeID)
+	q, arg := `SELECT mt.meeting_id, mt.team_id FROM meeting_teams mt JOIN meetings m ON m.id = mt.meeting_id
+		WHERE m.collaborative_id = $1 ORDER BY mt.meeting_id, mt.team_id`, ms[0].CollaborativeID
+	if len(ms) == 1 {
+		q, arg = `SELECT meeting_id, team_id FROM meeting_teams WHERE meeting_id = $1 ORDER BY team_id`, ms[0].ID
+	}
+	rows, err := db.read.QueryContext(ctx, q, arg)
 	if err != nil {
 		return fmt.Errorf("meeting teams: %w", err)
 	}
@@ -386,35 +432,43 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 // not 0, limits the records to that team's people (a team lead records
 // their own team).
 func (db *DB) SetAttendance(ctx context.Context, who collab.Who, collabID, meetingID, onlyTeam int64, recs []engage.Attendance) error {
-	m, err := db.FindMeeting(ctx, collabID, meetingID)
-	if err != nil {
-		return err
-	}
-	inv, err := db.Invitees(ctx, m)
-	if err != nil {
-		return err
-	}
-	team := map[int64]int64{}
-	for _, i := range inv {
-		if onlyTeam == 0 || i.TeamID == onlyTeam {
-			team[i.UserID] = i.TeamID
-		}
-	}
+	return db.SetAttendanceMany(ctx, who, collabID, onlyTeam, map[int64][]engage.Attendance{meetingID: recs})
+}
+
+// SetAttendanceMany records attendance for several meetings in one
+// transaction, all or nothing, with SetAttendance's checks.
+func (db *DB) SetAttendanceMany(ctx context.Context, who collab.Who, collabID, onlyTeam int64, byMeeting map[int64][]engage.Attendance) error {
 	v := collab.NewValidation()
-	for i := range recs {
-		r := &recs[i]
-		tid, ok := team[r.UserID]
-		if !ok {
-			v.Add(fmt.Sprint("status-", r.UserID), "engagement.error.not_invited")
-			continue
+	for meetingID, recs := range byMeeting {
+		m, err := db.FindMeeting(ctx, collabID, meetingID)
+		if err != nil {
+			return err
 		}
-		r.TeamID, r.MeetingID = tid, meetingID
-		if r.Status == "" {
-			continue
+		inv, err := db.Invitees(ctx, m)
+		if err != nil {
+			return err
 		}
-		if err := r.Validate(); err != nil {
-			for f, msg := range collab.FieldErrors(err) {
-				v.Add(fmt.Sprintf("%s-%d", f, r.UserID), msg)
+		team := map[int64]int64{}
+		for _, i := range inv {
+			if onlyTeam == 0 || i.TeamID == onlyTeam {
+				team[i.UserID] = i.TeamID
+			}
+		}
+		for i := range recs {
+			r := &recs[i]
+			tid, ok := team[r.UserID]
+			if !ok {
+				v.Add(fmt.Sprint("status-", r.UserID), "engagement.error.not_invited")
+				continue
+			}
+			r.TeamID, r.MeetingID = tid, meetingID
+			if r.Status == "" {
+				continue
+			}
+			if err := r.Validate(); err != nil {
+				for f, msg := range collab.FieldErrors(err) {
+					v.Add(fmt.Sprintf("%s-%d", f, r.UserID), msg)
+				}
 			}
 		}
 	}
@@ -422,22 +476,27 @@ func (db *DB) SetAttendance(ctx context.Context, who collab.Who, collabID, meeti
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		for _, r := range recs {
-			if r.Status == "" {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, r.UserID); err != nil {
-					return fmt.Errorf("clear attendance: %w", err)
+		for meetingID, recs := range byMeeting {
+			for _, r := range recs {
+				if r.Status == "" {
+					if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, r.UserID); err != nil {
+						return fmt.Errorf("clear attendance: %w", err)
+					}
+					continue
 				}
-				continue
+				_, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, user_id, team_id, status, agreed_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+					ON CONFLICT (meeting_id, user_id) DO UPDATE SET team_id = excluded.team_id, status = excluded.status, agreed_on = excluded.agreed_on,
+					recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
+					meetingID, r.UserID, nullID(r.TeamID), r.Status, r.AgreedOn, nullID(who.UserID), ts(db.Now()))
+				if err != nil {
+					return fmt.Errorf("record attendance: %w", err)
+				}
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, user_id, team_id, status, agreed_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-				ON CONFLICT (meeting_id, user_id) DO UPDATE SET team_id = excluded.team_id, status = excluded.status, agreed_on = excluded.agreed_on,
-				recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
-				meetingID, r.UserID, nullID(r.TeamID), r.Status, r.AgreedOn, nullID(who.UserID), ts(db.Now()))
-			if err != nil {
-				return fmt.Errorf("record attendance: %w", err)
+			if err := db.audit(ctx, tx, who, collabID, "attendance.record", fmt.Sprint("meeting:", meetingID), fmt.Sprintf("%d records", len(recs))); err != nil {
+				return err
 			}
 		}
-		return db.audit(ctx, tx, who, collabID, "attendance.record", fmt.Sprint("meeting:", meetingID), fmt.Sprintf("%d records", len(recs)))
+		return nil
 	})
 }
 
@@ -469,24 +528,36 @@ func (db *DB) Attendance(ctx context.Context, collabID, meetingID int64) ([]enga
 
 // AddActivity logs activity hours for a team member.
 func (db *DB) AddActivity(ctx context.Context, who collab.Who, a *engage.Activity) error {
-	if err := a.Validate(); err != nil {
-		return err
+	return db.AddActivities(ctx, who, []*engage.Activity{a})
+}
+
+// AddActivities logs several activities in one transaction, all or none.
+func (db *DB) AddActivities(ctx context.Context, who collab.Who, as []*engage.Activity) error {
+	for _, a := range as {
+		if err := a.Validate(); err != nil {
+			return err
+		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members tm JOIN teams t ON t.id = tm.team_id
-			WHERE tm.team_id = $1 AND tm.user_id = $2 AND t.collaborative_id = $3`, a.TeamID, a.UserID, a.CollaborativeID).Scan(&n); err != nil {
-			return fmt.Errorf("add activity: %w", err)
+		for _, a := range as {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members tm JOIN teams t ON t.id = tm.team_id
+				WHERE tm.team_id = $1 AND tm.user_id = $2 AND t.collaborative_id = $3`, a.TeamID, a.UserID, a.CollaborativeID).Scan(&n); err != nil {
+				return fmt.Errorf("add activity: %w", err)
+			}
+			if n == 0 {
+				return &collab.ValidationError{Fields: map[string]string{"user": "engagement.error.not_member"}}
+			}
+			err := tx.QueryRowContext(ctx, `INSERT INTO activities (collaborative_id, team_id, user_id, month, kind, hours, note, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.CollaborativeID, a.TeamID, a.UserID, a.Month, a.Kind, a.Hours, a.Note, ts(db.Now())).Scan(&a.ID)
+			if err != nil {
+				return fmt.Errorf("add activity: %w", err)
+			}
+			if err := db.audit(ctx, tx, who, a.CollaborativeID, "activity.add", fmt.Sprintf("team:%d activity:%d", a.TeamID, a.ID), fmt.Sprintf("%s %g h", a.Month, a.Hours)); err != nil {
+				return err
+			}
 		}
-		if n == 0 {
-			return &collab.ValidationError{Fields: map[string]string{"user": "engagement.error.not_member"}}
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO activities (collaborative_id, team_id, user_id, month, kind, hours, note, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.CollaborativeID, a.TeamID, a.UserID, a.Month, a.Kind, a.Hours, a.Note, ts(db.Now())).Scan(&a.ID)
-		if err != nil {
-			return fmt.Errorf("add activity: %w", err)
-		}
-		return db.audit(ctx, tx, who, a.CollaborativeID, "activity.add", fmt.Sprintf("team:%d activity:%d", a.TeamID, a.ID), fmt.Sprintf("%s %g h", a.Month, a.Hours))
+		return nil
 	})
 }
 
