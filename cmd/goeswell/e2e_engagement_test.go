@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -108,6 +109,10 @@ func TestBrowserEngagement(t *testing.T) {
 	}
 	do(t, b, chromedp.Navigate(dashboard), chromedp.WaitVisible(row))
 	after := read(t, b, chromedp.Text(row))
+	if dir := os.Getenv("GOESWELL_SCREENSHOTS"); dir != "" {
+		png := read(t, b, chromedp.CaptureScreenshot())
+		os.WriteFile(filepath.Join(dir, "participation.png"), png, 0o644)
+	}
 	if missedIn(after) != missedIn(before)-1 {
 		t.Errorf("dashboard row did not change as expected:\nbefore: %s\nafter:  %s", before, after)
 	}

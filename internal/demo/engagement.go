@@ -10,6 +10,13 @@ import (
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
+var notes = []string{
+	"Revised our intake form around the Five Domains of Wellbeing.",
+	"Site visit: shadowed a peer team's check-in conversations.",
+	"Coaching session on minimizing tradeoffs in shelter rules.",
+	"Mapped community assets with program participants.",
+}
+
 // SeedEngagement gives the demo collaborative seed 000's calendar —
 // quarterly in-person and virtual meetings, monthly coaching calls per
 // team, all-teams meetings every other month — with three months of
@@ -51,8 +58,7 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 		}
 	}
 	now := db.Now()
-	from := collab.NewDate(now.Year(), now.Month(), 1).AddMonths(-3)
-	ms, err := db.Meetings(ctx, c.ID, sqlstore.MeetingFilter{From: from.Time(), To: now})
+	ms, err := db.Meetings(ctx, c.ID, sqlstore.MeetingFilter{To: now})
 	if err != nil {
 		return err
 	}
@@ -64,9 +70,12 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 		}
 		teams = append(teams, t)
 	}
-	// Harbor attends everything; Pioneer once sends apologies agreed in
-	// advance; Cape misses its coaching calls without a word (off track);
-	// Berkshire, a small organization, sends one person.
+	// Harbor attends everything; Pioneer sends apologies to the virtual
+	// meetings, agreed a week in advance; Cape misses its coaching calls
+	// of the last three months without a word (off track); Berkshire, a
+	// small organization, sends one person and logged too few hours last
+	// month (at risk).
+	recent := collab.NewDate(now.Year(), now.Month(), 1).AddMonths(-3)
 	var firstAll *engage.Meeting
 	byMeeting := map[int64][]engage.Attendance{}
 	for _, m := range ms {
@@ -79,7 +88,7 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 			switch {
 			case i == 1 && m.Kind == engage.KindVirtual:
 				recs = append(recs, engage.Attendance{UserID: dir, Status: engage.Apologies, AgreedOn: m.Day().AddDays(-7)})
-			case i == 2 && m.Kind == engage.KindCoaching:
+			case i == 2 && m.Kind == engage.KindCoaching && !m.Day().Before(recent):
 			case i == 3:
 				recs = append(recs, engage.Attendance{UserID: adv, Status: engage.Virtually})
 			default:
@@ -98,14 +107,18 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 		return fmt.Errorf("demo attendance: %w", err)
 	}
 	var acts []*engage.Activity
+	thisMonth := collab.NewDate(now.Year(), now.Month(), 1)
 	for i, t := range teams {
 		if len(t.Members) == 0 {
 			continue
 		}
-		for k := 1; k <= 3; k++ {
-			h := []float64{5, 4.5, 6, 3}[i]
-			a := &engage.Activity{CollaborativeID: c.ID, TeamID: t.ID, UserID: t.Members[k%len(t.Members)].UserID, Month: from.AddMonths(k - 1),
-				Kind: engage.ActivityKinds[k%len(engage.ActivityKinds)], Hours: h, Note: "Revised our intake form around the Five Domains."}
+		for k, month := 0, c.StartDate; month.Before(thisMonth); k, month = k+1, month.AddMonths(1) {
+			h := []float64{5, 4.5, 6, 4}[i]
+			if i == 3 && month == thisMonth.AddMonths(-1) {
+				h = 2.5
+			}
+			a := &engage.Activity{CollaborativeID: c.ID, TeamID: t.ID, UserID: t.Members[k%len(t.Members)].UserID, Month: month,
+				Kind: engage.ActivityKinds[k%len(engage.ActivityKinds)], Hours: h, Note: notes[k%len(notes)]}
 			acts = append(acts, a)
 		}
 	}

@@ -195,11 +195,15 @@ func TestNoLeaks(t *testing.T) {
 	otherTeam := []string{"advocate.pioneer@example.org", "director.pioneer@example.org", "Keisha Brown"}
 	canary := []string{"canary", "Canary"}
 	members := []string{"@example.org"}
+	// Engagement: another team's person with a stipend, and a feedback
+	// comment only coaches and its author may read.
+	otherTeam = append(otherTeam, "Jamal Reed")
+	comment := "most useful hour"
 	forbidden := map[string][]string{
 		"director":  append(append([]string{}, otherTeam...), canary...),
-		"advocate":  append(append([]string{}, otherTeam...), canary...),
-		"funder":    append(append([]string{}, members...), canary...),
-		"evaluator": append(append([]string{}, members...), canary...),
+		"advocate":  append(append([]string{comment}, otherTeam...), canary...),
+		"funder":    append(append([]string{comment}, members...), canary...),
+		"evaluator": append(append([]string{comment}, members...), canary...),
 		"coach":     canary,
 		"convener":  canary,
 		"outsider":  {"Harbor", "Pioneer", "example.org/c/1"},

@@ -608,10 +608,17 @@ type FeedbackRow struct {
 	HelpfulPercent int
 }
 
+// FeedbackMonth is a month's answers, for the trend over time.
+type FeedbackMonth struct {
+	Month                            collab.Date
+	Answers, Helpful, HelpfulPercent int
+}
+
 type feedbackPage struct {
 	basePage
-	Rows  []FeedbackRow
-	Total FeedbackRow
+	Rows   []FeedbackRow
+	Months []FeedbackMonth
+	Total  FeedbackRow
 }
 
 func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -645,10 +652,21 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		}
 	}
 	for _, m := range ms {
-		if row := by[m.ID]; row.Answers > 0 {
-			row.HelpfulPercent = 100 * row.Helpful / row.Answers
-			p.Rows = append(p.Rows, *row)
+		row := by[m.ID]
+		if row.Answers == 0 {
+			continue
 		}
+		row.HelpfulPercent = 100 * row.Helpful / row.Answers
+		p.Rows = append(p.Rows, *row)
+		t := m.Local()
+		month := collab.NewDate(t.Year(), t.Month(), 1)
+		if n := len(p.Months); n == 0 || p.Months[n-1].Month != month {
+			p.Months = append(p.Months, FeedbackMonth{Month: month})
+		}
+		fm := &p.Months[len(p.Months)-1]
+		fm.Answers += row.Answers
+		fm.Helpful += row.Helpful
+		fm.HelpfulPercent = 100 * fm.Helpful / fm.Answers
 	}
 	if p.Total.Answers > 0 {
 		p.Total.HelpfulPercent = 100 * p.Total.Helpful / p.Total.Answers
@@ -670,6 +688,20 @@ type participationPage struct {
 	Members    []collab.Member
 	CanWrite   bool
 	ThisMonth  string
+	// Partial: only the last months are shown.
+	Partial bool
+}
+
+// Roles says which required roles a team lacks, or that none is missing.
+func (p basePage) Roles(tc engage.TeamCompliance) string {
+	if len(tc.MissingRoles) == 0 {
+		return p.T("engagement.participation.roles_ok")
+	}
+	var out []string
+	for _, r := range tc.MissingRoles {
+		out = append(out, p.T("role."+string(r)))
+	}
+	return p.T("engagement.participation.roles_missing", strings.Join(out, ", "))
 }
 
 // Reason translates a compliance reason.
@@ -710,6 +742,15 @@ func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationP
 	for _, tc := range tcs {
 		if rc.Team == nil || tc.Team.ID == rc.Team.ID {
 			p.Teams = append(p.Teams, tc)
+		}
+	}
+	// The dashboard shows the last six months unless asked for all.
+	if r.URL.Query().Get("all") == "" {
+		for i := range p.Teams {
+			if n := len(p.Teams[i].Months); n > 6 {
+				p.Teams[i].Months = p.Teams[i].Months[n-6:]
+				p.Partial = true
+			}
 		}
 	}
 	if len(p.Teams) > 0 {
