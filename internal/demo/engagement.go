@@ -41,16 +41,16 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 		{Details: engage.Details{Kind: engage.KindInPerson, Title: "Quarterly in-person meeting", TimeZone: tz, DurationMin: 360,
 			Location: "Worcester Community Center, 15 Main Street", Audience: engage.AudienceAllTeams,
 			Agenda: "Welcome and check-in; the Five Domains of Wellbeing in practice; what went well since we last met; planning the next quarter."},
-			Rule: engage.CadenceRule("quarterly"), First: day(0, 14, 9, 30)},
+			Rule: engage.CadenceRule("quarterly") + ";BYDAY=2TH", First: day(0, 0, 9, 30)},
 		{Details: engage.Details{Kind: engage.KindVirtual, Title: "Quarterly virtual meeting", TimeZone: tz, DurationMin: 120,
 			VideoURL: "https://video.example.org/wellbeing-collaborative", Audience: engage.AudienceAllTeams},
-			Rule: engage.CadenceRule("quarterly"), First: day(1, 17, 13, 0)},
+			Rule: engage.CadenceRule("quarterly") + ";BYDAY=3WE", First: day(1, 0, 13, 0)},
 		{Details: engage.Details{Kind: engage.KindCoaching, Title: "Coaching call", TimeZone: tz, DurationMin: 60,
 			VideoURL: "https://video.example.org/coaching", Audience: engage.AudienceEachTeam},
-			Rule: engage.CadenceRule("monthly"), First: day(0, 19, 10, 0)},
+			Rule: engage.CadenceRule("monthly") + ";BYDAY=3TU", First: day(0, 0, 10, 0)},
 		{Details: engage.Details{Kind: engage.KindAllTeams, Title: "All-teams meeting", TimeZone: tz, DurationMin: 90,
 			VideoURL: "https://video.example.org/all-teams", Audience: engage.AudienceAllTeams},
-			Rule: engage.CadenceRule("bimonthly"), First: day(0, 27, 15, 0)},
+			Rule: engage.CadenceRule("bimonthly") + ";BYDAY=-1WE", First: day(0, 0, 15, 0)},
 	}
 	for _, s := range series {
 		if _, err := db.CreateSeries(ctx, who, c, s); err != nil {

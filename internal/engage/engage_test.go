@@ -391,3 +391,45 @@ func TestParseSignIn(t *testing.T) {
 		t.Errorf("missing columns: %v", err)
 	}
 }
+
+func TestSeriesRules(t *testing.T) {
+	start, end := date("2026-01-01"), date("2027-06-30")
+	base := func(rule string) *Series {
+		return &Series{Details: Details{Kind: KindCoaching, Title: "Coaching", TimeZone: boston, DurationMin: 60, Audience: AudienceAllTeams},
+			Rule: rule, First: at("2026-01-01 10:00", boston)}
+	}
+	// The third Tuesday of every month, 18 of them.
+	s := base("RRULE:FREQ=MONTHLY;BYDAY=3TU")
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := s.Occurrences(start, end)
+	if err != nil || len(ts) != 18 {
+		t.Fatalf("third Tuesdays: %d, %v", len(ts), err)
+	}
+	for _, x := range ts {
+		if x.Weekday() != time.Tuesday || x.Day() < 15 || x.Day() > 21 || x.Hour() != 10 {
+			t.Errorf("not a third Tuesday at 10:00: %s", x)
+		}
+	}
+	// A COUNT ends a series before the collaborative does: three convenings.
+	s = base("FREQ=MONTHLY;INTERVAL=4;COUNT=3")
+	if ts, _ := s.Occurrences(start, end); len(ts) != 3 {
+		t.Errorf("three convenings: %d", len(ts))
+	}
+	for _, bad := range []string{"", "GARBAGE", "FREQ=MONTHLY;DTSTART=20260101T000000Z"} {
+		if err := base(bad).Validate(); err == nil {
+			t.Errorf("rule %q accepted", bad)
+		}
+	}
+	if _, err := base("FREQ=HOURLY").Occurrences(start, end); err == nil {
+		t.Error("an hourly series over 18 months was not refused")
+	}
+	// each_team makes one meeting per team per occurrence.
+	s = base("FREQ=MONTHLY;COUNT=2")
+	s.Audience = AudienceEachTeam
+	ms, err := s.Meetings(start, end, []int64{1, 2, 3})
+	if err != nil || len(ms) != 6 || ms[0].Audience != AudienceOneTeam || ms[1].TeamIDs[0] != 2 {
+		t.Errorf("each team: %d meetings, %v", len(ms), err)
+	}
+}

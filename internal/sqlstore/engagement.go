@@ -934,7 +934,7 @@ func (db *DB) MarkPaid(ctx context.Context, who collab.Who, collabID int64, ids 
 // Payables lists what is or was owed in a collaborative.
 func (db *DB) Payables(ctx context.Context, collabID int64) ([]engage.Payable, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.user_id, u.name, u.email, c.kind, c.source, c.description, c.amount_cents, c.paid_on
-		FROM compensation c JOIN users u ON u.id = c.user_id WHERE c.collaborative_id = $1 ORDER BY u.name, c.id`, collabID)
+		FROM compensation c JOIN users u ON u.id = c.user_id WHERE c.collaborative_id = $1 ORDER BY u.name, c.kind DESC, c.description, c.id`, collabID)
 	if err != nil {
 		return nil, fmt.Errorf("list payables: %w", err)
 	}
