@@ -561,10 +561,12 @@ func (db *DB) AddActivities(ctx context.Context, who collab.Who, as []*engage.Ac
 	})
 }
 
-// DeleteActivity removes a logged activity of a team.
-func (db *DB) DeleteActivity(ctx context.Context, who collab.Who, collabID, teamID, id int64) error {
+// DeleteActivity removes a logged activity of a team; with onlyUser not
+// 0, only if that person logged it.
+func (db *DB) DeleteActivity(ctx context.Context, who collab.Who, collabID, teamID, id, onlyUser int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM activities WHERE id = $1 AND team_id = $2 AND collaborative_id = $3`, id, teamID, collabID)
+		res, err := tx.ExecContext(ctx, `DELETE FROM activities WHERE id = $1 AND team_id = $2 AND collaborative_id = $3 AND ($4 = 0 OR user_id = $4)`,
+			id, teamID, collabID, onlyUser)
 		if err != nil {
 			return fmt.Errorf("delete activity: %w", err)
 		}

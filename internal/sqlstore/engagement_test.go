@@ -95,6 +95,19 @@ func TestEngagementStore(t *testing.T) {
 				}
 			}
 		}
+		a2act := &engage.Activity{CollaborativeID: f.c.ID, TeamID: f.teamA.ID, UserID: a2, Month: collab.NewDate(2026, 1, 1), Kind: engage.ActOther, Hours: 1}
+		if err := db.AddActivity(ctx, who, a2act); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteActivity(ctx, who, f.c.ID, f.teamA.ID, a2act.ID, a1); !errors.Is(err, collab.ErrNotFound) {
+			t.Fatalf("a1 removed a2's activity: %v", err)
+		}
+		if err := db.DeleteActivity(ctx, who, f.c.ID, f.teamB.ID, a2act.ID, 0); !errors.Is(err, collab.ErrNotFound) {
+			t.Fatalf("removed through another team: %v", err)
+		}
+		if err := db.DeleteActivity(ctx, who, f.c.ID, f.teamA.ID, a2act.ID, a2); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.AddActivity(ctx, who, &engage.Activity{CollaborativeID: f.c.ID, TeamID: f.teamA.ID, UserID: b1, Month: collab.NewDate(2026, 1, 1), Kind: engage.ActOther, Hours: 1}); collab.FieldErrors(err)["user"] == "" {
 			t.Fatalf("activity for a non-member: %v", err)
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/remind"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
@@ -53,6 +55,14 @@ func (s *Server) engagementRoutes() []Route {
 		apiGet("/collaboratives/{collab}/participation", collab.PermCollabCoach, s.apiParticipation),
 		apiDo("POST", "/collaboratives/{collab}/teams/{team}/activities", collab.PermTeamWrite, s.apiActivityCreate),
 	}
+}
+
+// StartReminders runs the reminder loop (meeting reminders and the
+// monthly data deadline) in the background until ctx ends; it does
+// nothing when SMTP is not configured. Every replica may call it: each
+// reminder is claimed in the database, so it goes once.
+func (s *Server) StartReminders(ctx context.Context) {
+	remind.New(remind.Config{DB: s.db, Mailer: s.mailer, Logger: s.log, BaseURL: s.baseURL}).Start(ctx)
 }
 
 // isCoach reports whether the actor sees every team's meetings.
@@ -871,7 +881,13 @@ func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request, rc *reqC
 	if err != nil {
 		return err
 	}
-	if err := s.db.DeleteActivity(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, id); err != nil {
+	// Members remove what they logged; the team's director and conveners
+	// anything of the team's.
+	only := rc.Actor.UserID
+	if collab.Authorize(rc.Actor, collab.PermTeamManage, rc.Collab.ID, rc.Team.ID) == collab.Allow {
+		only = 0
+	}
+	if err := s.db.DeleteActivity(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, id, only); err != nil {
 		return err
 	}
 	return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d/participation", rc.Collab.ID, rc.Team.ID), "flash.saved")

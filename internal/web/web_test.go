@@ -92,10 +92,20 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 			break
 		}
 	}
-	actA, err := db.Activities(bg, c1, teamA.ID)
-	must(t, err)
-	actB, err := db.Activities(bg, c1, teamB.ID)
-	must(t, err)
+	// Each team's fixture activity is its direct-service member's, whom
+	// the access test's "advocate" actor is on team A: a member may
+	// remove what they logged.
+	actOf := func(team *collab.Team) int64 {
+		as, err := db.Activities(bg, c1, team.ID)
+		must(t, err)
+		for _, a := range as {
+			if a.UserID == team.Members[1].UserID {
+				return a.ID
+			}
+		}
+		t.Fatalf("no activity of %s's second member", team.Name)
+		return 0
+	}
 	m2 := &engage.Meeting{CollaborativeID: c2.ID, StartsAt: db.Now().Add(-24 * time.Hour), Details: engage.Details{Kind: engage.KindAllTeams,
 		Title: "Canary all-teams meeting", TimeZone: "UTC", DurationMin: 60, Agenda: "canary agenda", Audience: engage.AudienceAllTeams}}
 	must(t, db.CreateMeeting(bg, who, m2))
@@ -105,7 +115,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		"c1": c1, "teamA": teamA.ID, "teamB": teamB.ID, "app1": apps[0].ID, "partner1": ps[0].ID,
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
 		"c2": c2.ID, "teamC": teamC.ID, "app2": app2.ID, "partner2": p2.ID, "userC": memC.ID,
-		"meeting1": meeting1, "activityA": actA[0].ID, "activityB": actB[0].ID, "meeting2": m2.ID, "activityC": actC.ID,
+		"meeting1": meeting1, "activityA": actOf(teamA), "activityB": actOf(teamB), "meeting2": m2.ID, "activityC": actC.ID,
 	}
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
