@@ -9,7 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/goeswell/goeswell/internal/mail"
+	"github.com/goeswell/goeswell/internal/mail/smtptest"
 	"github.com/goeswell/goeswell/internal/mfa"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
@@ -357,5 +360,33 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	if w := post("k3"); w.Code != 201 {
 		t.Errorf("the key of a failed write was spent: %d", w.Code)
+	}
+}
+
+// TestInvitationByEmail: with SMTP configured, an invitation is emailed
+// (to a real SMTP server on loopback) and its link works once.
+func TestInvitationByEmail(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	smtp := smtptest.Start(t)
+	e.srv.mailer = mail.New(mail.Config{Addr: smtp.Addr, From: "goeswell@example.org"})
+	w := e.form("director", fmt.Sprintf("/c/%d/teams/%d/invitations", e.ids["c1"], e.ids["teamA"]),
+		url.Values{"name": {"Omar Haddad"}, "email": {"Omar@Example.org"}, "role": {"direct_service"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("invite: %d %s", w.Code, w.Body.String())
+	}
+	msgs := smtp.Wait(1, 5*time.Second)
+	if len(msgs) != 1 || msgs[0].To[0] != "omar@example.org" {
+		t.Fatalf("messages: %+v", msgs)
+	}
+	m := regexp.MustCompile(`http://goeswell\.test(/invite/[A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Data)
+	if m == nil || !strings.Contains(msgs[0].Data, "Hello Omar Haddad") || !strings.Contains(msgs[0].Data, "Harbor Safe Haven") {
+		t.Fatalf("email:\n%s", msgs[0].Data)
+	}
+	w = e.form("", m[1], url.Values{"name": {"Omar Haddad"}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/c/%d/teams/%d", e.ids["c1"], e.ids["teamA"]) {
+		t.Fatalf("accept: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if w := e.do("", "GET", m[1], nil, ""); w.Code != http.StatusNotFound {
+		t.Errorf("second use: %d", w.Code)
 	}
 }
