@@ -1,0 +1,3 @@
+package spc
+
+func ihiPart(ps *PartSummary, seg []Point, opts Options) { anhoejPart(ps, seg, opts) }
