@@ -100,11 +100,11 @@ type Point struct {
 	Subgroup
 	// Y here is the plotted value after the chart's transformation and
 	// Multiply; Subgroup.Y is shadowed. YSum, YMean and YSD are raw.
-	Y                            float64
-	CL, LCL, UCL, LCL95, UCL95   float64
-	Baseline, Include            bool
-	SigmaSignal, RunsSignal      bool
-	Shift, Trend, Runs, Astro    bool // IHI reasons, set with RulesIHI
+	Y                          float64
+	CL, LCL, UCL, LCL95, UCL95 float64
+	Baseline, Include          bool
+	SigmaSignal, RunsSignal    bool
+	Shift, Trend, Runs, Astro  bool // IHI reasons, set with RulesIHI
 }
 
 // PartSummary is summary.qic() for one part.
@@ -128,11 +128,11 @@ type Panel struct {
 
 // Result is a computed chart.
 type Result struct {
-	Chart   Chart
-	Rules   RuleSet
-	Method  Method
-	Panels  []Panel
-	HasN    bool
+	Chart  Chart
+	Rules  RuleSet
+	Method Method
+	Panels []Panel
+	HasN   bool
 }
 
 // Compute aggregates the observations, splits them into panels by facet
