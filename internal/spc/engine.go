@@ -163,8 +163,11 @@ func Compute(obs []Obs, hasN bool, agg Agg, opts Options) (*Result, error) {
 		}
 		sg := Aggregate(panelObs[:k], hasN, agg)
 		p, err := Analyze(sg, hasN, opts)
-		if err != nil {
+		if err != nil && (obs[i].Facet1 != "" || obs[i].Facet2 != "") {
 			return nil, fmt.Errorf("panel %q %q: %w", obs[i].Facet1, obs[i].Facet2, err)
+		}
+		if err != nil {
+			return nil, err
 		}
 		p.Facet1, p.Facet2 = obs[i].Facet1, obs[i].Facet2
 		res.Panels = append(res.Panels, p)

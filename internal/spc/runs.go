@@ -31,18 +31,15 @@ type Runs struct {
 	Signal        bool
 }
 
-// signStats returns the useful count, longest run and crossings of the
-// signs of y - cl over the included points, skipping points on the centre
-// line and missing points (qicharts2 runs.analysis; Anhøj 2014).
-func signStats(y, cl []float64, include []bool) (nObs, nUseful, longest, crossings int) {
+// signStats returns the count, useful count, longest run and crossings of
+// the signs of y - centre, skipping points on the centre line and missing
+// points (qicharts2 runs.analysis; Anhøj 2014).
+func signStats(y []float64, centre float64) (nObs, nUseful, longest, crossings int) {
 	var prev float64
 	run := 0
-	for i, v := range y {
-		if !include[i] {
-			continue
-		}
+	for _, v := range y {
 		nObs++
-		d := v - cl[i]
+		d := v - centre
 		if d != d || d == 0 {
 			continue
 		}
@@ -159,23 +156,6 @@ func pbinomHalf(k, size int) float64 {
 		}
 	}
 	return s
-}
-
-// AnhoejRuns is the Anhøj rule set's runs analysis of one part: the
-// longest run of points on one side of the centre line and the number of
-// crossings, against Schilling's and Chen's limits (qicharts2
-// runs.analysis and crsignal, Anhøj & Olesen 2014).
-func AnhoejRuns(y, cl []float64, include []bool, method Method) Runs {
-	var r Runs
-	r.NObs, r.NUseful, r.LongestRun, r.NCrossings = signStats(y, cl, include)
-	if r.NUseful == 0 {
-		return r
-	}
-	r.Valid = true
-	r.LongestRunMax = longestRunMax(r.NUseful)
-	r.NCrossingsMin = crossingsMin(r.NUseful)
-	r.Signal = crossingSignal(r.NUseful, r.NCrossings, r.LongestRun, method)
-	return r
 }
 
 // crossingSignal is qicharts2's crsignal(): the Anhøj test, or the best-box

@@ -271,7 +271,19 @@ func run(c *config, in io.Reader, w io.Writer) error {
 		}
 		return writeMDC(c, facets, w)
 	}
+	// Remember the first non-positive value in input order, so a t chart's
+	// error can name its row (Compute reorders the observations).
+	badRow := 0
+	for i, o := range t.Obs {
+		if o.Y <= 0 {
+			badRow = i + 2
+			break
+		}
+	}
 	res, err := spc.Compute(t.Obs, t.HasN, c.agg, c.opts)
+	if errors.Is(err, spc.ErrNonPositive) && badRow > 0 {
+		return &rowError{Row: badRow, Column: "y", Err: err}
+	}
 	if err != nil {
 		return err
 	}
