@@ -3,6 +3,7 @@ package spc
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // Obs is one input observation (one CSV row).
@@ -198,4 +199,16 @@ func group(rows []Obs, hasN bool, a Agg, scratch []float64) (Subgroup, []float64
 		sg.Y = sg.YSD
 	}
 	return sg, scratch
+}
+
+// DateLabel formats days since 1970-01-01 as an ISO date (YYYY-MM-DD).
+func DateLabel(days float64) string {
+	return time.Unix(int64(days)*86400, 0).UTC().Format("2006-01-02")
+}
+
+// DateKey is DateLabel's inverse for a time: the whole days since
+// 1970-01-01 (UTC), the Key of a date subgroup.
+func DateKey(t time.Time) float64 {
+	y, m, d := t.Date()
+	return float64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }

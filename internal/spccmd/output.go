@@ -215,10 +215,8 @@ func writeJSON(res *spc.Result, w io.Writer) error {
 }
 
 func writeSVG(res *spc.Result, w io.Writer) error {
-	for i := range res.Panels {
-		if err := chart.SVG(w, res, i, chart.Options{}); err != nil {
-			return fmt.Errorf("draw panel %d: %w", i+1, err)
-		}
+	if err := chart.SVG(w, res, chart.Options{}); err != nil {
+		return fmt.Errorf("draw chart: %w", err)
 	}
 	return nil
 }
