@@ -228,7 +228,7 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		q := &p.Points[i]
 		s.xs = append(s.xs, float64(q.XX))
 		s.keys = append(s.keys, q.Key)
-		s.labels = append(s.labels, q.Label)
+		s.labels = append(s.labels, p.Labels[i])
 		s.y = append(s.y, q.Y)
 		s.cl = append(s.cl, q.CL)
 		s.lcl = append(s.lcl, q.LCL)
@@ -239,7 +239,7 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		s.signal = append(s.signal, q.SigmaSignal || q.Shift || q.Trend)
 		s.excluded = append(s.excluded, !q.Include)
 		s.partSignal = append(s.partSignal, q.RunsSignal)
-		tip := q.Label + ": " + label(q.Y)
+		tip := p.Labels[i] + ": " + label(q.Y)
 		if rs := spc.PointReasons(q); len(rs) > 0 {
 			tip += " (" + strings.Join(rs, "; ") + ")"
 		}

@@ -32,7 +32,7 @@ func Table(r *spc.Result) string {
 			if !q.Include {
 				sig = strings.TrimPrefix(sig+"; excluded", "; ")
 			}
-			fmt.Fprintf(&b, "<tr><td>%d</td><th scope=\"row\">%s</th><td>%s</td>", q.Part, esc(q.Label), label(q.Y))
+			fmt.Fprintf(&b, "<tr><td>%d</td><th scope=\"row\">%s</th><td>%s</td>", q.Part, esc(p.Labels[i]), label(q.Y))
 			if r.HasN {
 				fmt.Fprintf(&b, "<td>%s</td>", label(q.N))
 			}

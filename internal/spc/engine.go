@@ -93,18 +93,27 @@ func DefaultOptions(chart Chart) Options {
 	return Options{Chart: chart, Rules: RulesAnhoej, Method: MethodAnhoej, CL: NoCL, Multiply: 1, ScreenMR: true}
 }
 
-// Point is one subgroup of a chart.
+// Point is one subgroup of a chart. It holds no pointers, so large charts
+// cost the garbage collector nothing; the subgroup's label is in
+// Panel.Labels.
 type Point struct {
 	Part int // 1-based part (phase)
 	XX   int // 1-based subgroup index in the panel
-	Subgroup
-	// Y here is the plotted value after the chart's transformation and
-	// Multiply; Subgroup.Y is shadowed. YSum, YMean and YSD are raw.
-	Y                          float64
+	Key  float64
+	// Y is the plotted value, after the chart's transformation and Multiply.
+	Y float64
+	// N is the summed denominator (NA without one).
+	N float64
+	// YSum, YLength, YMean and YSD are the raw aggregates (not multiplied).
+	YSum                       float64
+	YLength                    int
+	YMean, YSD                 float64
 	CL, LCL, UCL, LCL95, UCL95 float64
 	Baseline, Include          bool
 	SigmaSignal, RunsSignal    bool
-	Shift, Trend, Runs, Astro  bool // IHI reasons, set with RulesIHI
+	// Shift, Trend and Runs are the IHI reasons (RulesIHI); Astro repeats
+	// SigmaSignal there.
+	Shift, Trend, Runs, Astro bool
 }
 
 // PartSummary is summary.qic() for one part.
@@ -123,7 +132,29 @@ type PartSummary struct {
 type Panel struct {
 	Facet1, Facet2 string
 	Points         []Point
-	Parts          []PartSummary
+	// Labels[i] is how Points[i]'s x is shown (for example an ISO date).
+	Labels []string
+	Parts  []PartSummary
+
+	scr scratch // reused working memory for AnalyzeInto
+}
+
+// scratch is working memory reused between analyses, so that analysing
+// many series with AnalyzeInto allocates nothing once warm.
+type scratch struct{ a, b []float64 }
+
+func (s *scratch) bufA(n int) []float64 {
+	if cap(s.a) < n {
+		s.a = make([]float64, 0, n)
+	}
+	return s.a[:0]
+}
+
+func (s *scratch) bufB(n int) []float64 {
+	if cap(s.b) < n {
+		s.b = make([]float64, 0, n)
+	}
+	return s.b[:0]
 }
 
 // Result is a computed chart.
@@ -140,12 +171,15 @@ type Result struct {
 // obs is reordered in place.
 func Compute(obs []Obs, hasN bool, agg Agg, opts Options) (*Result, error) {
 	res := &Result{Chart: opts.Chart, Rules: ruleSet(opts), Method: method(opts), HasN: hasN}
-	slices.SortStableFunc(obs, func(a, b Obs) int {
+	byFacet := func(a, b Obs) int {
 		if c := cmp.Compare(a.Facet1, b.Facet1); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Facet2, b.Facet2)
-	})
+	}
+	if !slices.IsSortedFunc(obs, byFacet) {
+		slices.SortStableFunc(obs, byFacet)
+	}
 	for i := 0; i < len(obs); {
 		j := i + 1
 		for j < len(obs) && obs[j].Facet1 == obs[i].Facet1 && obs[j].Facet2 == obs[i].Facet2 {
@@ -217,7 +251,13 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	}
 	pts := p.Points
 	for i := range sg {
-		pts[i] = Point{Subgroup: sg[i], XX: i + 1, Y: sg[i].Y, Baseline: i+1 <= freeze, Include: true}
+		g := &sg[i]
+		pts[i] = Point{XX: i + 1, Key: g.Key, Y: g.Y, N: g.N, YSum: g.YSum, YLength: g.YLength, YMean: g.YMean, YSD: g.YSD,
+			Baseline: i+1 <= freeze, Include: true}
+	}
+	p.Labels = p.Labels[:0]
+	for i := range sg {
+		p.Labels = append(p.Labels, sg[i].Label)
 	}
 	for _, e := range opts.Exclude {
 		if e >= 1 && e <= n {
@@ -245,30 +285,16 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	for k := range p.Parts {
 		ps := &p.Parts[k]
 		seg := pts[ps.First:ps.Last]
-		if err := limits(seg, hasN, opts); err != nil {
+		if err := limits(seg, hasN, opts, &p.scr); err != nil {
 			return err
 		}
-		for i := range seg {
-			q := &seg[i]
-			q.Y *= mult
-			q.CL *= mult
-			q.LCL = finiteOrNA(q.LCL * mult)
-			q.UCL = finiteOrNA(q.UCL * mult)
-			q.LCL95 = finiteOrNA(q.LCL95 * mult)
-			q.UCL95 = finiteOrNA(q.UCL95 * mult)
-			q.SigmaSignal = q.Y > q.UCL || q.Y < q.LCL
-			if q.SigmaSignal {
-				ps.SigmaSignals++
-			}
-		}
-		rules(ps, seg, opts)
+		// The runs analysis comes before Multiply, as in qic.agg; a
+		// positive factor does not change which side a point is on.
+		rules(ps, seg, opts, &p.scr)
 		if opts.Chart == ChartMR || opts.Categorical {
 			ps.Runs.Signal = false
-			for i := range seg {
-				seg[i].RunsSignal = false
-			}
 		}
-		summarise(ps, seg)
+		finish(ps, seg, mult)
 	}
 	return nil
 }
@@ -305,36 +331,72 @@ func finiteOrNA(v float64) float64 {
 	return v
 }
 
-// summarise fills the part's line means (summary.qic: mean with NA removed,
-// NaN when the line is all NA).
-func summarise(ps *PartSummary, seg []Point) {
-	var s [5]float64
-	var k [5]int
-	for i := range seg {
-		q := &seg[i]
-		for j, v := range [5]float64{q.LCL, q.LCL95, q.CL, q.UCL95, q.UCL} {
-			if v == v {
-				s[j] += v
-				k[j]++
-			}
+// finish applies Multiply, turns non-finite limits into NA, marks the
+// sigma signals and fills the part's summary (summary.qic: each line's mean
+// with NA removed, NaN when all NA) in as few passes as possible.
+func finish(ps *PartSummary, seg []Point, mult float64) {
+	var sum [5]float64
+	var cnt [5]int
+	add := func(j int, v float64) {
+		if v == v {
+			sum[j] += v
+			cnt[j]++
 		}
 	}
-	var m [5]float64
-	for j := range m {
-		if k[j] == 0 {
-			m[j] = math.NaN()
-			continue
+	runs := ps.Runs.Signal
+	for i := range seg {
+		q := &seg[i]
+		if mult != 1 {
+			q.Y *= mult
+			q.CL *= mult
+			q.LCL *= mult
+			q.UCL *= mult
+			q.LCL95 *= mult
+			q.UCL95 *= mult
 		}
-		m[j] = s[j] / float64(k[j])
-		var t float64
+		q.LCL = finiteOrNA(q.LCL)
+		q.UCL = finiteOrNA(q.UCL)
+		q.LCL95 = finiteOrNA(q.LCL95)
+		q.UCL95 = finiteOrNA(q.UCL95)
+		q.SigmaSignal = q.Y > q.UCL || q.Y < q.LCL
+		q.Astro = q.SigmaSignal
+		q.RunsSignal = runs
+		if q.SigmaSignal {
+			ps.SigmaSignals++
+		}
+		add(0, q.LCL)
+		add(1, q.LCL95)
+		add(2, q.CL)
+		add(3, q.UCL95)
+		add(4, q.UCL)
+	}
+	var m [5]float64
+	refine := false
+	for j := range m {
+		switch {
+		case cnt[j] == 0:
+			m[j] = math.NaN()
+		default:
+			m[j] = sum[j] / float64(cnt[j])
+			refine = refine || !math.IsInf(m[j], 0)
+		}
+	}
+	if refine {
+		// R's mean adds the mean residual in a second pass.
+		var t [5]float64
 		for i := range seg {
 			q := &seg[i]
-			v := [5]float64{q.LCL, q.LCL95, q.CL, q.UCL95, q.UCL}[j]
-			if v == v {
-				t += v - m[j]
+			for j, v := range [5]float64{q.LCL, q.LCL95, q.CL, q.UCL95, q.UCL} {
+				if v == v {
+					t[j] += v - m[j]
+				}
 			}
 		}
-		m[j] += t / float64(k[j])
+		for j := range m {
+			if cnt[j] > 0 && !math.IsInf(m[j], 0) {
+				m[j] += t[j] / float64(cnt[j])
+			}
+		}
 	}
 	ps.ALCL, ps.ALCL95, ps.CL, ps.AUCL95, ps.AUCL = m[0], m[1], m[2], m[3], m[4]
 }

@@ -197,8 +197,8 @@ func lchoose(n, k int) float64 {
 // ihiPart applies the IHI rules to one part, around the part's centre
 // line (the median on a run chart), on the included points. Astronomical
 // points are the 3-sigma signals of control charts.
-func ihiPart(ps *PartSummary, seg []Point, opts Options) {
-	y := make([]float64, 0, len(seg))
+func ihiPart(ps *PartSummary, seg []Point, opts Options, scr *scratch) {
+	y := scr.bufA(len(seg))
 	pos := make([]int, 0, len(seg))
 	centre := math.NaN()
 	for i := range seg {
@@ -247,9 +247,8 @@ func ihiPart(ps *PartSummary, seg []Point, opts Options) {
 	r.Signal = anyShift || anyTrend || runsSignal
 	ps.Runs = r
 	for i := range seg {
-		seg[i].RunsSignal = r.Signal
 		seg[i].Runs = runsSignal
-		seg[i].Astro = seg[i].SigmaSignal
 	}
 	_ = opts
+	scr.a = y[:0]
 }

@@ -10,20 +10,20 @@ var sqrtPiOver2 = math.Sqrt(math.Pi / 2)
 
 // limits sets y, CL and the 3- and 2-sigma limits of one part, before
 // Multiply, following qicharts2 0.8.1's qic.<chart> functions.
-func limits(seg []Point, hasN bool, opts Options) error {
+func limits(seg []Point, hasN bool, opts Options, scr *scratch) error {
 	givenCL := opts.CL == opts.CL
 	switch opts.Chart {
 	case ChartRun:
 		cl := opts.CL
 		if !givenCL {
-			cl = medianBase(seg)
+			cl = medianBase(seg, scr)
 		}
 		for i := range seg {
 			seg[i].CL = cl
 			seg[i].LCL, seg[i].UCL, seg[i].LCL95, seg[i].UCL95 = NA, NA, NA, NA
 		}
 	case ChartI:
-		limitsI(seg, opts)
+		limitsI(seg, opts, scr)
 	case ChartT:
 		for i := range seg {
 			if seg[i].Y <= 0 {
@@ -33,7 +33,7 @@ func limits(seg []Point, hasN bool, opts Options) error {
 		for i := range seg {
 			seg[i].Y = math.Pow(seg[i].Y, 1/3.6)
 		}
-		limitsI(seg, opts)
+		limitsI(seg, opts, scr)
 		for i := range seg {
 			q := &seg[i]
 			q.Y = math.Pow(q.Y, 3.6)
@@ -60,7 +60,7 @@ func limits(seg []Point, hasN bool, opts Options) error {
 		}
 		cl := opts.CL
 		if !givenCL {
-			cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+			cl = meanBaseY(seg)
 		}
 		for i := range seg {
 			q := &seg[i]
@@ -70,18 +70,18 @@ func limits(seg []Point, hasN bool, opts Options) error {
 			q.UCL95 = (3.267 / 3) * 2 * cl
 		}
 	case ChartIP:
-		limitsIP(seg, hasN, opts)
+		limitsIP(seg, hasN, opts, scr)
 	case ChartXbar, ChartS:
 		limitsXbarS(seg, opts)
 	case ChartP, ChartPP, ChartU, ChartUP:
-		limitsAttr(seg, opts)
+		limitsAttr(seg, opts, scr)
 	case ChartC:
 		cl := opts.CL
 		for i := range seg {
 			seg[i].Y = seg[i].YSum
 		}
 		if !givenCL {
-			cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+			cl = meanBaseY(seg)
 		}
 		sd := math.Sqrt(cl)
 		for i := range seg {
@@ -91,13 +91,13 @@ func limits(seg []Point, hasN bool, opts Options) error {
 	case ChartG:
 		cl := opts.CL
 		if !givenCL {
-			cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+			cl = meanBaseY(seg)
 		}
 		// Montgomery p. 319: σ = √(m(m+1)) for the geometric count.
 		sd := math.Sqrt(cl * (cl + 1))
 		shown := 0.693 * cl // Provost & Murray 2011, p. 228: theoretical median
 		if !givenCL {
-			shown = medianBase(seg)
+			shown = medianBase(seg, scr)
 		}
 		for i := range seg {
 			q := &seg[i]
@@ -140,6 +140,35 @@ func clipLow(q *Point) {
 
 func isBase(q *Point) bool { return q.Baseline && q.Include }
 
+// meanBaseY is mean(y[base], na.rm = TRUE), the common case without an
+// indirect call per point.
+func meanBaseY(seg []Point) float64 {
+	var s float64
+	k := 0
+	for i := range seg {
+		q := &seg[i]
+		if q.Baseline && q.Include && q.Y == q.Y {
+			s += q.Y
+			k++
+		}
+	}
+	if k == 0 {
+		return math.NaN()
+	}
+	m := s / float64(k)
+	if math.IsInf(m, 0) {
+		return m
+	}
+	var t float64
+	for i := range seg {
+		q := &seg[i]
+		if q.Baseline && q.Include && q.Y == q.Y {
+			t += q.Y - m
+		}
+	}
+	return m + t/float64(k)
+}
+
 // meanBase is mean(f(x)[base], na.rm = TRUE).
 func meanBase(seg []Point, f func(*Point) float64) float64 {
 	var s float64
@@ -171,8 +200,8 @@ func meanBase(seg []Point, f func(*Point) float64) float64 {
 }
 
 // medianBase is median(y[base], na.rm = TRUE).
-func medianBase(seg []Point) float64 {
-	buf := make([]float64, 0, len(seg))
+func medianBase(seg []Point, scr *scratch) float64 {
+	buf := scr.bufA(len(seg))
 	for i := range seg {
 		if isBase(&seg[i]) && seg[i].Y == seg[i].Y {
 			buf = append(buf, seg[i].Y)
@@ -213,12 +242,12 @@ func amrScreened(mr []float64, screen bool) float64 {
 
 // limitsI is qic.i: CL = mean of the base, σ = AMR/1.128 where the moving
 // ranges bridge excluded points (Montgomery 6.33).
-func limitsI(seg []Point, opts Options) {
+func limitsI(seg []Point, opts Options, scr *scratch) {
 	cl := opts.CL
 	if cl != cl {
-		cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+		cl = meanBaseY(seg)
 	}
-	mr := make([]float64, 0, len(seg))
+	mr := scr.bufA(len(seg))
 	first := true
 	var prev float64
 	for i := range seg {
@@ -240,7 +269,7 @@ func limitsI(seg []Point, opts Options) {
 
 // limitsIP is qic.ip, the i-prime chart for rates (Laney-style moving
 // ranges scaled by the denominators).
-func limitsIP(seg []Point, hasN bool, opts Options) {
+func limitsIP(seg []Point, hasN bool, opts Options, scr *scratch) {
 	allNA := true
 	for i := range seg {
 		if seg[i].N == seg[i].N {
@@ -270,7 +299,7 @@ func limitsIP(seg []Point, hasN bool, opts Options) {
 		}
 		cl = num / den
 	}
-	s := make([]float64, 0, len(seg))
+	s := scr.bufA(len(seg))
 	for i := 1; i < len(seg); i++ {
 		d1 := math.Abs(seg[i].Y - seg[i-1].Y)
 		d2 := math.Sqrt(1/seg[i-1].N + 1/seg[i].N)
@@ -400,7 +429,7 @@ func pmax0(v float64) float64 {
 // limitsAttr is qic.p, qic.pp, qic.u and qic.up: binomial or Poisson
 // sigma per subgroup (Montgomery 7.x), with Laney's between-subgroup
 // adjustment for the prime charts (Laney 2002).
-func limitsAttr(seg []Point, opts Options) {
+func limitsAttr(seg []Point, opts Options, scr *scratch) {
 	cl := opts.CL
 	if cl != cl {
 		var num, den float64
@@ -427,7 +456,7 @@ func limitsAttr(seg []Point, opts Options) {
 	}
 	sigmaZ := 1.0
 	if opts.Chart == ChartPP || opts.Chart == ChartUP {
-		z := make([]float64, 0, len(seg))
+		z := scr.bufA(len(seg))
 		for i := range seg {
 			q := &seg[i]
 			if isBase(q) {
@@ -437,7 +466,7 @@ func limitsAttr(seg []Point, opts Options) {
 		if opts.Categorical {
 			sigmaZ = sdStrict(z)
 		} else {
-			mr := make([]float64, 0, len(z))
+			mr := scr.bufB(len(z))
 			for i := 1; i < len(z); i++ {
 				mr = append(mr, math.Abs(z[i]-z[i-1]))
 			}

@@ -2,10 +2,10 @@ package spc
 
 // rules runs the rule set's runs analysis on one part and marks the
 // points (after limits and Multiply).
-func rules(ps *PartSummary, seg []Point, opts Options) {
+func rules(ps *PartSummary, seg []Point, opts Options, scr *scratch) {
 	switch ruleSet(opts) {
 	case RulesIHI:
-		ihiPart(ps, seg, opts)
+		ihiPart(ps, seg, opts, scr)
 	default:
 		anhoejPart(ps, seg, opts)
 	}
@@ -61,8 +61,5 @@ func anhoejPart(ps *PartSummary, seg []Point, opts Options) {
 		if len(ps.Reasons) == 0 {
 			ps.Reasons = append(ps.Reasons, string(method(opts))+" runs signal")
 		}
-	}
-	for i := range seg {
-		seg[i].RunsSignal = r.Signal
 	}
 }
