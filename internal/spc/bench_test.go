@@ -47,10 +47,49 @@ func benchSeries(b *testing.B, chart Chart, k, m int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(k*m), "ns/point")
 }
 
+// seriesOf turns subgroups into the plain slices a web chart holds.
+func seriesOf(sgs [][]Subgroup, hasN bool) []Series {
+	out := make([]Series, len(sgs))
+	for k, sg := range sgs {
+		s := Series{Y: make([]float64, len(sg))}
+		if hasN {
+			s.N = make([]float64, len(sg))
+		}
+		for i, g := range sg {
+			s.Y[i] = g.YSum
+			if hasN {
+				s.N[i] = g.N
+			}
+		}
+		out[k] = s
+	}
+	return out
+}
+
+func benchPlain(b *testing.B, chart Chart, k, m int) {
+	hasN := chart == ChartP
+	data := seriesOf(synth(k, m, hasN), hasN)
+	opts := DefaultOptions(chart)
+	var p Panel
+	if err := AnalyzeSeries(&p, data[0], opts); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range data {
+			if err := AnalyzeSeries(&p, s, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(k*m), "ns/point")
+}
+
 // BenchmarkSeries10000x60 analyses 10,000 series of 60 points each.
 func BenchmarkSeries10000x60(b *testing.B) {
 	for _, c := range []Chart{ChartRun, ChartI, ChartP} {
 		b.Run(string(c), func(b *testing.B) { benchSeries(b, c, 10000, 60) })
+		b.Run(string(c)+"/plain", func(b *testing.B) { benchPlain(b, c, 10000, 60) })
 	}
 }
 
@@ -58,6 +97,7 @@ func BenchmarkSeries10000x60(b *testing.B) {
 func BenchmarkSingle1e6(b *testing.B) {
 	for _, c := range []Chart{ChartI, ChartP} {
 		b.Run(string(c), func(b *testing.B) { benchSeries(b, c, 1, 1000000) })
+		b.Run(string(c)+"/plain", func(b *testing.B) { benchPlain(b, c, 1, 1000000) })
 	}
 }
 

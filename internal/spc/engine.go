@@ -136,7 +136,8 @@ type Panel struct {
 	Labels []string
 	Parts  []PartSummary
 
-	scr scratch // reused working memory for AnalyzeInto
+	scr scratch    // reused working memory for AnalyzeInto
+	sg  []Subgroup // reused input memory for AnalyzeSeries
 }
 
 // scratch is working memory reused between analyses, so that analysing
