@@ -224,8 +224,9 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 func fromPanel(r *spc.Result, pi int, o Options) series {
 	p := &r.Panels[pi]
 	s := series{connect: true}
-	for i := range p.Points {
-		q := &p.Points[i]
+	for i := 0; i < p.Len(); i++ {
+		pt := p.Point(i)
+		q := &pt
 		s.xs = append(s.xs, float64(q.XX))
 		s.keys = append(s.keys, q.Key)
 		s.labels = append(s.labels, p.Labels[i])
@@ -260,7 +261,7 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 	}
 	s.title = title
 	var d strings.Builder
-	fmt.Fprintf(&d, "%s chart of %d subgroups, rule set %s.", strings.ToUpper(string(r.Chart)), len(p.Points), r.Rules)
+	fmt.Fprintf(&d, "%s chart of %d subgroups, rule set %s.", strings.ToUpper(string(r.Chart)), p.Len(), r.Rules)
 	for _, ps := range p.Parts {
 		fmt.Fprintf(&d, " Part %d: centre line %s", ps.Part, label(ps.CL))
 		if finite(ps.ALCL) || finite(ps.AUCL) {

@@ -26,8 +26,9 @@ func Table(r *spc.Result) string {
 			b.WriteString("<th scope=\"col\">n</th>")
 		}
 		b.WriteString("<th scope=\"col\">Centre line</th><th scope=\"col\">Lower limit</th><th scope=\"col\">Upper limit</th><th scope=\"col\">Signal</th></tr></thead>\n<tbody>\n")
-		for i := range p.Points {
-			q := &p.Points[i]
+		for i := 0; i < p.Len(); i++ {
+			pt := p.Point(i)
+			q := &pt
 			sig := strings.Join(spc.PointReasons(q), "; ")
 			if !q.Include {
 				sig = strings.TrimPrefix(sig+"; excluded", "; ")

@@ -93,9 +93,7 @@ func DefaultOptions(chart Chart) Options {
 	return Options{Chart: chart, Rules: RulesAnhoej, Method: MethodAnhoej, CL: NoCL, Multiply: 1, ScreenMR: true}
 }
 
-// Point is one subgroup of a chart. It holds no pointers, so large charts
-// cost the garbage collector nothing; the subgroup's label is in
-// Panel.Labels.
+// Point is one subgroup of a chart, a row view of a Panel (Panel.Point).
 type Point struct {
 	Part int // 1-based part (phase)
 	XX   int // 1-based subgroup index in the panel
@@ -111,38 +109,113 @@ type Point struct {
 	CL, LCL, UCL, LCL95, UCL95 float64
 	Baseline, Include          bool
 	SigmaSignal, RunsSignal    bool
-	// Shift, Trend and Runs are the IHI reasons (RulesIHI); Astro repeats
-	// SigmaSignal there.
+	// Shift, Trend and Runs are the IHI reasons (RulesIHI): the point is in
+	// a shift or a trend, or its part has too few or too many runs. Astro
+	// repeats SigmaSignal.
 	Shift, Trend, Runs, Astro bool
 }
 
 // PartSummary is summary.qic() for one part.
 type PartSummary struct {
 	Part        int
-	First, Last int // index range [First, Last) into Panel.Points
+	First, Last int // index range [First, Last) of the part's subgroups
 	Runs        Runs
 	// ALCL … AUCL are the means of each line over the part, NA removed.
 	ALCL, ALCL95, CL, AUCL95, AUCL float64
 	SigmaSignals                   int
 	// Reasons lists why the part signals, one short phrase each.
 	Reasons []string
+	// ihiRuns is the IHI runs rule's verdict for the part.
+	ihiRuns bool
 }
 
-// Panel is one facet (facet1 × facet2) of a chart.
+// Panel is one facet (facet1 × facet2) of a chart. It stores the chart
+// by column, so that the passes over a long series touch only the values
+// they need; Point(i) gives a row view.
 type Panel struct {
 	Facet1, Facet2 string
-	Points         []Point
-	// Labels[i] is how Points[i]'s x is shown (for example an ISO date).
+	// Labels[i] is how subgroup i's x is shown (for example an ISO date).
 	Labels []string
 	Parts  []PartSummary
+	// One value per subgroup; see Point for their meaning.
+	Key, Y, N, YSum, YMean, YSD []float64
+	YLength                     []int
+	CL, LCL, UCL, LCL95, UCL95  []float64
+	Part                        []int
+	Baseline, Include           []bool
+	SigmaSignal, Shift, Trend   []bool
 
 	scr scratch    // reused working memory for AnalyzeInto
 	sg  []Subgroup // reused input memory for AnalyzeSeries
+	fs  []float64  // backing store of the float columns
+	is  []int      // backing store of the int columns
+	bs  []bool     // backing store of the bool columns
 }
+
+// Len is the number of subgroups.
+func (p *Panel) Len() int { return len(p.Y) }
+
+// Point returns subgroup i (0-based) as a row.
+func (p *Panel) Point(i int) Point {
+	ps := &p.Parts[p.Part[i]-1]
+	return Point{
+		Part: p.Part[i], XX: i + 1, Key: p.Key[i], Y: p.Y[i], N: p.N[i],
+		YSum: p.YSum[i], YLength: p.YLength[i], YMean: p.YMean[i], YSD: p.YSD[i],
+		CL: p.CL[i], LCL: p.LCL[i], UCL: p.UCL[i], LCL95: p.LCL95[i], UCL95: p.UCL95[i],
+		Baseline: p.Baseline[i], Include: p.Include[i],
+		SigmaSignal: p.SigmaSignal[i], RunsSignal: ps.Runs.Signal,
+		Shift: p.Shift[i], Trend: p.Trend[i], Runs: ps.ihiRuns, Astro: p.SigmaSignal[i],
+	}
+}
+
+// resize makes every column n long, reusing memory when it can.
+func (p *Panel) resize(n int) {
+	const nf, ni, nb = 11, 2, 5
+	if cap(p.fs) < nf*n {
+		p.fs = make([]float64, nf*n)
+		p.is = make([]int, ni*n)
+		p.bs = make([]bool, nb*n)
+	}
+	f := p.fs[:nf*n]
+	col := func(k int) []float64 { return f[k*n : (k+1)*n : (k+1)*n] }
+	p.Key, p.Y, p.N, p.YSum, p.YMean, p.YSD = col(0), col(1), col(2), col(3), col(4), col(5)
+	p.CL, p.LCL, p.UCL, p.LCL95, p.UCL95 = col(6), col(7), col(8), col(9), col(10)
+	is := p.is[:ni*n]
+	p.YLength, p.Part = is[:n:n], is[n:2*n:2*n]
+	bs := p.bs[:nb*n]
+	bcol := func(k int) []bool { return bs[k*n : (k+1)*n : (k+1)*n] }
+	p.Baseline, p.Include, p.SigmaSignal, p.Shift, p.Trend = bcol(0), bcol(1), bcol(2), bcol(3), bcol(4)
+}
+
+// cols is a part's slice of a Panel's columns, what the chart formulas
+// work on.
+type cols struct {
+	y, n, ysum, ymean, ysd     []float64
+	cl, lcl, ucl, lcl95, ucl95 []float64
+	ylen                       []int
+	baseline, include          []bool
+	sigma, shift, trend        []bool
+}
+
+func (p *Panel) cols(a, b int) cols {
+	return cols{
+		y: p.Y[a:b], n: p.N[a:b], ysum: p.YSum[a:b], ymean: p.YMean[a:b], ysd: p.YSD[a:b],
+		cl: p.CL[a:b], lcl: p.LCL[a:b], ucl: p.UCL[a:b], lcl95: p.LCL95[a:b], ucl95: p.UCL95[a:b],
+		ylen: p.YLength[a:b], baseline: p.Baseline[a:b], include: p.Include[a:b],
+		sigma: p.SigmaSignal[a:b], shift: p.Shift[a:b], trend: p.Trend[a:b],
+	}
+}
+
+// base reports whether subgroup i is in the estimation set (qicharts2:
+// base = baseline & include).
+func (c *cols) base(i int) bool { return c.baseline[i] && c.include[i] }
 
 // scratch is working memory reused between analyses, so that analysing
 // many series with AnalyzeInto allocates nothing once warm.
-type scratch struct{ a, b []float64 }
+type scratch struct {
+	a, b []float64
+	ints []int
+}
 
 func (s *scratch) bufA(n int) []float64 {
 	if cap(s.a) < n {
@@ -230,17 +303,14 @@ func method(o Options) Method {
 // signals (qicharts2 0.8.1 qic.agg).
 func Analyze(sg []Subgroup, hasN bool, opts Options) (Panel, error) {
 	var p Panel
-	p.Points = make([]Point, len(sg))
 	return p, AnalyzeInto(&p, sg, hasN, opts)
 }
 
-// AnalyzeInto is Analyze reusing p's memory; p.Points must have len(sg).
+// AnalyzeInto is Analyze reusing p's memory: once p has held a series as
+// long, it allocates nothing.
 func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	n := len(sg)
-	if cap(p.Points) < n {
-		p.Points = make([]Point, n)
-	}
-	p.Points = p.Points[:n]
+	p.resize(n)
 	p.Parts = p.Parts[:0]
 	mult := opts.Multiply
 	if mult == 0 {
@@ -250,23 +320,25 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	if freeze <= 0 || len(opts.Parts) > 0 || opts.PartLabels {
 		freeze = n
 	}
-	pts := p.Points
-	for i := range sg {
-		g := &sg[i]
-		pts[i] = Point{XX: i + 1, Key: g.Key, Y: g.Y, N: g.N, YSum: g.YSum, YLength: g.YLength, YMean: g.YMean, YSD: g.YSD,
-			Baseline: i+1 <= freeze, Include: true}
-	}
 	p.Labels = p.Labels[:0]
 	for i := range sg {
-		p.Labels = append(p.Labels, sg[i].Label)
+		g := &sg[i]
+		p.Key[i], p.Y[i], p.N[i], p.YSum[i], p.YMean[i], p.YSD[i] = g.Key, g.Y, g.N, g.YSum, g.YMean, g.YSD
+		p.YLength[i] = g.YLength
+		p.Baseline[i] = i+1 <= freeze
+		p.Include[i] = true
+		p.Labels = append(p.Labels, g.Label)
 	}
+	clear(p.Shift)
+	clear(p.Trend)
 	for _, e := range opts.Exclude {
 		if e >= 1 && e <= n {
-			pts[e-1].Include = false
+			p.Include[e-1] = false
 		}
 	}
 	// Parts: makeparts() in qicharts2.
-	breaks := partBreaks(sg, opts)
+	breaks := partBreaks(sg, opts, p.scr.ints[:0])
+	p.scr.ints = breaks
 	start := 0
 	for k := 0; k <= len(breaks); k++ {
 		end := n
@@ -278,32 +350,36 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 		}
 		part := len(p.Parts) + 1
 		for i := start; i < end; i++ {
-			pts[i].Part = part
+			p.Part[i] = part
 		}
-		p.Parts = append(p.Parts, PartSummary{Part: part, First: start, Last: end})
+		// Keep the Reasons memory of an earlier analysis.
+		var reasons []string
+		if len(p.Parts) < cap(p.Parts) {
+			reasons = p.Parts[:len(p.Parts)+1][len(p.Parts)].Reasons[:0]
+		}
+		p.Parts = append(p.Parts, PartSummary{Part: part, First: start, Last: end, Reasons: reasons})
 		start = end
 	}
 	for k := range p.Parts {
 		ps := &p.Parts[k]
-		seg := pts[ps.First:ps.Last]
-		if err := limits(seg, hasN, opts, &p.scr); err != nil {
+		c := p.cols(ps.First, ps.Last)
+		if err := limits(&c, opts, &p.scr); err != nil {
 			return err
 		}
 		// The runs analysis comes before Multiply, as in qic.agg; a
 		// positive factor does not change which side a point is on.
-		rules(ps, seg, opts, &p.scr)
+		rules(ps, &c, opts, &p.scr)
 		if opts.Chart == ChartMR || opts.Categorical {
 			ps.Runs.Signal = false
 		}
-		finish(ps, seg, mult)
+		finish(ps, &c, mult)
 	}
 	return nil
 }
 
 // partBreaks returns the sorted 0-based indices where a new part starts.
-func partBreaks(sg []Subgroup, opts Options) []int {
+func partBreaks(sg []Subgroup, opts Options, br []int) []int {
 	n := len(sg)
-	var br []int
 	if opts.PartLabels {
 		seen := map[string]bool{}
 		for i, s := range sg {
@@ -334,70 +410,29 @@ func finiteOrNA(v float64) float64 {
 
 // finish applies Multiply, turns non-finite limits into NA, marks the
 // sigma signals and fills the part's summary (summary.qic: each line's mean
-// with NA removed, NaN when all NA) in as few passes as possible.
-func finish(ps *PartSummary, seg []Point, mult float64) {
-	var sum [5]float64
-	var cnt [5]int
-	add := func(j int, v float64) {
-		if v == v {
-			sum[j] += v
-			cnt[j]++
-		}
-	}
-	runs := ps.Runs.Signal
-	for i := range seg {
-		q := &seg[i]
-		if mult != 1 {
-			q.Y *= mult
-			q.CL *= mult
-			q.LCL *= mult
-			q.UCL *= mult
-			q.LCL95 *= mult
-			q.UCL95 *= mult
-		}
-		q.LCL = finiteOrNA(q.LCL)
-		q.UCL = finiteOrNA(q.UCL)
-		q.LCL95 = finiteOrNA(q.LCL95)
-		q.UCL95 = finiteOrNA(q.UCL95)
-		q.SigmaSignal = q.Y > q.UCL || q.Y < q.LCL
-		q.Astro = q.SigmaSignal
-		q.RunsSignal = runs
-		if q.SigmaSignal {
-			ps.SigmaSignals++
-		}
-		add(0, q.LCL)
-		add(1, q.LCL95)
-		add(2, q.CL)
-		add(3, q.UCL95)
-		add(4, q.UCL)
-	}
-	var m [5]float64
-	refine := false
-	for j := range m {
-		switch {
-		case cnt[j] == 0:
-			m[j] = math.NaN()
-		default:
-			m[j] = sum[j] / float64(cnt[j])
-			refine = refine || !math.IsInf(m[j], 0)
-		}
-	}
-	if refine {
-		// R's mean adds the mean residual in a second pass.
-		var t [5]float64
-		for i := range seg {
-			q := &seg[i]
-			for j, v := range [5]float64{q.LCL, q.LCL95, q.CL, q.UCL95, q.UCL} {
-				if v == v {
-					t[j] += v - m[j]
-				}
-			}
-		}
-		for j := range m {
-			if cnt[j] > 0 && !math.IsInf(m[j], 0) {
-				m[j] += t[j] / float64(cnt[j])
+// with NA removed, NaN when all NA).
+func finish(ps *PartSummary, c *cols, mult float64) {
+	if mult != 1 {
+		for _, v := range [][]float64{c.y, c.cl, c.lcl, c.ucl, c.lcl95, c.ucl95} {
+			for i := range v {
+				v[i] *= mult
 			}
 		}
 	}
-	ps.ALCL, ps.ALCL95, ps.CL, ps.AUCL95, ps.AUCL = m[0], m[1], m[2], m[3], m[4]
+	for _, v := range [][]float64{c.lcl, c.ucl, c.lcl95, c.ucl95} {
+		for i, x := range v {
+			if x-x != 0 { // NaN or ±Inf
+				v[i] = NA
+			}
+		}
+	}
+	n := 0
+	for i, y := range c.y {
+		s := y > c.ucl[i] || y < c.lcl[i]
+		c.sigma[i] = s
+		n += b2i(s)
+	}
+	ps.SigmaSignals = n
+	ps.ALCL, ps.ALCL95, ps.CL = meanNA(c.lcl), meanNA(c.lcl95), meanNA(c.cl)
+	ps.AUCL95, ps.AUCL = meanNA(c.ucl95), meanNA(c.ucl)
 }

@@ -57,15 +57,18 @@ func FuzzAnalyze(f *testing.F) {
 		if err := AnalyzeSeries(&p, s, opts); err != nil {
 			t.Fatalf("%s: %v", chart, err)
 		}
-		if len(p.Points) != len(y) {
-			t.Fatalf("%d points for %d values", len(p.Points), len(y))
+		if p.Len() != len(y) {
+			t.Fatalf("%d points for %d values", p.Len(), len(y))
 		}
 		for _, ps := range p.Parts {
 			r := ps.Runs
 			if r.NUseful > r.NObs || (r.Valid && (r.LongestRun > r.NUseful || r.NCrossings >= r.NUseful || r.LongestRun < 1)) {
 				t.Fatalf("inconsistent runs %+v", r)
 			}
-			seg := p.Points[ps.First:ps.Last]
+			seg := make([]Point, 0, ps.Last-ps.First)
+			for i := ps.First; i < ps.Last; i++ {
+				seg = append(seg, p.Point(i))
+			}
 			base := 0
 			for _, q := range seg {
 				if q.Baseline && q.Include {

@@ -196,20 +196,21 @@ func lchoose(n, k int) float64 {
 
 // ihiPart applies the IHI rules to one part, around the part's centre
 // line (the median on a run chart), on the included points. Astronomical
-// points are the 3-sigma signals of control charts.
-func ihiPart(ps *PartSummary, seg []Point, opts Options, scr *scratch) {
-	y := scr.bufA(len(seg))
-	pos := make([]int, 0, len(seg))
+// points are the 3-sigma signals of control charts, marked later.
+func ihiPart(ps *PartSummary, c *cols, scr *scratch) {
+	y := scr.bufA(len(c.y))
+	pos := scr.ints[:0]
 	centre := math.NaN()
-	for i := range seg {
-		if seg[i].Include {
-			y = append(y, seg[i].Y)
+	for i, v := range c.y {
+		if c.include[i] {
+			y = append(y, v)
 			pos = append(pos, i)
 			if centre != centre {
-				centre = seg[i].CL
+				centre = c.cl[i]
 			}
 		}
 	}
+	scr.ints = pos
 	var r Runs
 	r.NObs, r.NUseful, r.LongestRun, r.NCrossings = signStats(y, centre)
 	shift := IHIShift(y, centre)
@@ -217,7 +218,7 @@ func ihiPart(ps *PartSummary, seg []Point, opts Options, scr *scratch) {
 	ps.Reasons = ps.Reasons[:0]
 	anyShift, anyTrend := false, false
 	for k, i := range pos {
-		seg[i].Shift, seg[i].Trend = shift[k], trend[k]
+		c.shift[i], c.trend[i] = shift[k], trend[k]
 		anyShift = anyShift || shift[k]
 		anyTrend = anyTrend || trend[k]
 	}
@@ -246,9 +247,5 @@ func ihiPart(ps *PartSummary, seg []Point, opts Options, scr *scratch) {
 	}
 	r.Signal = anyShift || anyTrend || runsSignal
 	ps.Runs = r
-	for i := range seg {
-		seg[i].Runs = runsSignal
-	}
-	_ = opts
-	scr.a = y[:0]
+	ps.ihiRuns = runsSignal
 }

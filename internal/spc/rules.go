@@ -2,28 +2,29 @@ package spc
 
 // rules runs the rule set's runs analysis on one part and marks the
 // points (after limits and Multiply).
-func rules(ps *PartSummary, seg []Point, opts Options, scr *scratch) {
+func rules(ps *PartSummary, c *cols, opts Options, scr *scratch) {
 	switch ruleSet(opts) {
 	case RulesIHI:
-		ihiPart(ps, seg, opts, scr)
+		ihiPart(ps, c, scr)
 	default:
-		anhoejPart(ps, seg, opts)
+		anhoejPart(ps, c, opts)
 	}
 }
 
-func anhoejPart(ps *PartSummary, seg []Point, opts Options) {
+// anhoejPart is qicharts2's runs.analysis on the included points of one
+// part, against the centre line (Anhøj & Olesen 2014).
+func anhoejPart(ps *PartSummary, c *cols, opts Options) {
 	var r Runs
 	// The loop is written without data-dependent branches on the side of
 	// the centre line: on noisy data those branches are unpredictable and
 	// dominated the cost.
 	prev, run, longest, crossings, useful, nobs := 0, 0, 0, 0, 0, 0
-	for i := range seg {
-		q := &seg[i]
-		if !q.Include {
+	for i, y := range c.y {
+		if !c.include[i] {
 			continue
 		}
 		nobs++
-		d := q.Y - q.CL
+		d := y - c.cl[i]
 		s := b2i(d > 0) - b2i(d < 0) // 0 for points on the line and NaN
 		if s == 0 {
 			continue

@@ -70,8 +70,9 @@ func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
 	for pi := range res.Panels {
 		p := &res.Panels[pi]
 		f1, f2 := facetNames(p, faceted)
-		for i := range p.Points {
-			q := &p.Points[i]
+		for i := 0; i < p.Len(); i++ {
+			pt := p.Point(i)
+			q := &pt
 			r := p.Parts[q.Part-1].Runs
 			row = append(row[:0], f1, f2, strconv.Itoa(q.Part), strconv.Itoa(q.XX), p.Labels[i], formatNum(q.Y), formatNum(q.N))
 			if full {
@@ -201,7 +202,8 @@ func writeJSON(res *spc.Result, w io.Writer) error {
 				RunsSignal: r.Signal, ALCL: jsonNum(s.ALCL), ALCL95: jsonNum(s.ALCL95), CL: jsonNum(s.CL),
 				AUCL95: jsonNum(s.AUCL95), AUCL: jsonNum(s.AUCL), SigmaSignal: s.SigmaSignals, Reasons: reasons})
 		}
-		for i, q := range p.Points {
+		for i := 0; i < p.Len(); i++ {
+			q := p.Point(i)
 			jp.Points = append(jp.Points, jsonPoint{Part: q.Part, XX: q.XX, X: p.Labels[i], Y: jsonNum(q.Y), N: jsonNum(q.N),
 				CL: jsonNum(q.CL), LCL: jsonNum(q.LCL), UCL: jsonNum(q.UCL), LCL95: jsonNum(q.LCL95), UCL95: jsonNum(q.UCL95),
 				Baseline: q.Baseline, Include: q.Include, SigmaSignal: q.SigmaSignal, RunsSignal: q.RunsSignal,
