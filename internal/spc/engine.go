@@ -145,11 +145,10 @@ type Panel struct {
 	Baseline, Include           []bool
 	SigmaSignal, Shift, Trend   []bool
 
-	scr scratch    // reused working memory for AnalyzeInto
-	sg  []Subgroup // reused input memory for AnalyzeSeries
-	fs  []float64  // backing store of the float columns
-	is  []int      // backing store of the int columns
-	bs  []bool     // backing store of the bool columns
+	scr scratch   // reused working memory for AnalyzeInto
+	fs  []float64 // backing store of the float columns
+	is  []int     // backing store of the int columns
+	bs  []bool    // backing store of the bool columns
 }
 
 // Len is the number of subgroups.
@@ -311,6 +310,25 @@ func Analyze(sg []Subgroup, hasN bool, opts Options) (Panel, error) {
 func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	n := len(sg)
 	p.resize(n)
+	p.Labels = p.Labels[:0]
+	for i := range sg {
+		g := &sg[i]
+		p.Key[i], p.Y[i], p.N[i], p.YSum[i], p.YMean[i], p.YSD[i] = g.Key, g.Y, g.N, g.YSum, g.YMean, g.YSD
+		p.YLength[i] = g.YLength
+		p.Labels = append(p.Labels, g.Label)
+	}
+	var breaks []int
+	if opts.PartLabels {
+		breaks = labelBreaks(sg, p.scr.ints[:0])
+	}
+	return p.analyze(breaks, opts)
+}
+
+// analyze computes the filled columns of p: parts, baseline, exclusions,
+// limits, rules and summaries. labelBreaks are the part starts found from
+// part labels, if any.
+func (p *Panel) analyze(labelBreaks []int, opts Options) error {
+	n := p.Len()
 	p.Parts = p.Parts[:0]
 	mult := opts.Multiply
 	if mult == 0 {
@@ -320,14 +338,9 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	if freeze <= 0 || len(opts.Parts) > 0 || opts.PartLabels {
 		freeze = n
 	}
-	p.Labels = p.Labels[:0]
-	for i := range sg {
-		g := &sg[i]
-		p.Key[i], p.Y[i], p.N[i], p.YSum[i], p.YMean[i], p.YSD[i] = g.Key, g.Y, g.N, g.YSum, g.YMean, g.YSD
-		p.YLength[i] = g.YLength
+	for i := range p.Baseline {
 		p.Baseline[i] = i+1 <= freeze
 		p.Include[i] = true
-		p.Labels = append(p.Labels, g.Label)
 	}
 	clear(p.Shift)
 	clear(p.Trend)
@@ -336,9 +349,12 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 			p.Include[e-1] = false
 		}
 	}
+	breaks := labelBreaks
+	if !opts.PartLabels {
+		breaks = partBreaks(n, opts.Parts, p.scr.ints[:0])
+	}
+	p.scr.ints = breaks[:0]
 	// Parts: makeparts() in qicharts2.
-	breaks := partBreaks(sg, opts, p.scr.ints[:0])
-	p.scr.ints = breaks
 	start := 0
 	for k := 0; k <= len(breaks); k++ {
 		end := n
@@ -377,28 +393,30 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	return nil
 }
 
-// partBreaks returns the sorted 0-based indices where a new part starts.
-func partBreaks(sg []Subgroup, opts Options, br []int) []int {
-	n := len(sg)
-	if opts.PartLabels {
-		seen := map[string]bool{}
-		for i, s := range sg {
-			if !seen[s.PartLabel] {
-				seen[s.PartLabel] = true
-				if i > 0 {
-					br = append(br, i)
-				}
-			}
-		}
-		return br
-	}
-	for _, b := range opts.Parts {
+// partBreaks returns the sorted 0-based indices where a new part starts,
+// from qic()'s part argument (a part ends after each listed subgroup).
+func partBreaks(n int, parts []int, br []int) []int {
+	for _, b := range parts {
 		if b > 0 && b < n {
 			br = append(br, b)
 		}
 	}
 	slices.Sort(br)
 	return slices.Compact(br)
+}
+
+// labelBreaks starts a new part where a part label first appears.
+func labelBreaks(sg []Subgroup, br []int) []int {
+	seen := map[string]bool{}
+	for i, s := range sg {
+		if !seen[s.PartLabel] {
+			seen[s.PartLabel] = true
+			if i > 0 {
+				br = append(br, i)
+			}
+		}
+	}
+	return br
 }
 
 func finiteOrNA(v float64) float64 {
@@ -413,19 +431,15 @@ func finiteOrNA(v float64) float64 {
 // with NA removed, NaN when all NA).
 func finish(ps *PartSummary, c *cols, mult float64) {
 	if mult != 1 {
-		for _, v := range [][]float64{c.y, c.cl, c.lcl, c.ucl, c.lcl95, c.ucl95} {
-			for i := range v {
-				v[i] *= mult
-			}
+		for i := range c.y {
+			c.y[i] *= mult
 		}
 	}
-	for _, v := range [][]float64{c.lcl, c.ucl, c.lcl95, c.ucl95} {
-		for i, x := range v {
-			if x-x != 0 { // NaN or ±Inf
-				v[i] = NA
-			}
-		}
-	}
+	ps.CL = lineMean(c.cl, mult, false)
+	ps.ALCL = lineMean(c.lcl, mult, true)
+	ps.ALCL95 = lineMean(c.lcl95, mult, true)
+	ps.AUCL95 = lineMean(c.ucl95, mult, true)
+	ps.AUCL = lineMean(c.ucl, mult, true)
 	n := 0
 	for i, y := range c.y {
 		s := y > c.ucl[i] || y < c.lcl[i]
@@ -433,6 +447,46 @@ func finish(ps *PartSummary, c *cols, mult float64) {
 		n += b2i(s)
 	}
 	ps.SigmaSignals = n
-	ps.ALCL, ps.ALCL95, ps.CL = meanNA(c.lcl), meanNA(c.lcl95), meanNA(c.cl)
-	ps.AUCL95, ps.AUCL = meanNA(c.ucl95), meanNA(c.ucl)
+}
+
+// lineMean multiplies a line by mult, turns its non-finite values into NA
+// when na is set (qic.agg), and returns mean(v, na.rm = TRUE). A constant
+// line, the common case, needs a single pass.
+func lineMean(v []float64, mult float64, na bool) float64 {
+	var sum, first float64
+	k := 0
+	constant := true
+	for i, x := range v {
+		x *= mult
+		if na && x-x != 0 { // NaN or ±Inf
+			x = NA
+		}
+		v[i] = x
+		if x != x {
+			continue
+		}
+		if k == 0 {
+			first = x
+		}
+		constant = constant && x == first
+		sum += x
+		k++
+	}
+	switch {
+	case k == 0:
+		return math.NaN()
+	case constant:
+		return first
+	}
+	m := sum / float64(k)
+	if math.IsInf(m, 0) {
+		return m
+	}
+	var t float64
+	for _, x := range v {
+		if x == x {
+			t += x - m
+		}
+	}
+	return m + t/float64(k)
 }

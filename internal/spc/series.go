@@ -3,6 +3,7 @@ package spc
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Series is a chart's input with one observation per subgroup, already in
@@ -31,24 +32,47 @@ func AnalyzeSeries(p *Panel, s Series, opts Options) error {
 	if (s.Keys != nil && len(s.Keys) != n) || (s.Labels != nil && len(s.Labels) != n) || (s.N != nil && len(s.N) != n) {
 		return fmt.Errorf("analyze series of %d values: %w", n, ErrLength)
 	}
-	if cap(p.sg) < n {
-		p.sg = make([]Subgroup, n)
-	}
-	sg := p.sg[:n]
+	p.resize(n)
+	p.Labels = p.Labels[:0]
 	hasN := s.N != nil
-	agg := AggMean
-	for i := range sg {
-		o := Obs{Key: float64(i + 1), Y: s.Y[i], N: NA}
+	for i, y := range s.Y {
+		key := float64(i + 1)
 		if s.Keys != nil {
-			o.Key = s.Keys[i]
+			key = s.Keys[i]
 		}
-		if s.Labels != nil {
-			o.Label = s.Labels[i]
+		nn := NA
+		if hasN {
+			nn = s.N[i]
+			// qic's complete.cases: a missing y or n makes both missing.
+			if y != y || nn != nn {
+				y, nn = NA, NA
+			}
+		}
+		// One observation per subgroup: qic.agg's values for a single row.
+		p.Key[i], p.YSum[i], p.YSD[i] = key, y, NA
+		if y != y {
+			p.YLength[i], p.YMean[i], p.YSum[i] = 0, math.NaN(), NA
+		} else {
+			p.YLength[i], p.YMean[i] = 1, y
 		}
 		if hasN {
-			o.N = s.N[i]
+			ys, ns := y, nn
+			if ys != ys {
+				ys = 0
+			}
+			if ns != ns {
+				ns = 0
+			}
+			p.N[i], p.Y[i] = ns, ys/ns
+		} else {
+			p.N[i], p.Y[i] = NA, p.YMean[i]
 		}
-		sg[i] = single(o, hasN, agg)
+		if s.Labels != nil {
+			p.Labels = append(p.Labels, s.Labels[i])
+		} else {
+			p.Labels = append(p.Labels, "")
+		}
 	}
-	return AnalyzeInto(p, sg, hasN, opts)
+	opts.PartLabels = false
+	return p.analyze(nil, opts)
 }
