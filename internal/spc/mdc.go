@@ -64,21 +64,34 @@ type MDCPoint struct {
 	ShortGroupWarning bool
 }
 
+// MDCSummary is summary.ptd_spc_df for one rebase group of a facet.
+type MDCSummary struct {
+	RebaseGroup int
+	// Mean, LPL and UPL are those of the group's first point.
+	Mean, LPL, UPL float64
+	// N is the number of points; CommonCause those without a special cause.
+	N, CommonCause, Improvement, Concern int
+	// VariationType is the point type of the group's last point:
+	// common_cause, special_cause_improvement, special_cause_concern or
+	// special_cause_neutral_high/low.
+	VariationType string
+	// AssuranceType is consistent_pass, consistent_fail or inconsistent,
+	// given only on the facet's last group and only with a target and a
+	// direction; empty otherwise.
+	AssuranceType string
+}
+
 // MDCFacet is one facet of a Making Data Count chart with its verdicts.
 type MDCFacet struct {
 	Facet  string
 	Points []MDCPoint
-	// Mean, LPL and UPL are those of the last point.
-	Mean, LPL, UPL float64
-	// Counts of point types.
+	// Groups summarise each rebase group in order.
+	Groups []MDCSummary
+	// Mean, LPL, UPL, the counts and the verdicts repeat those of the last
+	// group, which describe the process as it is now.
+	Mean, LPL, UPL                    float64
 	CommonCause, Improvement, Concern int
-	// VariationType is the point type of the last point: common_cause,
-	// special_cause_improvement, special_cause_concern or
-	// special_cause_neutral_high/low.
-	VariationType string
-	// AssuranceType is consistent_pass, consistent_fail or inconsistent;
-	// empty when there is no target or the direction is neutral.
-	AssuranceType string
+	VariationType, AssuranceType      string
 }
 
 // ErrMissingY is returned by MakingDataCount for a missing value, as
@@ -123,25 +136,39 @@ func MakingDataCount(obs []Obs, o MDCOptions) (MDCFacet, error) {
 		start = end
 	}
 	f.Points = pts
+	for start := 0; start < len(pts); {
+		end := start + 1
+		for end < len(pts) && pts[end].RebaseGroup == pts[start].RebaseGroup {
+			end++
+		}
+		g := pts[start:end]
+		sum := MDCSummary{RebaseGroup: g[0].RebaseGroup, Mean: g[0].Mean, LPL: g[0].LPL, UPL: g[0].UPL, N: len(g)}
+		for _, p := range g {
+			if !p.SpecialCauseFlag {
+				sum.CommonCause++
+			}
+			switch p.PointType {
+			case "special_cause_improvement":
+				sum.Improvement++
+			case "special_cause_concern":
+				sum.Concern++
+			}
+		}
+		sum.VariationType = g[len(g)-1].PointType
+		f.Groups = append(f.Groups, sum)
+		start = end
+	}
 	if len(pts) == 0 {
 		return f, nil
 	}
 	last := pts[len(pts)-1]
-	f.Mean, f.LPL, f.UPL = last.Mean, last.LPL, last.UPL
-	for _, p := range pts {
-		switch {
-		case p.PointType == "common_cause":
-			f.CommonCause++
-		case p.PointType == "special_cause_improvement":
-			f.Improvement++
-		case p.PointType == "special_cause_concern":
-			f.Concern++
-		}
-	}
-	f.VariationType = last.PointType
 	if o.Target == o.Target && o.Improvement != Neutral {
-		f.AssuranceType = Assurance(o.Target, last.LPL, last.UPL, o.Improvement)
+		f.Groups[len(f.Groups)-1].AssuranceType = Assurance(o.Target, last.LPL, last.UPL, o.Improvement)
 	}
+	g := f.Groups[len(f.Groups)-1]
+	f.Mean, f.LPL, f.UPL = g.Mean, g.LPL, g.UPL
+	f.CommonCause, f.Improvement, f.Concern = g.CommonCause, g.Improvement, g.Concern
+	f.VariationType, f.AssuranceType = g.VariationType, g.AssuranceType
 	return f, nil
 }
 

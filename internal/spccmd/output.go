@@ -298,27 +298,46 @@ func writeMDC(c *config, facets []spc.MDCFacet, w io.Writer) error {
 		return nil
 	}
 	if c.summary {
-		cols := MDCSummaryColumns
+		// summary.ptd_spc_df: one row per facet and rebase group; the f
+		// and rebase_group columns only when facets or rebasing are used.
+		faceted, rebased := len(c.facets) > 0, len(c.rebase) > 0
 		hasTarget := c.mdc.Target == c.mdc.Target
+		var cols []string
+		if faceted {
+			cols = append(cols, "f")
+		}
+		if rebased {
+			cols = append(cols, "rebase_group")
+		}
+		cols = append(cols, MDCSummaryColumns...)
 		if hasTarget {
-			cols = append(cols[:len(cols):len(cols)], "assurance_type")
+			cols = append(cols, "assurance_type")
 		}
 		buf, err := writeRow(w, nil, cols)
 		if err != nil {
 			return err
 		}
 		for _, f := range facets {
-			row := []string{formatNum(f.Mean), formatNum(f.LPL), formatNum(f.UPL), strconv.Itoa(len(f.Points)),
-				strconv.Itoa(f.CommonCause), strconv.Itoa(f.Improvement), strconv.Itoa(f.Concern), f.VariationType}
-			if hasTarget {
-				a := f.AssuranceType
-				if a == "" {
-					a = "NA"
+			for _, g := range f.Groups {
+				var row []string
+				if faceted {
+					row = append(row, f.Facet)
 				}
-				row = append(row, a)
-			}
-			if buf, err = writeRow(w, buf, row); err != nil {
-				return err
+				if rebased {
+					row = append(row, strconv.Itoa(g.RebaseGroup))
+				}
+				row = append(row, formatNum(g.Mean), formatNum(g.LPL), formatNum(g.UPL), strconv.Itoa(g.N),
+					strconv.Itoa(g.CommonCause), strconv.Itoa(g.Improvement), strconv.Itoa(g.Concern), g.VariationType)
+				if hasTarget {
+					a := g.AssuranceType
+					if a == "" {
+						a = "NA"
+					}
+					row = append(row, a)
+				}
+				if buf, err = writeRow(w, buf, row); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
