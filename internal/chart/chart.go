@@ -162,10 +162,26 @@ type series struct {
 	part        []int
 	signal      []bool // the point itself signals
 	excluded    []bool // left out of the calculations
+	// kind, when set, names each point's Making Data Count type, which
+	// picks its class and colour.
+	kind []string
 	partSignal  []bool // its part has a runs signal
 	tips        []string
 	keys        []float64
 	connect     bool
+}
+
+// mdcColour is NHSRplotthedots' colour for a point type.
+func mdcColour(pointType string) string {
+	switch {
+	case pointType == "special_cause_improvement":
+		return "#289DE0"
+	case pointType == "special_cause_concern":
+		return "#FAB428"
+	case strings.HasPrefix(pointType, "special_cause_neutral"):
+		return "#361475"
+	}
+	return "#7B7D7D"
 }
 
 // SVG draws every panel of r, stacked vertically, as one SVG document.
@@ -198,6 +214,7 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		s.part = append(s.part, p.RebaseGroup+1)
 		s.signal = append(s.signal, p.SpecialCauseFlag)
 		s.excluded = append(s.excluded, false)
+		s.kind = append(s.kind, p.PointType)
 		s.partSignal = append(s.partSignal, false)
 		tip := p.Label + ": " + label(p.Y)
 		if p.SpecialCauseFlag {
@@ -414,6 +431,9 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 		cls, col := "point", colLine
 		if s.signal[i] {
 			cls, col = "point signal", colSignal
+		}
+		if s.kind != nil {
+			cls, col = "point "+strings.ReplaceAll(s.kind[i], "_", "-"), mdcColour(s.kind[i])
 		}
 		fill := col
 		if s.excluded[i] {
