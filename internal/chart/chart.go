@@ -152,6 +152,7 @@ func niceTicks(lo, hi float64, n int) []float64 {
 // series is one panel prepared for drawing, shared by both chart kinds.
 type series struct {
 	title, desc string
+	rules       string    // the rule set's name, shown on the chart
 	xs          []float64 // subgroup index 1..n
 	labels      []string
 	y           []float64
@@ -164,11 +165,11 @@ type series struct {
 	excluded    []bool // left out of the calculations
 	// kind, when set, names each point's Making Data Count type, which
 	// picks its class and colour.
-	kind []string
-	partSignal  []bool // its part has a runs signal
-	tips        []string
-	keys        []float64
-	connect     bool
+	kind       []string
+	partSignal []bool // its part has a runs signal
+	tips       []string
+	keys       []float64
+	connect    bool
 }
 
 // mdcColour is NHSRplotthedots' colour for a point type.
@@ -222,6 +223,7 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		}
 		s.tips = append(s.tips, tip)
 	}
+	s.rules = "Rules: " + string(spc.RulesMDC) + " (Making Data Count)"
 	s.title = o.Title
 	if s.title == "" {
 		s.title = "XmR chart (Making Data Count)"
@@ -277,6 +279,10 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		}
 	}
 	s.title = title
+	s.rules = "Rules: " + string(r.Rules)
+	if r.Rules == spc.RulesAnhoej && r.Method != "" && r.Method != spc.MethodAnhoej {
+		s.rules += " (" + string(r.Method) + ")"
+	}
 	var d strings.Builder
 	fmt.Fprintf(&d, "%s chart of %d subgroups, rule set %s.", strings.ToUpper(string(r.Chart)), p.Len(), r.Rules)
 	for _, ps := range p.Parts {
@@ -351,6 +357,7 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 	sc := scale{x0: 1, x1: float64(max(n, 1)), y0: lo - pad, y1: hi + pad,
 		px0: marginL + 8, px1: pw - marginR - 8, py0: ph - marginB, py1: marginT}
 	fmt.Fprintf(b, "<text class=\"chart-title\" x=\"%s\" y=\"20\" font-size=\"14\" font-weight=\"bold\" fill=\"%s\">%s</text>\n", num(marginL), colAxis, esc(s.title))
+	fmt.Fprintf(b, "<text class=\"rules\" x=\"%s\" y=\"20\" text-anchor=\"end\" fill=\"%s\">%s</text>\n", num(pw-marginR), colAxis, esc(s.rules))
 	// Axes and y ticks.
 	fmt.Fprintf(b, "<g class=\"axis\" stroke=\"%s\" fill=\"none\"><path d=\"M%s %sV%sH%s\"/></g>\n", colAxis, num(marginL), num(marginT), num(ph-marginB), num(pw-marginR))
 	b.WriteString("<g class=\"ticks\" fill=\"" + colAxis + "\" text-anchor=\"end\">\n")

@@ -442,7 +442,7 @@ func finish(ps *PartSummary, c *cols, mult float64) {
 	ps.AUCL = lineMean(c.ucl, mult, true)
 	n := 0
 	for i, y := range c.y {
-		s := y > c.ucl[i] || y < c.lcl[i]
+		s := SigmaSignal(y, c.lcl[i], c.ucl[i])
 		c.sigma[i] = s
 		n += b2i(s)
 	}

@@ -228,7 +228,7 @@ func mdcGroup(g []MDCPoint, o MDCOptions) {
 	for i := range g {
 		p := &g[i]
 		p.Mean, p.LPL, p.UPL = m, lpl, upl
-		p.OutsideLimits = p.Y > upl || p.Y < lpl
+		p.OutsideLimits = SigmaSignal(p.Y, lpl, upl)
 		switch {
 		case p.Y > m:
 			p.RelativeToMean = 1
@@ -261,7 +261,7 @@ func classify(g []MDCPoint, dir Direction) {
 			}
 		}
 	}
-	for i, t := range mdcTrend(g) {
+	for i, t := range MDCTrend(ys(g)) {
 		if t != 0 && typ[i] == "" {
 			side[i] = t
 			if t > 0 {
@@ -311,16 +311,25 @@ func classify(g []MDCPoint, dir Direction) {
 	}
 }
 
-// mdcTrend flags every point of a run of 7 or more strictly increasing
-// (+1) or strictly decreasing (−1) values; a tie breaks the run
-// (NHSRplotthedots ptd_seven_point_trend).
-func mdcTrend(g []MDCPoint) []int {
-	out := make([]int, len(g))
-	for s := 0; s < len(g); {
+func ys(g []MDCPoint) []float64 {
+	y := make([]float64, len(g))
+	for i := range g {
+		y[i] = g[i].Y
+	}
+	return y
+}
+
+// MDCTrend is Making Data Count's trend rule: every point of a run of 7 or
+// more strictly increasing values is marked +1, strictly decreasing −1; a
+// tie breaks the run (NHS England, "Making Data Count: Strengthening your
+// decisions", 2019; NHSRplotthedots ptd_seven_point_trend).
+func MDCTrend(y []float64) []int {
+	out := make([]int, len(y))
+	for s := 0; s < len(y); {
 		e := s
 		dir := 0
-		for e+1 < len(g) {
-			d := sign(g[e+1].Y - g[e].Y)
+		for e+1 < len(y) {
+			d := sign(y[e+1] - y[e])
 			if d == 0 || (dir != 0 && d != dir) {
 				break
 			}
@@ -341,9 +350,11 @@ func mdcTrend(g []MDCPoint) []int {
 	return out
 }
 
-// mdcTwoInThree flags the near-limit points of any 3 consecutive points, all
-// on the same side of the mean, at least 2 of which are near a limit
-// (NHSRplotthedots ptd_two_in_three).
+// mdcTwoInThree is Making Data Count's "2 of 3" rule: in any 3
+// consecutive points, all on the same side of the mean, of which at least 2
+// lie beyond 2 sigma (the near-limit band), those near-limit points are
+// marked with their side (NHS England 2019; NHSRplotthedots
+// ptd_two_in_three).
 func mdcTwoInThree(g []MDCPoint) []int {
 	out := make([]int, len(g))
 	for s := 0; s+3 <= len(g); s++ {
@@ -365,9 +376,10 @@ func mdcTwoInThree(g []MDCPoint) []int {
 	return out
 }
 
-// mdcSevenOneSide flags every point of a run of 7 or more points strictly on
-// one side of the mean; a point on the mean breaks the run
-// (NHSRplotthedots ptd_seven_point_one_side_mean).
+// mdcSevenOneSide is Making Data Count's shift rule: every point of a run
+// of 7 or more points strictly on one side of the mean is marked with its
+// side; a point on the mean breaks the run (NHS England 2019;
+// NHSRplotthedots ptd_seven_point_one_side_mean).
 func mdcSevenOneSide(g []MDCPoint) []int {
 	out := make([]int, len(g))
 	for s := 0; s < len(g); {

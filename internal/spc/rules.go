@@ -46,10 +46,10 @@ func anhoejPart(ps *PartSummary, c *cols, opts Options) {
 	ps.Runs = r
 	ps.Reasons = ps.Reasons[:0]
 	if r.Signal {
-		if r.LongestRun > r.LongestRunMax {
+		if AnhoejLongRun(r.NUseful, r.LongestRun) {
 			ps.Reasons = append(ps.Reasons, "unusually long run")
 		}
-		if r.NCrossings < r.NCrossingsMin {
+		if AnhoejFewCrossings(r.NUseful, r.NCrossings) {
 			ps.Reasons = append(ps.Reasons, "unusually few crossings")
 		}
 		if len(ps.Reasons) == 0 {

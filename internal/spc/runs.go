@@ -189,5 +189,21 @@ func crossingSignal(n, c, l int, method Method) bool {
 		}
 		return res
 	}
-	return l > longestRunMax(n) || c < crossingsMin(n)
+	return AnhoejLongRun(n, l) || AnhoejFewCrossings(n, c)
 }
+
+// AnhoejLongRun is Anhøj's shift rule: among n useful points, a longest run
+// on one side of the centre line longer than round(log2(n)) + 3 signals
+// (Schilling 2012; Anhøj & Olesen 2014; qicharts2 runs.analysis).
+func AnhoejLongRun(n, longest int) bool { return n > 0 && longest > longestRunMax(n) }
+
+// AnhoejFewCrossings is Anhøj's crossings rule: among n useful points,
+// fewer crossings of the centre line than the lower 5 % quantile of
+// Binomial(n − 1, 0.5) signals (Chen 2010; Anhøj & Olesen 2014; qicharts2
+// runs.analysis).
+func AnhoejFewCrossings(n, crossings int) bool { return n > 0 && crossings < crossingsMin(n) }
+
+// SigmaSignal is the Shewhart rule used by every rule set on control
+// charts: a point strictly beyond a control limit signals; a missing limit
+// never does (qicharts2 sigma.signal; Montgomery 2009, ch. 5).
+func SigmaSignal(y, lcl, ucl float64) bool { return y > ucl || y < lcl }

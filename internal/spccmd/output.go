@@ -216,8 +216,12 @@ func writeJSON(res *spc.Result, w io.Writer) error {
 	return enc.Encode(out)
 }
 
-func writeSVG(res *spc.Result, w io.Writer) error {
-	if err := chart.SVG(w, res, chart.Options{}); err != nil {
+func writeSVG(res *spc.Result, target float64, w io.Writer) error {
+	o := chart.Options{}
+	if target == target {
+		o.HasTarget, o.Target = true, target
+	}
+	if err := chart.SVG(w, res, o); err != nil {
 		return fmt.Errorf("draw chart: %w", err)
 	}
 	return nil
