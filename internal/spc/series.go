@@ -76,3 +76,14 @@ func AnalyzeSeries(p *Panel, s Series, opts Options) error {
 	opts.PartLabels = false
 	return p.analyze(nil, opts)
 }
+
+// FromSeries computes a single-panel Result from a Series: the one call a
+// web page needs to chart (date, value) or (date, numerator, denominator)
+// points. Use DateKey for the keys of dates.
+func FromSeries(s Series, opts Options) (*Result, error) {
+	r := &Result{Chart: opts.Chart, Rules: ruleSet(opts), Method: method(opts), HasN: s.N != nil, Panels: make([]Panel, 1)}
+	if err := AnalyzeSeries(&r.Panels[0], s, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
