@@ -419,13 +419,6 @@ func labelBreaks(sg []Subgroup, br []int) []int {
 	return br
 }
 
-func finiteOrNA(v float64) float64 {
-	if math.IsInf(v, 0) || v != v {
-		return NA
-	}
-	return v
-}
-
 // finish applies Multiply, turns non-finite limits into NA, marks the
 // sigma signals and fills the part's summary (summary.qic: each line's mean
 // with NA removed, NaN when all NA).

@@ -175,7 +175,7 @@ type jsonPanel struct {
 type jsonResult struct {
 	Chart  string      `json:"chart"`
 	Rules  string      `json:"rules"`
-	Method string      `json:"method"`
+	Method string      `json:"method,omitempty"`
 	Panels []jsonPanel `json:"panels"`
 }
 
@@ -187,7 +187,10 @@ func intPtr(v int, ok bool) *int {
 }
 
 func writeJSON(res *spc.Result, w io.Writer) error {
-	out := jsonResult{Chart: string(res.Chart), Rules: string(res.Rules), Method: string(res.Method), Panels: []jsonPanel{}}
+	out := jsonResult{Chart: string(res.Chart), Rules: string(res.Rules), Panels: []jsonPanel{}}
+	if res.Rules == spc.RulesAnhoej {
+		out.Method = string(res.Method) // the runs-analysis variant
+	}
 	for _, p := range res.Panels {
 		jp := jsonPanel{Facet1: p.Facet1, Facet2: p.Facet2}
 		for _, s := range p.Parts {
