@@ -85,7 +85,28 @@ func FuzzAnalyze(f *testing.F) {
 			if due && math.IsNaN(ps.CL) {
 				t.Fatalf("%s part %d: CL is NaN with %d baseline points: %v", chart, ps.Part, base, y)
 			}
+			// Limits are due on an I chart once two consecutive baseline
+			// points differ, and on C, P and U charts whenever the centre
+			// line exists (every denominator here is positive).
+			limitsDue := false
+			switch chart {
+			case ChartI:
+				prev := math.NaN()
+				for _, q := range seg {
+					if q.Baseline && q.Include {
+						if prev == prev && q.Y != prev {
+							limitsDue = true
+						}
+						prev = q.Y
+					}
+				}
+			case ChartC, ChartP, ChartU:
+				limitsDue = due && opts.Multiply == 1
+			}
 			for _, q := range seg {
+				if limitsDue && (math.IsNaN(q.LCL) || math.IsNaN(q.UCL)) {
+					t.Fatalf("%s part %d: limits NA at x=%v: %v", chart, ps.Part, q.XX, y)
+				}
 				if !math.IsNaN(q.LCL) && !math.IsNaN(q.UCL) && q.LCL > q.UCL {
 					t.Fatalf("%s: LCL %v > UCL %v", chart, q.LCL, q.UCL)
 				}
