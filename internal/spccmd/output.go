@@ -25,12 +25,22 @@ var SummaryColumns = []string{"facet1", "facet2", "part", "n.obs", "n.useful", "
 // MDCColumns are NHSRplotthedots' per-point columns (--rules mdc).
 var MDCColumns = []string{"f", "rebase_group", "x", "y", "fix_y", "mean_col", "lpl", "upl", "outside_limits", "relative_to_mean", "close_to_limits", "special_cause_type", "special_cause_flag", "point_type", "short_group_warning", "target"}
 
-// csvField quotes s when it holds a comma, quote or line break.
-func csvField(s string) string {
-	if !strings.ContainsAny(s, ",\"\r\n") {
-		return s
+// appendField appends s as a CSV field, quoted only when it holds a
+// comma, quote or line break (the reference files' convention).
+func appendField(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
+			plain = false
+			break
+		}
 	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	if plain {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
 }
 
 func writeRow(w io.Writer, buf []byte, fields []string) ([]byte, error) {
@@ -39,11 +49,43 @@ func writeRow(w io.Writer, buf []byte, fields []string) ([]byte, error) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(buf, csvField(f)...)
+		buf = appendField(buf, f)
 	}
 	buf = append(buf, '\n')
 	_, err := w.Write(buf)
 	return buf, err
+}
+
+// numMemo remembers the last number formatted for a column.
+type numMemo struct {
+	bits uint64
+	text []byte
+	set  bool
+}
+
+func (m *numMemo) append(b []byte, v float64) []byte {
+	bits := math.Float64bits(v)
+	if !m.set || bits != m.bits {
+		m.text = appendNum(m.text[:0], v)
+		m.bits, m.set = bits, true
+	}
+	return append(b, m.text...)
+}
+
+// appendBool appends R's TRUE or FALSE.
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "TRUE"...)
+	}
+	return append(b, "FALSE"...)
+}
+
+// appendCount appends an integer, or NA when it is not valid.
+func appendCount(b []byte, v int, valid bool) []byte {
+	if !valid {
+		return append(b, "NA"...)
+	}
+	return strconv.AppendInt(b, int64(v), 10)
 }
 
 func facetNames(p *spc.Panel, faceted bool) (string, string) {
@@ -66,26 +108,50 @@ func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	row := make([]string, 0, len(cols))
+	// The lines are constant within a part on most charts: remember the
+	// last formatted value of each.
+	var lines [5]numMemo
 	for pi := range res.Panels {
 		p := &res.Panels[pi]
 		f1, f2 := facetNames(p, faceted)
 		for i := 0; i < p.Len(); i++ {
-			pt := p.Point(i)
-			q := &pt
-			r := p.Parts[q.Part-1].Runs
-			row = append(row[:0], f1, f2, strconv.Itoa(q.Part), strconv.Itoa(q.XX), p.Labels[i], formatNum(q.Y), formatNum(q.N))
-			if full {
-				row = append(row, formatNum(q.YSum), strconv.Itoa(q.YLength), formatNum(q.YMean), formatNum(q.YSD))
+			r := p.Parts[p.Part[i]-1].Runs
+			b := appendField(buf[:0], f1)
+			b = append(b, ',')
+			b = appendField(b, f2)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(p.Part[i]), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(i+1), 10)
+			b = append(b, ',')
+			b = appendField(b, p.Labels[i])
+			nums := [...]float64{p.Y[i], p.N[i]}
+			for _, v := range nums {
+				b = appendNum(append(b, ','), v)
 			}
-			row = append(row, formatNum(q.CL), formatNum(q.LCL), formatNum(q.UCL), formatNum(q.LCL95), formatNum(q.UCL95),
-				formatBool(q.Baseline), formatBool(q.Include), formatBool(q.SigmaSignal), formatBool(q.RunsSignal),
-				strconv.Itoa(r.NObs), strconv.Itoa(r.NUseful),
-				formatInt(r.LongestRun, r.Valid), formatInt(r.LongestRunMax, r.Valid),
-				formatInt(r.NCrossings, r.Valid), formatInt(r.NCrossingsMin, r.Valid))
-			if buf, err = writeRow(w, buf, row); err != nil {
+			if full {
+				b = appendNum(append(b, ','), p.YSum[i])
+				b = strconv.AppendInt(append(b, ','), int64(p.YLength[i]), 10)
+				b = appendNum(append(b, ','), p.YMean[i])
+				b = appendNum(append(b, ','), p.YSD[i])
+			}
+			for k, v := range [...]float64{p.CL[i], p.LCL[i], p.UCL[i], p.LCL95[i], p.UCL95[i]} {
+				b = lines[k].append(append(b, ','), v)
+			}
+			for _, v := range [...]bool{p.Baseline[i], p.Include[i], p.SigmaSignal[i], r.Signal} {
+				b = appendBool(append(b, ','), v)
+			}
+			b = strconv.AppendInt(append(b, ','), int64(r.NObs), 10)
+			b = strconv.AppendInt(append(b, ','), int64(r.NUseful), 10)
+			b = appendCount(append(b, ','), r.LongestRun, r.Valid)
+			b = appendCount(append(b, ','), r.LongestRunMax, r.Valid)
+			b = appendCount(append(b, ','), r.NCrossings, r.Valid)
+			b = appendCount(append(b, ','), r.NCrossingsMin, r.Valid)
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
 				return err
 			}
+			buf = b
 		}
 	}
 	return nil
