@@ -54,7 +54,7 @@ const (
 
 const (
 	marginL = 56.0
-	marginR = 16.0
+	marginR = 36.0
 	marginT = 40.0
 	marginB = 48.0
 )
@@ -163,6 +163,9 @@ type series struct {
 	part        []int
 	signal      []bool // the point itself signals
 	excluded    []bool // left out of the calculations
+	// freezeAfter is the index of the last baseline subgroup when the limits
+	// were frozen on a baseline, else -1.
+	freezeAfter int
 	// kind, when set, names each point's Making Data Count type, which
 	// picks its class and colour.
 	kind       []string
@@ -201,7 +204,7 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		o.HasTarget, o.Target = true, mo.Target
 	}
 	n := len(f.Points)
-	s := series{connect: true}
+	s := series{connect: true, freezeAfter: -1}
 	for i, p := range f.Points {
 		s.xs = append(s.xs, float64(i+1))
 		s.keys = append(s.keys, p.Key)
@@ -242,7 +245,12 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 
 func fromPanel(r *spc.Result, pi int, o Options) series {
 	p := &r.Panels[pi]
-	s := series{connect: true}
+	s := series{connect: true, freezeAfter: -1}
+	for i := 0; i+1 < p.Len(); i++ {
+		if p.Baseline[i] && !p.Baseline[i+1] {
+			s.freezeAfter = i
+		}
+	}
 	for i := 0; i < p.Len(); i++ {
 		pt := p.Point(i)
 		q := &pt
@@ -383,6 +391,12 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 			x := (sc.x(s.xs[i-1]) + sc.x(s.xs[i])) / 2
 			fmt.Fprintf(b, "<line class=\"phase\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"2 3\"/>\n", num(x), num(marginT), num(x), num(ph-marginB), colLimit)
 		}
+	}
+	// The end of a frozen baseline.
+	if k := s.freezeAfter; k >= 0 && k+1 < n {
+		x := (sc.x(s.xs[k]) + sc.x(s.xs[k+1])) / 2
+		fmt.Fprintf(b, "<g class=\"freeze\"><line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"1 3\"/><text x=\"%s\" y=\"%s\" fill=\"%s\" text-anchor=\"end\">baseline</text></g>\n",
+			num(x), num(marginT), num(x), num(ph-marginB), colLimit, num(x-3), num(marginT+12), colLimit)
 	}
 	// Lines per part: limits then centre line.
 	for start := 0; start < n; {
