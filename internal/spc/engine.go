@@ -268,8 +268,9 @@ func Compute(obs []Obs, hasN bool, agg Agg, opts Options) (*Result, error) {
 				k++
 			}
 		}
-		sg := Aggregate(panelObs[:k], hasN, agg)
-		p, err := Analyze(sg, hasN, opts)
+		var p Panel
+		breaks := p.aggregate(panelObs[:k], hasN, agg, opts.PartLabels)
+		err := p.analyze(breaks, opts)
 		if err != nil && (obs[i].Facet1 != "" || obs[i].Facet2 != "") {
 			return nil, fmt.Errorf("panel %q %q: %w", obs[i].Facet1, obs[i].Facet2, err)
 		}
@@ -310,6 +311,9 @@ func Analyze(sg []Subgroup, hasN bool, opts Options) (Panel, error) {
 func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	n := len(sg)
 	p.resize(n)
+	if cap(p.Labels) < n {
+		p.Labels = make([]string, 0, n)
+	}
 	p.Labels = p.Labels[:0]
 	for i := range sg {
 		g := &sg[i]
@@ -322,6 +326,60 @@ func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 		breaks = labelBreaks(sg, p.scr.ints[:0])
 	}
 	return p.analyze(breaks, opts)
+}
+
+// aggregate fills p's columns with the subgroups of one panel's
+// observations (as Aggregate computes them, without an intermediate slice)
+// and returns where part labels start new parts when partLabels is set.
+func (p *Panel) aggregate(obs []Obs, hasN bool, agg Agg, partLabels bool) []int {
+	if !slices.IsSortedFunc(obs, cmpObsKey) {
+		slices.SortStableFunc(obs, cmpObsKey)
+	}
+	k := 0
+	for i := range obs {
+		if i == 0 || obs[i].Key != obs[i-1].Key {
+			k++
+		}
+	}
+	p.resize(k)
+	if cap(p.Labels) < k {
+		p.Labels = make([]string, 0, k)
+	}
+	p.Labels = p.Labels[:0]
+	var scratch []float64
+	var seen map[string]bool
+	breaks := p.scr.ints[:0]
+	g := 0
+	for i := 0; i < len(obs); {
+		j := i + 1
+		for j < len(obs) && obs[j].Key == obs[i].Key {
+			j++
+		}
+		var sg Subgroup
+		if j-i == 1 {
+			sg = single(obs[i], hasN, agg)
+		} else {
+			sg, scratch = group(obs[i:j], hasN, agg, scratch)
+		}
+		p.Key[g], p.Y[g], p.N[g], p.YSum[g], p.YMean[g], p.YSD[g] = sg.Key, sg.Y, sg.N, sg.YSum, sg.YMean, sg.YSD
+		p.YLength[g] = sg.YLength
+		p.Labels = append(p.Labels, sg.Label)
+		if partLabels {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			if !seen[sg.PartLabel] {
+				seen[sg.PartLabel] = true
+				if g > 0 {
+					breaks = append(breaks, g)
+				}
+			}
+		}
+		g++
+		i = j
+	}
+	p.scr.ints = breaks
+	return breaks
 }
 
 // analyze computes the filled columns of p: parts, baseline, exclusions,

@@ -33,6 +33,9 @@ func AnalyzeSeries(p *Panel, s Series, opts Options) error {
 		return fmt.Errorf("analyze series of %d values: %w", n, ErrLength)
 	}
 	p.resize(n)
+	if cap(p.Labels) < n {
+		p.Labels = make([]string, 0, n)
+	}
 	p.Labels = p.Labels[:0]
 	hasN := s.N != nil
 	for i, y := range s.Y {
