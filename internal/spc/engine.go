@@ -131,7 +131,9 @@ type PartSummary struct {
 
 // Panel is one facet (facet1 × facet2) of a chart. It stores the chart
 // by column, so that the passes over a long series touch only the values
-// they need; Point(i) gives a row view.
+// they need; Point(i) gives a row view. A Panel reused with AnalyzeInto or
+// AnalyzeSeries must not be shared between goroutines; use one per
+// goroutine.
 type Panel struct {
 	Facet1, Facet2 string
 	// Labels[i] is how subgroup i's x is shown (for example an ISO date).
