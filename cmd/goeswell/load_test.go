@@ -206,4 +206,3 @@ func TestLoadDeadline(t *testing.T) {
 		})
 	}
 }
-
