@@ -131,7 +131,7 @@ func ihiTable() [][2]int32 {
 		ihiTab = make([][2]int32, 1000)
 		for n := ihiRunsMinUseful; n <= len(ihiTab); n++ {
 			l, u := swedEisenhart(n)
-			ihiTab[n-1] = [2]int32{int32(l), int32(u)}
+			ihiTab[n-1] = [2]int32{int32(l), int32(u)} // #nosec G115 -- run counts are at most n <= 1000
 		}
 	})
 	return ihiTab

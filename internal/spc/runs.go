@@ -93,7 +93,7 @@ func crossTable() []int32 {
 	crossOnce.Do(func() {
 		crossTab = make([]int32, 2000)
 		for n := 1; n <= len(crossTab); n++ {
-			crossTab[n-1] = int32(qbinomHalf(0.05, n-1))
+			crossTab[n-1] = int32(qbinomHalf(0.05, n-1)) // #nosec G115 -- at most n-1 < 2000
 		}
 	})
 	return crossTab
