@@ -62,6 +62,7 @@ func expected(perm collab.Perm, actor string, tg target) string {
 		collab.PermCollabManage:    {"convener": true},
 		collab.PermTeamRead:        {"convener": true, "coach": true, "director": own, "advocate": own},
 		collab.PermTeamManage:      {"convener": true, "director": own},
+		collab.PermTeamWrite:       {"convener": true, "director": own, "advocate": own},
 	}[perm][actor]
 	if ok {
 		return "allow"
