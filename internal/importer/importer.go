@@ -53,7 +53,7 @@ func FormatForFile(name string) (Format, error) {
 	case strings.HasSuffix(n, ".xlsx"):
 		return XLSX, nil
 	}
-	return "", &Errors{{Key: "import.error_format", Msg: "unknown file type: want .csv or .xlsx"}}
+	return "", &Errors{{Key: "measure.import_error_format", Msg: "unknown file type: want .csv or .xlsx"}}
 }
 
 // A CellError is one problem, placed at a row (1-based, as a spreadsheet
@@ -140,38 +140,38 @@ func read(r io.Reader, f Format) ([][]string, error) {
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
-					return nil, &Errors{{Row: pe.Line, Key: "import.error_csv", Msg: pe.Err.Error()}}
+					return nil, &Errors{{Row: pe.Line, Key: "measure.import_error_csv", Msg: pe.Err.Error()}}
 				}
-				return nil, &Errors{{Key: "import.error_csv", Msg: err.Error()}}
+				return nil, &Errors{{Key: "measure.import_error_csv", Msg: err.Error()}}
 			}
 			out = append(out, rec)
 			if len(out) > MaxRows+1 {
-				return nil, &Errors{{Row: len(out), Key: "import.error_too_many_rows", Msg: fmt.Sprintf("more than %d rows", MaxRows)}}
+				return nil, &Errors{{Row: len(out), Key: "measure.import_error_too_many_rows", Msg: fmt.Sprintf("more than %d rows", MaxRows)}}
 			}
 		}
 		return out, nil
 	case XLSX:
 		x, err := excelize.OpenReader(io.LimitReader(r, 16<<20))
 		if err != nil {
-			return nil, &Errors{{Key: "import.error_xlsx", Msg: "not a readable .xlsx workbook"}}
+			return nil, &Errors{{Key: "measure.import_error_xlsx", Msg: "not a readable .xlsx workbook"}}
 		}
 		defer x.Close()
 		sheets := x.GetSheetList()
 		if len(sheets) == 0 {
-			return nil, &Errors{{Key: "import.error_empty", Msg: "the file has no rows"}}
+			return nil, &Errors{{Key: "measure.import_error_empty", Msg: "the file has no rows"}}
 		}
 		// Raw values: a date cell comes back as its serial number, which
 		// parsePeriod reads, rather than in the sheet's display format.
 		rows, err := x.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, &Errors{{Key: "import.error_xlsx", Msg: "not a readable .xlsx workbook"}}
+			return nil, &Errors{{Key: "measure.import_error_xlsx", Msg: "not a readable .xlsx workbook"}}
 		}
 		if len(rows) > MaxRows+1 {
-			return nil, &Errors{{Row: len(rows), Key: "import.error_too_many_rows", Msg: fmt.Sprintf("more than %d rows", MaxRows)}}
+			return nil, &Errors{{Row: len(rows), Key: "measure.import_error_too_many_rows", Msg: fmt.Sprintf("more than %d rows", MaxRows)}}
 		}
 		return rows, nil
 	}
-	return nil, &Errors{{Key: "import.error_format", Msg: "unknown file type: want .csv or .xlsx"}}
+	return nil, &Errors{{Key: "measure.import_error_format", Msg: "unknown file type: want .csv or .xlsx"}}
 }
 
 func sniffSemicolon(data []byte) bool {
@@ -197,7 +197,7 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 		}
 	}
 	if len(records) == 0 {
-		return nil, &Errors{{Key: "import.error_empty", Msg: "the file has no rows"}}
+		return nil, &Errors{{Key: "measure.import_error_empty", Msg: "the file has no rows"}}
 	}
 	idx := map[string]int{}
 	for i, h := range records[0] {
@@ -205,7 +205,7 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 		for _, c := range columns {
 			if h == c {
 				if _, dup := idx[c]; dup {
-					add(CellError{Row: 1, Column: h, Cell: cellName(i, 1), Key: "import.error_duplicate_column", Msg: "the column appears twice"})
+					add(CellError{Row: 1, Column: h, Cell: cellName(i, 1), Key: "measure.import_error_duplicate_column", Msg: "the column appears twice"})
 				}
 				idx[c] = i
 			}
@@ -213,13 +213,13 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 	}
 	for _, c := range []string{"measure", "period"} {
 		if _, ok := idx[c]; !ok {
-			add(CellError{Row: 1, Column: c, Key: "import.error_missing_column", Msg: fmt.Sprintf("no %q column in the header row", c)})
+			add(CellError{Row: 1, Column: c, Key: "measure.import_error_missing_column", Msg: fmt.Sprintf("no %q column in the header row", c)})
 		}
 	}
 	_, hasValue := idx["value"]
 	_, hasNum := idx["numerator"]
 	if !hasValue && !hasNum {
-		add(CellError{Row: 1, Column: "value", Key: "import.error_missing_column", Msg: `no "value" or "numerator" column in the header row`})
+		add(CellError{Row: 1, Column: "value", Key: "measure.import_error_missing_column", Msg: `no "value" or "numerator" column in the header row`})
 	}
 	if len(errs) > 0 {
 		return nil, &errs
@@ -255,13 +255,13 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 		mname, mcol := get("measure")
 		m := byName[strings.ToLower(mname)]
 		if m == nil {
-			cellErr("measure", mcol, "import.error_unknown_measure", fmt.Sprintf("no measure named %q for this team", mname))
+			cellErr("measure", mcol, "measure.import_error_unknown_measure", fmt.Sprintf("no measure named %q for this team", mname))
 			continue
 		}
 		ptext, pcol := get("period")
 		period, ok := parsePeriod(ptext, f == XLSX)
 		if !ok {
-			cellErr("period", pcol, "import.error_period", fmt.Sprintf("%q is not a period: want YYYY-MM or YYYY-MM-DD", ptext))
+			cellErr("period", pcol, "measure.import_error_period", fmt.Sprintf("%q is not a period: want YYYY-MM or YYYY-MM-DD", ptext))
 			continue
 		}
 		period = improve.PeriodStart(m.Period, period)
@@ -275,7 +275,7 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 			}
 			x, err := parseNumber(s)
 			if err != nil {
-				cellErr(c, col, "import.error_number", fmt.Sprintf("%q is not a number", s))
+				cellErr(c, col, "measure.import_error_number", fmt.Sprintf("%q is not a number", s))
 				okNums = false
 				return nil
 			}
@@ -300,7 +300,7 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 		}
 		k := [3]string{strconv.FormatInt(m.ID, 10), period.String(), group}
 		if prev, dup := seen[k]; dup {
-			cellErr("period", pcol, "import.error_duplicate_row", fmt.Sprintf("the same measure, period and group as row %d", prev))
+			cellErr("period", pcol, "measure.import_error_duplicate_row", fmt.Sprintf("the same measure, period and group as row %d", prev))
 			continue
 		}
 		seen[k] = line
@@ -314,7 +314,7 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 
 // valueMessages are the English texts of improve.Value's checks.
 var valueMessages = map[string]string{
-	"error.invalid_number":           "not a finite number",
+	"error.number":                   "not a finite number",
 	"measure.error_want_ratio":       "this measure takes a numerator and a denominator, not a value",
 	"measure.error_ratio_both":       "give both a numerator and a denominator",
 	"measure.error_negative":         "counts cannot be negative",

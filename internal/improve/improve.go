@@ -345,7 +345,7 @@ func (m *Measure) Validate() error {
 		v.Add("chart", "measure.error_chart_needs_ratio")
 	}
 	if m.Target != nil && (math.IsNaN(*m.Target) || math.IsInf(*m.Target, 0)) {
-		v.Add("target", "error.invalid_number")
+		v.Add("target", "error.number")
 	}
 	m.GroupKey = strings.TrimSpace(m.GroupKey)
 	var gs []string
@@ -455,7 +455,7 @@ func (v *Value) Empty() bool { return v.Value == nil && v.Numerator == nil && v.
 func (v *Value) ValidateFor(m *Measure) string {
 	bad := func(p *float64) bool { return p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) }
 	if bad(v.Value) || bad(v.Numerator) || bad(v.Denominator) {
-		return "error.invalid_number"
+		return "error.number"
 	}
 	if m.Ratio {
 		if v.Value != nil {
