@@ -54,7 +54,7 @@ const (
 
 const (
 	marginL = 56.0
-	marginR = 16.0
+	marginR = 36.0
 	marginT = 40.0
 	marginB = 48.0
 )
@@ -152,6 +152,7 @@ func niceTicks(lo, hi float64, n int) []float64 {
 // series is one panel prepared for drawing, shared by both chart kinds.
 type series struct {
 	title, desc string
+	rules       string    // the rule set's name, shown on the chart
 	xs          []float64 // subgroup index 1..n
 	labels      []string
 	y           []float64
@@ -162,10 +163,29 @@ type series struct {
 	part        []int
 	signal      []bool // the point itself signals
 	excluded    []bool // left out of the calculations
-	partSignal  []bool // its part has a runs signal
-	tips        []string
-	keys        []float64
-	connect     bool
+	// freezeAfter is the index of the last baseline subgroup when the limits
+	// were frozen on a baseline, else -1.
+	freezeAfter int
+	// kind, when set, names each point's Making Data Count type, which
+	// picks its class and colour.
+	kind       []string
+	partSignal []bool // its part has a runs signal
+	tips       []string
+	keys       []float64
+	connect    bool
+}
+
+// mdcColour is NHSRplotthedots' colour for a point type.
+func mdcColour(pointType string) string {
+	switch {
+	case pointType == "special_cause_improvement":
+		return "#289DE0"
+	case pointType == "special_cause_concern":
+		return "#FAB428"
+	case strings.HasPrefix(pointType, "special_cause_neutral"):
+		return "#361475"
+	}
+	return "#7B7D7D"
 }
 
 // SVG draws every panel of r, stacked vertically, as one SVG document.
@@ -184,7 +204,7 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		o.HasTarget, o.Target = true, mo.Target
 	}
 	n := len(f.Points)
-	s := series{connect: true}
+	s := series{connect: true, freezeAfter: -1}
 	for i, p := range f.Points {
 		s.xs = append(s.xs, float64(i+1))
 		s.keys = append(s.keys, p.Key)
@@ -198,6 +218,7 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		s.part = append(s.part, p.RebaseGroup+1)
 		s.signal = append(s.signal, p.SpecialCauseFlag)
 		s.excluded = append(s.excluded, false)
+		s.kind = append(s.kind, p.PointType)
 		s.partSignal = append(s.partSignal, false)
 		tip := p.Label + ": " + label(p.Y)
 		if p.SpecialCauseFlag {
@@ -205,6 +226,7 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		}
 		s.tips = append(s.tips, tip)
 	}
+	s.rules = "Rules: " + string(spc.RulesMDC) + " (Making Data Count)"
 	s.title = o.Title
 	if s.title == "" {
 		s.title = "XmR chart (Making Data Count)"
@@ -223,12 +245,18 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 
 func fromPanel(r *spc.Result, pi int, o Options) series {
 	p := &r.Panels[pi]
-	s := series{connect: true}
-	for i := range p.Points {
-		q := &p.Points[i]
+	s := series{connect: true, freezeAfter: -1}
+	for i := 0; i+1 < p.Len(); i++ {
+		if p.Baseline[i] && !p.Baseline[i+1] {
+			s.freezeAfter = i
+		}
+	}
+	for i := 0; i < p.Len(); i++ {
+		pt := p.Point(i)
+		q := &pt
 		s.xs = append(s.xs, float64(q.XX))
 		s.keys = append(s.keys, q.Key)
-		s.labels = append(s.labels, q.Label)
+		s.labels = append(s.labels, p.Labels[i])
 		s.y = append(s.y, q.Y)
 		s.cl = append(s.cl, q.CL)
 		s.lcl = append(s.lcl, q.LCL)
@@ -239,7 +267,7 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		s.signal = append(s.signal, q.SigmaSignal || q.Shift || q.Trend)
 		s.excluded = append(s.excluded, !q.Include)
 		s.partSignal = append(s.partSignal, q.RunsSignal)
-		tip := q.Label + ": " + label(q.Y)
+		tip := p.Labels[i] + ": " + label(q.Y)
 		if rs := spc.PointReasons(q); len(rs) > 0 {
 			tip += " (" + strings.Join(rs, "; ") + ")"
 		}
@@ -259,8 +287,12 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		}
 	}
 	s.title = title
+	s.rules = "Rules: " + string(r.Rules)
+	if r.Rules == spc.RulesAnhoej && r.Method != "" && r.Method != spc.MethodAnhoej {
+		s.rules += " (" + string(r.Method) + ")"
+	}
 	var d strings.Builder
-	fmt.Fprintf(&d, "%s chart of %d subgroups, rule set %s.", strings.ToUpper(string(r.Chart)), len(p.Points), r.Rules)
+	fmt.Fprintf(&d, "%s chart of %d subgroups, rule set %s.", strings.ToUpper(string(r.Chart)), p.Len(), r.Rules)
 	for _, ps := range p.Parts {
 		fmt.Fprintf(&d, " Part %d: centre line %s", ps.Part, label(ps.CL))
 		if finite(ps.ALCL) || finite(ps.AUCL) {
@@ -333,6 +365,7 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 	sc := scale{x0: 1, x1: float64(max(n, 1)), y0: lo - pad, y1: hi + pad,
 		px0: marginL + 8, px1: pw - marginR - 8, py0: ph - marginB, py1: marginT}
 	fmt.Fprintf(b, "<text class=\"chart-title\" x=\"%s\" y=\"20\" font-size=\"14\" font-weight=\"bold\" fill=\"%s\">%s</text>\n", num(marginL), colAxis, esc(s.title))
+	fmt.Fprintf(b, "<text class=\"rules\" x=\"%s\" y=\"20\" text-anchor=\"end\" fill=\"%s\">%s</text>\n", num(pw-marginR), colAxis, esc(s.rules))
 	// Axes and y ticks.
 	fmt.Fprintf(b, "<g class=\"axis\" stroke=\"%s\" fill=\"none\"><path d=\"M%s %sV%sH%s\"/></g>\n", colAxis, num(marginL), num(marginT), num(ph-marginB), num(pw-marginR))
 	b.WriteString("<g class=\"ticks\" fill=\"" + colAxis + "\" text-anchor=\"end\">\n")
@@ -358,6 +391,12 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 			x := (sc.x(s.xs[i-1]) + sc.x(s.xs[i])) / 2
 			fmt.Fprintf(b, "<line class=\"phase\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"2 3\"/>\n", num(x), num(marginT), num(x), num(ph-marginB), colLimit)
 		}
+	}
+	// The end of a frozen baseline.
+	if k := s.freezeAfter; k >= 0 && k+1 < n {
+		x := (sc.x(s.xs[k]) + sc.x(s.xs[k+1])) / 2
+		fmt.Fprintf(b, "<g class=\"freeze\"><line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"1 3\"/><text x=\"%s\" y=\"%s\" fill=\"%s\" text-anchor=\"end\">baseline</text></g>\n",
+			num(x), num(marginT), num(x), num(ph-marginB), colLimit, num(x-3), num(marginT+12), colLimit)
 	}
 	// Lines per part: limits then centre line.
 	for start := 0; start < n; {
@@ -413,6 +452,9 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 		cls, col := "point", colLine
 		if s.signal[i] {
 			cls, col = "point signal", colSignal
+		}
+		if s.kind != nil {
+			cls, col = "point "+strings.ReplaceAll(s.kind[i], "_", "-"), mdcColour(s.kind[i])
 		}
 		fill := col
 		if s.excluded[i] {

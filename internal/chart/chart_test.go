@@ -96,6 +96,11 @@ func TestSVGGolden(t *testing.T) {
 			o.Exclude = []int{3}
 			return o
 		}, Options{}},
+		{"c_freeze", weekly([]float64{4, 6, 3, 5, 7, 4, 5, 6, 3, 5, 9, 11, 10, 12, 9, 13}, nil), false, func() spc.Options {
+			o := spc.DefaultOptions(spc.ChartC)
+			o.Freeze = 10
+			return o
+		}, Options{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,13 +26,14 @@ func Table(r *spc.Result) string {
 			b.WriteString("<th scope=\"col\">n</th>")
 		}
 		b.WriteString("<th scope=\"col\">Centre line</th><th scope=\"col\">Lower limit</th><th scope=\"col\">Upper limit</th><th scope=\"col\">Signal</th></tr></thead>\n<tbody>\n")
-		for i := range p.Points {
-			q := &p.Points[i]
+		for i := 0; i < p.Len(); i++ {
+			pt := p.Point(i)
+			q := &pt
 			sig := strings.Join(spc.PointReasons(q), "; ")
 			if !q.Include {
 				sig = strings.TrimPrefix(sig+"; excluded", "; ")
 			}
-			fmt.Fprintf(&b, "<tr><td>%d</td><th scope=\"row\">%s</th><td>%s</td>", q.Part, esc(q.Label), label(q.Y))
+			fmt.Fprintf(&b, "<tr><td>%d</td><th scope=\"row\">%s</th><td>%s</td>", q.Part, esc(p.Labels[i]), label(q.Y))
 			if r.HasN {
 				fmt.Fprintf(&b, "<td>%s</td>", label(q.N))
 			}

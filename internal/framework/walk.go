@@ -5,7 +5,10 @@ import (
 	"strings"
 )
 
-// SkipChildren, returned by a WalkFunc, skips the node's children.
+// SkipChildren, returned by a WalkFunc, skips the node's children. It is
+// a sentinel like filepath.SkipDir, not a failure, hence its name.
+//
+//lint:ignore ST1012 named like filepath.SkipDir and fs.SkipAll
 var SkipChildren = errors.New("skip children")
 
 // WalkFunc is called for each node with its ancestors, top first. The

@@ -70,7 +70,7 @@ type Subgroup struct {
 // agg(y) otherwise. With hasN, a row whose y or n is missing has both set to
 // NA first (qic's complete.cases step). obs is reordered in place.
 func Aggregate(obs []Obs, hasN bool, agg Agg) []Subgroup {
-	return AggregateInto(nil, obs, hasN, agg)
+	return AggregateInto(make([]Subgroup, 0, len(obs)), obs, hasN, agg)
 }
 
 // AggregateInto is Aggregate appending to dst, for callers that reuse memory.

@@ -131,7 +131,7 @@ func ihiTable() [][2]int32 {
 		ihiTab = make([][2]int32, 1000)
 		for n := ihiRunsMinUseful; n <= len(ihiTab); n++ {
 			l, u := swedEisenhart(n)
-			ihiTab[n-1] = [2]int32{int32(l), int32(u)}
+			ihiTab[n-1] = [2]int32{int32(l), int32(u)} // #nosec G115 -- run counts are at most n <= 1000
 		}
 	})
 	return ihiTab
@@ -196,20 +196,21 @@ func lchoose(n, k int) float64 {
 
 // ihiPart applies the IHI rules to one part, around the part's centre
 // line (the median on a run chart), on the included points. Astronomical
-// points are the 3-sigma signals of control charts.
-func ihiPart(ps *PartSummary, seg []Point, opts Options) {
-	y := make([]float64, 0, len(seg))
-	pos := make([]int, 0, len(seg))
+// points are the 3-sigma signals of control charts, marked later.
+func ihiPart(ps *PartSummary, c *cols, scr *scratch) {
+	y := scr.bufA(len(c.y))
+	pos := scr.ints[:0]
 	centre := math.NaN()
-	for i := range seg {
-		if seg[i].Include {
-			y = append(y, seg[i].Y)
+	for i, v := range c.y {
+		if c.include[i] {
+			y = append(y, v)
 			pos = append(pos, i)
 			if centre != centre {
-				centre = seg[i].CL
+				centre = c.cl[i]
 			}
 		}
 	}
+	scr.ints = pos
 	var r Runs
 	r.NObs, r.NUseful, r.LongestRun, r.NCrossings = signStats(y, centre)
 	shift := IHIShift(y, centre)
@@ -217,7 +218,7 @@ func ihiPart(ps *PartSummary, seg []Point, opts Options) {
 	ps.Reasons = ps.Reasons[:0]
 	anyShift, anyTrend := false, false
 	for k, i := range pos {
-		seg[i].Shift, seg[i].Trend = shift[k], trend[k]
+		c.shift[i], c.trend[i] = shift[k], trend[k]
 		anyShift = anyShift || shift[k]
 		anyTrend = anyTrend || trend[k]
 	}
@@ -246,10 +247,5 @@ func ihiPart(ps *PartSummary, seg []Point, opts Options) {
 	}
 	r.Signal = anyShift || anyTrend || runsSignal
 	ps.Runs = r
-	for i := range seg {
-		seg[i].RunsSignal = r.Signal
-		seg[i].Runs = runsSignal
-		seg[i].Astro = seg[i].SigmaSignal
-	}
-	_ = opts
+	ps.ihiRuns = runsSignal
 }

@@ -10,106 +10,95 @@ var sqrtPiOver2 = math.Sqrt(math.Pi / 2)
 
 // limits sets y, CL and the 3- and 2-sigma limits of one part, before
 // Multiply, following qicharts2 0.8.1's qic.<chart> functions.
-func limits(seg []Point, hasN bool, opts Options) error {
+func limits(c *cols, opts Options, scr *scratch) error {
 	givenCL := opts.CL == opts.CL
 	switch opts.Chart {
 	case ChartRun:
 		cl := opts.CL
 		if !givenCL {
-			cl = medianBase(seg)
+			cl = medianBase(c, scr)
 		}
-		for i := range seg {
-			seg[i].CL = cl
-			seg[i].LCL, seg[i].UCL, seg[i].LCL95, seg[i].UCL95 = NA, NA, NA, NA
+		fill(c.cl, cl)
+		for _, v := range [][]float64{c.lcl, c.ucl, c.lcl95, c.ucl95} {
+			fill(v, NA)
 		}
 	case ChartI:
-		limitsI(seg, opts)
+		limitsI(c, opts, scr)
 	case ChartT:
-		for i := range seg {
-			if seg[i].Y <= 0 {
+		for _, y := range c.y {
+			if y <= 0 {
 				return ErrNonPositive
 			}
 		}
-		for i := range seg {
-			seg[i].Y = math.Pow(seg[i].Y, 1/3.6)
+		for i, y := range c.y {
+			c.y[i] = math.Pow(y, 1/3.6)
 		}
-		limitsI(seg, opts)
-		for i := range seg {
-			q := &seg[i]
-			q.Y = math.Pow(q.Y, 3.6)
-			q.CL = math.Pow(q.CL, 3.6)
-			q.UCL = math.Pow(q.UCL, 3.6)
-			q.UCL95 = math.Pow(q.UCL95, 3.6)
-			q.LCL = math.Pow(q.LCL, 3.6)
-			q.LCL95 = math.Pow(q.LCL95, 3.6)
-			if q.LCL < 0 || q.LCL != q.LCL {
-				q.LCL = 0
+		limitsI(c, opts, scr)
+		for _, v := range [][]float64{c.y, c.cl, c.ucl, c.ucl95, c.lcl, c.lcl95} {
+			for i, x := range v {
+				v[i] = math.Pow(x, 3.6)
+			}
+		}
+		for i, x := range c.lcl {
+			if x < 0 || x != x {
+				c.lcl[i] = 0
 			}
 		}
 	case ChartMR:
 		// y = c(NA, |diff(y)|) over all points of the part (qic.mr).
 		prev := NA
-		for i := range seg {
-			cur := seg[i].Y
+		for i, cur := range c.y {
 			if i == 0 {
-				seg[i].Y = NA
+				c.y[i] = NA
 			} else {
-				seg[i].Y = math.Abs(cur - prev)
+				c.y[i] = math.Abs(cur - prev)
 			}
 			prev = cur
 		}
 		cl := opts.CL
 		if !givenCL {
-			cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+			cl = meanBase(c, c.y)
 		}
-		for i := range seg {
-			q := &seg[i]
-			q.CL = cl
-			q.LCL, q.LCL95 = 0, 0
-			q.UCL = 3.267 * cl
-			q.UCL95 = (3.267 / 3) * 2 * cl
-		}
+		fill(c.cl, cl)
+		fill(c.lcl, 0)
+		fill(c.lcl95, 0)
+		fill(c.ucl, 3.267*cl)
+		fill(c.ucl95, (3.267/3)*2*cl)
 	case ChartIP:
-		limitsIP(seg, hasN, opts)
+		limitsIP(c, opts, scr)
 	case ChartXbar, ChartS:
-		limitsXbarS(seg, opts)
+		limitsXbarS(c, opts)
 	case ChartP, ChartPP, ChartU, ChartUP:
-		limitsAttr(seg, opts)
+		limitsAttr(c, opts, scr)
 	case ChartC:
+		copy(c.y, c.ysum)
 		cl := opts.CL
-		for i := range seg {
-			seg[i].Y = seg[i].YSum
-		}
 		if !givenCL {
-			cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+			cl = meanBase(c, c.y)
 		}
-		sd := math.Sqrt(cl)
-		for i := range seg {
-			setLimits(&seg[i], cl, sd)
-			clipLow(&seg[i])
-		}
+		setConst(c, cl, math.Sqrt(cl)) // Montgomery 7.17
+		clipLow(c)
 	case ChartG:
 		cl := opts.CL
 		if !givenCL {
-			cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+			cl = meanBase(c, c.y)
 		}
 		// Montgomery p. 319: σ = √(m(m+1)) for the geometric count.
-		sd := math.Sqrt(cl * (cl + 1))
-		shown := 0.693 * cl // Provost & Murray 2011, p. 228: theoretical median
+		setConst(c, cl, math.Sqrt(cl*(cl+1)))
+		for _, v := range [][]float64{c.lcl, c.lcl95} {
+			for i, x := range v {
+				if x < 0 {
+					v[i] = 0
+				}
+			}
+		}
+		// The centre line shown is the median, or for a given centre line
+		// the theoretical median 0.693·cl (Provost & Murray 2011, p. 228).
+		shown := 0.693 * cl
 		if !givenCL {
-			shown = medianBase(seg)
+			shown = medianBase(c, scr)
 		}
-		for i := range seg {
-			q := &seg[i]
-			setLimits(q, cl, sd)
-			if q.LCL < 0 {
-				q.LCL = 0
-			}
-			if q.LCL95 < 0 {
-				q.LCL95 = 0
-			}
-			q.CL = shown
-		}
+		fill(c.cl, shown)
 	default:
 		return errUnknownChart(opts.Chart)
 	}
@@ -120,36 +109,49 @@ type errUnknownChart Chart
 
 func (e errUnknownChart) Error() string { return "unknown chart " + string(e) }
 
-func setLimits(q *Point, cl, sd float64) {
-	q.CL = cl
-	q.UCL = cl + 3*sd
-	q.UCL95 = cl + 2*sd
-	q.LCL = cl - 3*sd
-	q.LCL95 = cl - 2*sd
+func fill(v []float64, x float64) {
+	for i := range v {
+		v[i] = x
+	}
+}
+
+// setConst sets a centre line and limits at cl ± 3sd and ± 2sd.
+func setConst(c *cols, cl, sd float64) {
+	fill(c.cl, cl)
+	fill(c.ucl, cl+3*sd)
+	fill(c.ucl95, cl+2*sd)
+	fill(c.lcl, cl-3*sd)
+	fill(c.lcl95, cl-2*sd)
+}
+
+// setAt sets subgroup i's centre line and limits at cl ± 3sd and ± 2sd.
+func setAt(c *cols, i int, cl, sd float64) {
+	c.cl[i] = cl
+	c.ucl[i] = cl + 3*sd
+	c.ucl95[i] = cl + 2*sd
+	c.lcl[i] = cl - 3*sd
+	c.lcl95[i] = cl - 2*sd
 }
 
 // clipLow sets negative finite lower limits to 0 (counts and rates).
-func clipLow(q *Point) {
-	if q.LCL < 0 && !math.IsInf(q.LCL, 0) {
-		q.LCL = 0
-	}
-	if q.LCL95 < 0 && !math.IsInf(q.LCL95, 0) {
-		q.LCL95 = 0
+func clipLow(c *cols) {
+	for _, v := range [][]float64{c.lcl, c.lcl95} {
+		for i, x := range v {
+			if x < 0 && !math.IsInf(x, 0) {
+				v[i] = 0
+			}
+		}
 	}
 }
 
-func isBase(q *Point) bool { return q.Baseline && q.Include }
-
-// meanBase is mean(f(x)[base], na.rm = TRUE).
-func meanBase(seg []Point, f func(*Point) float64) float64 {
+// meanBase is mean(v[base], na.rm = TRUE) with R's residual refinement.
+func meanBase(c *cols, v []float64) float64 {
 	var s float64
 	k := 0
-	for i := range seg {
-		if isBase(&seg[i]) {
-			if v := f(&seg[i]); v == v {
-				s += v
-				k++
-			}
+	for i, x := range v {
+		if c.baseline[i] && c.include[i] && x == x {
+			s += x
+			k++
 		}
 	}
 	if k == 0 {
@@ -160,120 +162,104 @@ func meanBase(seg []Point, f func(*Point) float64) float64 {
 		return m
 	}
 	var t float64
-	for i := range seg {
-		if isBase(&seg[i]) {
-			if v := f(&seg[i]); v == v {
-				t += v - m
-			}
+	for i, x := range v {
+		if c.baseline[i] && c.include[i] && x == x {
+			t += x - m
 		}
 	}
 	return m + t/float64(k)
 }
 
 // medianBase is median(y[base], na.rm = TRUE).
-func medianBase(seg []Point) float64 {
-	buf := make([]float64, 0, len(seg))
-	for i := range seg {
-		if isBase(&seg[i]) && seg[i].Y == seg[i].Y {
-			buf = append(buf, seg[i].Y)
+func medianBase(c *cols, scr *scratch) float64 {
+	buf := scr.bufA(len(c.y))
+	for i, y := range c.y {
+		if c.base(i) && y == y {
+			buf = append(buf, y)
 		}
 	}
 	return medianInPlace(buf)
 }
 
-// amrScreened is the average moving range of the consecutive base values
-// v (missing ranges dropped), optionally screened once at 3.267·AMR with a
-// strict < (Nelson 1982, as qicharts2 does it).
+// amrScreened is the average of the moving ranges mr (missing ones
+// dropped), optionally screened once at 3.267·AMR with a strict < (Nelson
+// 1982, as qicharts2 does it).
 func amrScreened(mr []float64, screen bool) float64 {
 	amr := meanNA(mr)
 	if !screen {
 		return amr
 	}
 	ul := 3.267 * amr
-	var s float64
 	k := 0
 	for _, v := range mr {
 		if v < ul {
-			s += v
+			mr[k] = v
 			k++
 		}
 	}
-	if k == 0 {
-		return math.NaN()
-	}
-	m := s / float64(k)
-	var t float64
-	for _, v := range mr {
-		if v < ul {
-			t += v - m
-		}
-	}
-	return m + t/float64(k)
+	return meanNA(mr[:k])
 }
 
 // limitsI is qic.i: CL = mean of the base, σ = AMR/1.128 where the moving
-// ranges bridge excluded points (Montgomery 6.33).
-func limitsI(seg []Point, opts Options) {
+// ranges of y − CL join consecutive base points, bridging excluded ones
+// (Montgomery 6.33).
+func limitsI(c *cols, opts Options, scr *scratch) {
 	cl := opts.CL
 	if cl != cl {
-		cl = meanBase(seg, func(q *Point) float64 { return q.Y })
+		cl = meanBase(c, c.y)
 	}
-	mr := make([]float64, 0, len(seg))
+	mr := scr.bufA(len(c.y))
 	first := true
 	var prev float64
-	for i := range seg {
-		if !isBase(&seg[i]) {
+	for i, y := range c.y {
+		if !c.base(i) {
 			continue
 		}
-		d := seg[i].Y - cl
+		d := y - cl
 		if !first {
 			mr = append(mr, math.Abs(d-prev))
 		}
 		prev = d
 		first = false
 	}
-	sd := amrScreened(mr, opts.ScreenMR) / 1.128
-	for i := range seg {
-		setLimits(&seg[i], cl, sd)
-	}
+	setConst(c, cl, amrScreened(mr, opts.ScreenMR)/1.128)
 }
 
-// limitsIP is qic.ip, the i-prime chart for rates (Laney-style moving
-// ranges scaled by the denominators).
-func limitsIP(seg []Point, hasN bool, opts Options) {
+// limitsIP is qic.ip, the i-prime chart for rates: moving ranges scaled by
+// the denominators, σ_i = mean(s)/√n_i.
+func limitsIP(c *cols, opts Options, scr *scratch) {
 	allNA := true
-	for i := range seg {
-		if seg[i].N == seg[i].N {
+	for _, n := range c.n {
+		if n == n {
 			allNA = false
 			break
 		}
 	}
 	if allNA {
-		for i := range seg {
-			seg[i].N = float64(seg[i].YLength)
+		for i, l := range c.ylen {
+			c.n[i] = float64(l)
 		}
 	}
 	cl := opts.CL
 	if cl != cl {
 		var num, den float64
-		for i := range seg {
-			q := &seg[i]
-			if !isBase(q) {
+		for i, y := range c.y {
+			if !c.base(i) {
 				continue
 			}
-			if v := q.Y * q.N; v == v {
+			if v := y * c.n[i]; v == v {
 				num += v
 			}
-			if q.N == q.N {
-				den += q.N
+			if c.n[i] == c.n[i] {
+				den += c.n[i]
 			}
 		}
 		cl = num / den
 	}
-	s := make([]float64, 0, len(seg))
-	for i := 1; i < len(seg); i++ {
-		d1 := math.Abs(seg[i].Y - seg[i-1].Y)
-		d2 := math.Sqrt(1/seg[i-1].N + 1/seg[i].N)
+	s := scr.bufA(len(c.y))
+	for i := 1; i < len(c.y); i++ {
+		d1 := math.Abs(c.y[i] - c.y[i-1])
+		d2 := math.Sqrt(1/c.n[i-1] + 1/c.n[i])
 		s = append(s, sqrtPiOver2*d1/d2)
 	}
 	as := meanNA(s)
@@ -288,8 +274,8 @@ func limitsIP(seg []Point, hasN bool, opts Options) {
 		}
 		as = meanNA(s[:k])
 	}
-	for i := range seg {
-		setLimits(&seg[i], cl, as*math.Sqrt(1/seg[i].N))
+	for i, n := range c.n {
+		setAt(c, i, cl, as*math.Sqrt(1/n))
 	}
 }
 
@@ -304,11 +290,12 @@ func c4(n float64) float64 {
 	return math.Sqrt(2/(n-1)) * math.Exp(a-b)
 }
 
-// limitsXbarS is qic.xbar and qic.s (Montgomery 6.29–6.31).
-func limitsXbarS(seg []Point, opts Options) {
+// limitsXbarS is qic.xbar and qic.s (Montgomery 6.29–6.31): σ is pooled
+// when subgroup sizes vary anywhere in the part, else the mean of the sds.
+func limitsXbarS(c *cols, opts Options) {
 	varN := false
-	for i := range seg {
-		if seg[i].YLength != seg[0].YLength {
+	for _, l := range c.ylen {
+		if l != c.ylen[0] {
 			varN = true
 			break
 		}
@@ -316,76 +303,69 @@ func limitsXbarS(seg []Point, opts Options) {
 	var sigma float64
 	if varN {
 		var num, den float64
-		for i := range seg {
-			q := &seg[i]
-			if !isBase(q) {
+		for i, l := range c.ylen {
+			if !c.base(i) {
 				continue
 			}
-			l := float64(q.YLength)
-			if v := (l - 1) * q.YSD * q.YSD; v == v {
+			lf := float64(l)
+			if v := (lf - 1) * c.ysd[i] * c.ysd[i]; v == v {
 				num += v
 			}
-			den += l - 1
+			den += lf - 1
 		}
 		sigma = math.Sqrt(num / den)
 	} else {
-		sigma = meanBase(seg, func(q *Point) float64 { return q.YSD })
+		sigma = meanBase(c, c.ysd)
 	}
 	cl := opts.CL
 	if opts.Chart == ChartXbar {
 		if cl != cl {
 			var num, den float64
-			for i := range seg {
-				q := &seg[i]
-				if !isBase(q) {
+			for i, l := range c.ylen {
+				if !c.base(i) {
 					continue
 				}
-				l := float64(q.YLength)
-				if v := l * q.YMean; v == v {
+				lf := float64(l)
+				if v := lf * c.ymean[i]; v == v {
 					num += v
 				}
-				den += l
+				den += lf
 			}
 			cl = num / den
 		}
-		for i := range seg {
-			q := &seg[i]
-			l := float64(q.YLength)
-			c := c4(l)
-			a3 := 3 / (c * math.Sqrt(l))
-			a2 := 2 / (c * math.Sqrt(l))
-			if !(l > 1) {
+		for i, l := range c.ylen {
+			lf := float64(l)
+			k := c4(lf) * math.Sqrt(lf)
+			a3, a2 := 3/k, 2/k
+			if !(lf > 1) {
 				a3, a2 = NA, NA
 			}
-			q.CL = cl
-			q.UCL = cl + a3*sigma
-			q.UCL95 = cl + a2*sigma
-			q.LCL = cl - a3*sigma
-			q.LCL95 = cl - a2*sigma
+			c.cl[i] = cl
+			c.ucl[i] = cl + a3*sigma
+			c.ucl95[i] = cl + a2*sigma
+			c.lcl[i] = cl - a3*sigma
+			c.lcl95[i] = cl - a2*sigma
 		}
 		return
 	}
 	if cl != cl {
 		cl = sigma
 	}
-	for i := range seg {
-		q := &seg[i]
-		q.Y = q.YSD
-		l := float64(q.YLength)
-		c := c4(l)
-		c5 := math.Sqrt(1 - c*c)
-		b4 := 1 + 3*c5/c
-		b4b := 1 + 2*c5/c
-		b3 := pmax0(1 - 3*c5/c)
-		b3b := pmax0(1 - 2*c5/c)
-		if !(l > 1) {
+	copy(c.y, c.ysd)
+	for i, l := range c.ylen {
+		lf := float64(l)
+		k4 := c4(lf)
+		k5 := math.Sqrt(1 - k4*k4)
+		b4, b4b := 1+3*k5/k4, 1+2*k5/k4
+		b3, b3b := pmax0(1-3*k5/k4), pmax0(1-2*k5/k4)
+		if !(lf > 1) {
 			b3, b3b, b4, b4b = NA, NA, NA, NA
 		}
-		q.CL = cl
-		q.UCL = b4 * cl
-		q.UCL95 = b4b * cl
-		q.LCL = b3 * cl
-		q.LCL95 = b3b * cl
+		c.cl[i] = cl
+		c.ucl[i] = b4 * cl
+		c.ucl95[i] = b4b * cl
+		c.lcl[i] = b3 * cl
+		c.lcl95[i] = b3b * cl
 	}
 }
 
@@ -399,64 +379,60 @@ func pmax0(v float64) float64 {
 
 // limitsAttr is qic.p, qic.pp, qic.u and qic.up: binomial or Poisson
 // sigma per subgroup (Montgomery 7.x), with Laney's between-subgroup
-// adjustment for the prime charts (Laney 2002).
-func limitsAttr(seg []Point, opts Options) {
+// adjustment σ_z for the prime charts (Laney 2002).
+func limitsAttr(c *cols, opts Options, scr *scratch) {
 	cl := opts.CL
 	if cl != cl {
 		var num, den float64
-		for i := range seg {
-			q := &seg[i]
-			if !isBase(q) {
+		for i, ys := range c.ysum {
+			if !c.base(i) {
 				continue
 			}
-			if q.YSum == q.YSum {
-				num += q.YSum
+			if ys == ys {
+				num += ys
 			}
-			if q.N == q.N {
-				den += q.N
+			if c.n[i] == c.n[i] {
+				den += c.n[i]
 			}
 		}
 		cl = num / den
 	}
 	binom := opts.Chart == ChartP || opts.Chart == ChartPP
-	sd := func(q *Point) float64 {
-		if binom {
-			return math.Sqrt(cl * (1 - cl) / q.N)
-		}
-		return math.Sqrt(cl / q.N)
+	v := cl
+	if binom {
+		v = cl * (1 - cl)
 	}
 	sigmaZ := 1.0
 	if opts.Chart == ChartPP || opts.Chart == ChartUP {
-		z := make([]float64, 0, len(seg))
-		for i := range seg {
-			q := &seg[i]
-			if isBase(q) {
-				z = append(z, (q.Y-cl)/sd(q))
+		z := scr.bufA(len(c.y))
+		for i, y := range c.y {
+			if c.base(i) {
+				z = append(z, (y-cl)/math.Sqrt(v/c.n[i]))
 			}
 		}
 		if opts.Categorical {
 			sigmaZ = sdStrict(z)
 		} else {
-			mr := make([]float64, 0, len(z))
+			mr := scr.bufB(len(z))
 			for i := 1; i < len(z); i++ {
 				mr = append(mr, math.Abs(z[i]-z[i-1]))
 			}
 			sigmaZ = amrScreened(mr, opts.ScreenMR) / 1.128
 		}
 	}
-	for i := range seg {
-		q := &seg[i]
-		setLimits(q, cl, sd(q)*sigmaZ)
-		if binom {
-			if q.UCL > 1 && !math.IsInf(q.UCL, 0) {
-				q.UCL = 1
-			}
-			if q.UCL95 > 1 && !math.IsInf(q.UCL95, 0) {
-				q.UCL95 = 1
+	for i, n := range c.n {
+		setAt(c, i, cl, math.Sqrt(v/n)*sigmaZ)
+	}
+	if binom {
+		for _, u := range [][]float64{c.ucl, c.ucl95} {
+			for i, x := range u {
+				if x > 1 && !math.IsInf(x, 0) {
+					u[i] = 1
+				}
 			}
 		}
-		clipLow(q)
 	}
+	clipLow(c)
 }
 
 // sdStrict is R's sd(x) without na.rm: NA if any value is missing.

@@ -64,21 +64,34 @@ type MDCPoint struct {
 	ShortGroupWarning bool
 }
 
+// MDCSummary is summary.ptd_spc_df for one rebase group of a facet.
+type MDCSummary struct {
+	RebaseGroup int
+	// Mean, LPL and UPL are those of the group's first point.
+	Mean, LPL, UPL float64
+	// N is the number of points; CommonCause those without a special cause.
+	N, CommonCause, Improvement, Concern int
+	// VariationType is the point type of the group's last point:
+	// common_cause, special_cause_improvement, special_cause_concern or
+	// special_cause_neutral_high/low.
+	VariationType string
+	// AssuranceType is consistent_pass, consistent_fail or inconsistent,
+	// given only on the facet's last group and only with a target and a
+	// direction; empty otherwise.
+	AssuranceType string
+}
+
 // MDCFacet is one facet of a Making Data Count chart with its verdicts.
 type MDCFacet struct {
 	Facet  string
 	Points []MDCPoint
-	// Mean, LPL and UPL are those of the last point.
-	Mean, LPL, UPL float64
-	// Counts of point types.
+	// Groups summarise each rebase group in order.
+	Groups []MDCSummary
+	// Mean, LPL, UPL, the counts and the verdicts repeat those of the last
+	// group, which describe the process as it is now.
+	Mean, LPL, UPL                    float64
 	CommonCause, Improvement, Concern int
-	// VariationType is the point type of the last point: common_cause,
-	// special_cause_improvement, special_cause_concern or
-	// special_cause_neutral_high/low.
-	VariationType string
-	// AssuranceType is consistent_pass, consistent_fail or inconsistent;
-	// empty when there is no target or the direction is neutral.
-	AssuranceType string
+	VariationType, AssuranceType      string
 }
 
 // ErrMissingY is returned by MakingDataCount for a missing value, as
@@ -123,25 +136,39 @@ func MakingDataCount(obs []Obs, o MDCOptions) (MDCFacet, error) {
 		start = end
 	}
 	f.Points = pts
+	for start := 0; start < len(pts); {
+		end := start + 1
+		for end < len(pts) && pts[end].RebaseGroup == pts[start].RebaseGroup {
+			end++
+		}
+		g := pts[start:end]
+		sum := MDCSummary{RebaseGroup: g[0].RebaseGroup, Mean: g[0].Mean, LPL: g[0].LPL, UPL: g[0].UPL, N: len(g)}
+		for _, p := range g {
+			if !p.SpecialCauseFlag {
+				sum.CommonCause++
+			}
+			switch p.PointType {
+			case "special_cause_improvement":
+				sum.Improvement++
+			case "special_cause_concern":
+				sum.Concern++
+			}
+		}
+		sum.VariationType = g[len(g)-1].PointType
+		f.Groups = append(f.Groups, sum)
+		start = end
+	}
 	if len(pts) == 0 {
 		return f, nil
 	}
 	last := pts[len(pts)-1]
-	f.Mean, f.LPL, f.UPL = last.Mean, last.LPL, last.UPL
-	for _, p := range pts {
-		switch {
-		case p.PointType == "common_cause":
-			f.CommonCause++
-		case p.PointType == "special_cause_improvement":
-			f.Improvement++
-		case p.PointType == "special_cause_concern":
-			f.Concern++
-		}
-	}
-	f.VariationType = last.PointType
 	if o.Target == o.Target && o.Improvement != Neutral {
-		f.AssuranceType = Assurance(o.Target, last.LPL, last.UPL, o.Improvement)
+		f.Groups[len(f.Groups)-1].AssuranceType = Assurance(o.Target, last.LPL, last.UPL, o.Improvement)
 	}
+	g := f.Groups[len(f.Groups)-1]
+	f.Mean, f.LPL, f.UPL = g.Mean, g.LPL, g.UPL
+	f.CommonCause, f.Improvement, f.Concern = g.CommonCause, g.Improvement, g.Concern
+	f.VariationType, f.AssuranceType = g.VariationType, g.AssuranceType
 	return f, nil
 }
 
@@ -201,7 +228,7 @@ func mdcGroup(g []MDCPoint, o MDCOptions) {
 	for i := range g {
 		p := &g[i]
 		p.Mean, p.LPL, p.UPL = m, lpl, upl
-		p.OutsideLimits = p.Y > upl || p.Y < lpl
+		p.OutsideLimits = SigmaSignal(p.Y, lpl, upl)
 		switch {
 		case p.Y > m:
 			p.RelativeToMean = 1
@@ -234,7 +261,7 @@ func classify(g []MDCPoint, dir Direction) {
 			}
 		}
 	}
-	for i, t := range mdcTrend(g) {
+	for i, t := range MDCTrend(ys(g)) {
 		if t != 0 && typ[i] == "" {
 			side[i] = t
 			if t > 0 {
@@ -284,16 +311,25 @@ func classify(g []MDCPoint, dir Direction) {
 	}
 }
 
-// mdcTrend flags every point of a run of 7 or more strictly increasing
-// (+1) or strictly decreasing (−1) values; a tie breaks the run
-// (NHSRplotthedots ptd_seven_point_trend).
-func mdcTrend(g []MDCPoint) []int {
-	out := make([]int, len(g))
-	for s := 0; s < len(g); {
+func ys(g []MDCPoint) []float64 {
+	y := make([]float64, len(g))
+	for i := range g {
+		y[i] = g[i].Y
+	}
+	return y
+}
+
+// MDCTrend is Making Data Count's trend rule: every point of a run of 7 or
+// more strictly increasing values is marked +1, strictly decreasing −1; a
+// tie breaks the run (NHS England, "Making Data Count: Strengthening your
+// decisions", 2019; NHSRplotthedots ptd_seven_point_trend).
+func MDCTrend(y []float64) []int {
+	out := make([]int, len(y))
+	for s := 0; s < len(y); {
 		e := s
 		dir := 0
-		for e+1 < len(g) {
-			d := sign(g[e+1].Y - g[e].Y)
+		for e+1 < len(y) {
+			d := sign(y[e+1] - y[e])
 			if d == 0 || (dir != 0 && d != dir) {
 				break
 			}
@@ -314,9 +350,11 @@ func mdcTrend(g []MDCPoint) []int {
 	return out
 }
 
-// mdcTwoInThree flags the near-limit points of any 3 consecutive points, all
-// on the same side of the mean, at least 2 of which are near a limit
-// (NHSRplotthedots ptd_two_in_three).
+// mdcTwoInThree is Making Data Count's "2 of 3" rule: in any 3
+// consecutive points, all on the same side of the mean, of which at least 2
+// lie beyond 2 sigma (the near-limit band), those near-limit points are
+// marked with their side (NHS England 2019; NHSRplotthedots
+// ptd_two_in_three).
 func mdcTwoInThree(g []MDCPoint) []int {
 	out := make([]int, len(g))
 	for s := 0; s+3 <= len(g); s++ {
@@ -338,9 +376,10 @@ func mdcTwoInThree(g []MDCPoint) []int {
 	return out
 }
 
-// mdcSevenOneSide flags every point of a run of 7 or more points strictly on
-// one side of the mean; a point on the mean breaks the run
-// (NHSRplotthedots ptd_seven_point_one_side_mean).
+// mdcSevenOneSide is Making Data Count's shift rule: every point of a run
+// of 7 or more points strictly on one side of the mean is marked with its
+// side; a point on the mean breaks the run (NHS England 2019;
+// NHSRplotthedots ptd_seven_point_one_side_mean).
 func mdcSevenOneSide(g []MDCPoint) []int {
 	out := make([]int, len(g))
 	for s := 0; s < len(g); {

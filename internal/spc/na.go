@@ -13,7 +13,8 @@ var NA = math.Float64frombits(naBits)
 // IsNA reports whether v is the missing value NA (as opposed to a NaN from
 // an undefined operation).
 func IsNA(v float64) bool {
-	return v != v && uint32(math.Float64bits(v)) == 1954
+	// R marks NA by the low word of the NaN payload; truncation is the point.
+	return v != v && uint32(math.Float64bits(v)) == 1954 // #nosec G115 -- deliberate truncation to the low 32 bits
 }
 
 // isMissing reports whether v is NA or NaN (R's is.na).

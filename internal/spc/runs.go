@@ -93,7 +93,7 @@ func crossTable() []int32 {
 	crossOnce.Do(func() {
 		crossTab = make([]int32, 2000)
 		for n := 1; n <= len(crossTab); n++ {
-			crossTab[n-1] = int32(qbinomHalf(0.05, n-1))
+			crossTab[n-1] = int32(qbinomHalf(0.05, n-1)) // #nosec G115 -- at most n-1 < 2000
 		}
 	})
 	return crossTab
@@ -101,59 +101,64 @@ func crossTable() []int32 {
 
 // qbinomHalf is R's qbinom(p, size, 0.5): the smallest k with
 // P(X ≤ k) ≥ p. R searches with a relative fuzz of 64 machine epsilons
-// (nmath/qbinom.c), reproduced here so boundary cases agree.
+// (nmath/qbinom.c), reproduced here so boundary cases agree. The search
+// starts at the normal approximation and walks the probability mass
+// function by its ratio recurrence, so it costs O(√size) work.
 func qbinomHalf(p float64, size int) int {
 	if size <= 0 {
 		return 0
 	}
 	n := float64(size)
 	target := p * (1 - 64*2.220446049250313e-16)
-	// Start near the normal approximation and step.
 	k := int(math.Floor(n/2 - 1.6448536269514722*math.Sqrt(n)/2))
-	if k < 0 {
-		k = 0
-	}
-	if k > size {
-		k = size
-	}
-	cdf := pbinomHalf(k, size)
+	k = max(0, min(k, size))
+	pmf := dbinomHalf(k, size)
+	cdf := cdfFrom(k, size, pmf)
 	if cdf >= target {
 		for k > 0 {
-			c := pbinomHalf(k-1, size)
-			if c < target {
+			prev := cdf - pmf
+			if prev < target {
 				break
 			}
+			// pmf(k-1) = pmf(k)·k/(n-k+1)
+			pmf *= float64(k) / (n - float64(k) + 1)
+			cdf = prev
 			k--
 		}
 		return k
 	}
 	for k < size {
+		// pmf(k+1) = pmf(k)·(n-k)/(k+1)
+		pmf *= (n - float64(k)) / float64(k+1)
 		k++
-		if pbinomHalf(k, size) >= target {
+		cdf += pmf
+		if cdf >= target {
 			return k
 		}
 	}
 	return size
 }
 
-// pbinomHalf is P(X ≤ k) for X ~ Binomial(size, 1/2), summed from k down
-// in log space until the terms no longer matter.
-func pbinomHalf(k, size int) float64 {
-	if k >= size {
-		return 1
-	}
+// dbinomHalf is P(X = k) for X ~ Binomial(size, 1/2).
+func dbinomHalf(k, size int) float64 {
 	n := float64(size)
-	lgn, _ := math.Lgamma(n + 1)
-	ln2 := n * math.Ln2
-	var s float64
+	a, _ := math.Lgamma(n + 1)
+	b, _ := math.Lgamma(float64(k) + 1)
+	c, _ := math.Lgamma(n - float64(k) + 1)
+	return math.Exp(a - b - c - n*math.Ln2)
+}
+
+// cdfFrom is P(X ≤ k) given pmf = P(X = k), summing downwards until the
+// terms no longer change the sum.
+func cdfFrom(k, size int, pmf float64) float64 {
+	n := float64(size)
+	s, t := 0.0, pmf
 	for j := k; j >= 0; j-- {
-		a, _ := math.Lgamma(float64(j) + 1)
-		b, _ := math.Lgamma(n - float64(j) + 1)
-		t := math.Exp(lgn - a - b - ln2)
 		s += t
 		if t < s*1e-17 {
 			break
 		}
+		t *= float64(j) / (n - float64(j) + 1)
 	}
 	return s
 }
@@ -184,5 +189,21 @@ func crossingSignal(n, c, l int, method Method) bool {
 		}
 		return res
 	}
-	return l > longestRunMax(n) || c < crossingsMin(n)
+	return AnhoejLongRun(n, l) || AnhoejFewCrossings(n, c)
 }
+
+// AnhoejLongRun is Anhøj's shift rule: among n useful points, a longest run
+// on one side of the centre line longer than round(log2(n)) + 3 signals
+// (Schilling 2012; Anhøj & Olesen 2014; qicharts2 runs.analysis).
+func AnhoejLongRun(n, longest int) bool { return n > 0 && longest > longestRunMax(n) }
+
+// AnhoejFewCrossings is Anhøj's crossings rule: among n useful points,
+// fewer crossings of the centre line than the lower 5 % quantile of
+// Binomial(n − 1, 0.5) signals (Chen 2010; Anhøj & Olesen 2014; qicharts2
+// runs.analysis).
+func AnhoejFewCrossings(n, crossings int) bool { return n > 0 && crossings < crossingsMin(n) }
+
+// SigmaSignal is the Shewhart rule used by every rule set on control
+// charts: a point strictly beyond a control limit signals; a missing limit
+// never does (qicharts2 sigma.signal; Montgomery 2009, ch. 5).
+func SigmaSignal(y, lcl, ucl float64) bool { return y > ucl || y < lcl }

@@ -11,39 +11,53 @@ import (
 // %.16g and %.17g that reads back to the same double; NA, NaN, Inf, -Inf;
 // -0 as 0.
 func formatNum(v float64) string {
-	switch {
-	case spc.IsNA(v):
-		return "NA"
-	case v != v:
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v == 0:
-		return "0"
-	}
-	for _, p := range []int{15, 16} {
-		s := strconv.FormatFloat(v, 'g', p, 64)
-		if r, err := strconv.ParseFloat(s, 64); err == nil && r == v {
-			return fixExp(s)
-		}
-	}
-	return fixExp(strconv.FormatFloat(v, 'g', 17, 64))
+	var buf [32]byte
+	return string(appendNum(buf[:0], v))
 }
 
-// fixExp makes Go's exponent look like C's printf: at least two digits.
-func fixExp(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 'e' {
-			j := i + 2 // after the sign
-			if len(s)-j == 1 {
-				return s[:j] + "0" + s[j:]
-			}
-			return s
+// appendNum is formatNum appending to b. A %.Pg with P ≥ the digits of the
+// shortest round-trip form reads back exactly, and with fewer it cannot,
+// so P = max(15, shortest digits) is the rule's answer in one formatting.
+func appendNum(b []byte, v float64) []byte {
+	switch {
+	case spc.IsNA(v):
+		return append(b, "NA"...)
+	case v != v:
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "Inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-Inf"...)
+	case v == 0:
+		return append(b, '0')
+	}
+	var tmp [32]byte
+	e := strconv.AppendFloat(tmp[:0], v, 'e', -1, 64)
+	digits := 0
+	for _, c := range e {
+		if c == 'e' {
+			break
+		}
+		if c >= '0' && c <= '9' {
+			digits++
 		}
 	}
-	return s
+	start := len(b)
+	b = strconv.AppendFloat(b, v, 'g', max(15, digits), 64)
+	return fixExp(b, start)
+}
+
+// fixExp makes sure an exponent has at least two digits, as C's printf
+// writes it (Go already does; this guards the format).
+func fixExp(b []byte, start int) []byte {
+	for i := start; i < len(b); i++ {
+		if b[i] == 'e' && len(b)-(i+2) == 1 {
+			d := b[len(b)-1]
+			b[len(b)-1] = '0'
+			return append(b, d)
+		}
+	}
+	return b
 }
 
 func formatBool(b bool) string {

@@ -45,7 +45,7 @@ options:
   --rebase D[,D]       (mdc) start new limits at these x values
   --fix-after N        (mdc) fix the limits after N points
   --improvement DIR    (mdc) increase (default), decrease or neutral
-  --target V           (mdc) target for the assurance verdict
+  --target V           target line; with mdc, also the assurance verdict
   --format F           csv (default), json or svg
   --summary            (csv) write one row per part instead of per subgroup
   --columns SET        (csv) spec (default) or full (adds y.sum, y.length, y.mean, y.sd)
@@ -291,7 +291,7 @@ func run(c *config, in io.Reader, w io.Writer) error {
 	case "json":
 		return writeJSON(res, w)
 	case "svg":
-		return writeSVG(res, w)
+		return writeSVG(res, c.mdc.Target, w)
 	}
 	if c.summary {
 		return writeSummary(res, len(c.facets) > 0, w)

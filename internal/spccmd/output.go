@@ -25,12 +25,22 @@ var SummaryColumns = []string{"facet1", "facet2", "part", "n.obs", "n.useful", "
 // MDCColumns are NHSRplotthedots' per-point columns (--rules mdc).
 var MDCColumns = []string{"f", "rebase_group", "x", "y", "fix_y", "mean_col", "lpl", "upl", "outside_limits", "relative_to_mean", "close_to_limits", "special_cause_type", "special_cause_flag", "point_type", "short_group_warning", "target"}
 
-// csvField quotes s when it holds a comma, quote or line break.
-func csvField(s string) string {
-	if !strings.ContainsAny(s, ",\"\r\n") {
-		return s
+// appendField appends s as a CSV field, quoted only when it holds a
+// comma, quote or line break (the reference files' convention).
+func appendField(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
+			plain = false
+			break
+		}
 	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	if plain {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
 }
 
 func writeRow(w io.Writer, buf []byte, fields []string) ([]byte, error) {
@@ -39,11 +49,43 @@ func writeRow(w io.Writer, buf []byte, fields []string) ([]byte, error) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(buf, csvField(f)...)
+		buf = appendField(buf, f)
 	}
 	buf = append(buf, '\n')
 	_, err := w.Write(buf)
 	return buf, err
+}
+
+// numMemo remembers the last number formatted for a column.
+type numMemo struct {
+	bits uint64
+	text []byte
+	set  bool
+}
+
+func (m *numMemo) append(b []byte, v float64) []byte {
+	bits := math.Float64bits(v)
+	if !m.set || bits != m.bits {
+		m.text = appendNum(m.text[:0], v)
+		m.bits, m.set = bits, true
+	}
+	return append(b, m.text...)
+}
+
+// appendBool appends R's TRUE or FALSE.
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "TRUE"...)
+	}
+	return append(b, "FALSE"...)
+}
+
+// appendCount appends an integer, or NA when it is not valid.
+func appendCount(b []byte, v int, valid bool) []byte {
+	if !valid {
+		return append(b, "NA"...)
+	}
+	return strconv.AppendInt(b, int64(v), 10)
 }
 
 func facetNames(p *spc.Panel, faceted bool) (string, string) {
@@ -66,25 +108,50 @@ func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	row := make([]string, 0, len(cols))
+	// The lines are constant within a part on most charts: remember the
+	// last formatted value of each.
+	var lines [5]numMemo
 	for pi := range res.Panels {
 		p := &res.Panels[pi]
 		f1, f2 := facetNames(p, faceted)
-		for i := range p.Points {
-			q := &p.Points[i]
-			r := p.Parts[q.Part-1].Runs
-			row = append(row[:0], f1, f2, strconv.Itoa(q.Part), strconv.Itoa(q.XX), q.Label, formatNum(q.Y), formatNum(q.N))
-			if full {
-				row = append(row, formatNum(q.YSum), strconv.Itoa(q.YLength), formatNum(q.YMean), formatNum(q.YSD))
+		for i := 0; i < p.Len(); i++ {
+			r := p.Parts[p.Part[i]-1].Runs
+			b := appendField(buf[:0], f1)
+			b = append(b, ',')
+			b = appendField(b, f2)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(p.Part[i]), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(i+1), 10)
+			b = append(b, ',')
+			b = appendField(b, p.Labels[i])
+			nums := [...]float64{p.Y[i], p.N[i]}
+			for _, v := range nums {
+				b = appendNum(append(b, ','), v)
 			}
-			row = append(row, formatNum(q.CL), formatNum(q.LCL), formatNum(q.UCL), formatNum(q.LCL95), formatNum(q.UCL95),
-				formatBool(q.Baseline), formatBool(q.Include), formatBool(q.SigmaSignal), formatBool(q.RunsSignal),
-				strconv.Itoa(r.NObs), strconv.Itoa(r.NUseful),
-				formatInt(r.LongestRun, r.Valid), formatInt(r.LongestRunMax, r.Valid),
-				formatInt(r.NCrossings, r.Valid), formatInt(r.NCrossingsMin, r.Valid))
-			if buf, err = writeRow(w, buf, row); err != nil {
+			if full {
+				b = appendNum(append(b, ','), p.YSum[i])
+				b = strconv.AppendInt(append(b, ','), int64(p.YLength[i]), 10)
+				b = appendNum(append(b, ','), p.YMean[i])
+				b = appendNum(append(b, ','), p.YSD[i])
+			}
+			for k, v := range [...]float64{p.CL[i], p.LCL[i], p.UCL[i], p.LCL95[i], p.UCL95[i]} {
+				b = lines[k].append(append(b, ','), v)
+			}
+			for _, v := range [...]bool{p.Baseline[i], p.Include[i], p.SigmaSignal[i], r.Signal} {
+				b = appendBool(append(b, ','), v)
+			}
+			b = strconv.AppendInt(append(b, ','), int64(r.NObs), 10)
+			b = strconv.AppendInt(append(b, ','), int64(r.NUseful), 10)
+			b = appendCount(append(b, ','), r.LongestRun, r.Valid)
+			b = appendCount(append(b, ','), r.LongestRunMax, r.Valid)
+			b = appendCount(append(b, ','), r.NCrossings, r.Valid)
+			b = appendCount(append(b, ','), r.NCrossingsMin, r.Valid)
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
 				return err
 			}
+			buf = b
 		}
 	}
 	return nil
@@ -174,7 +241,7 @@ type jsonPanel struct {
 type jsonResult struct {
 	Chart  string      `json:"chart"`
 	Rules  string      `json:"rules"`
-	Method string      `json:"method"`
+	Method string      `json:"method,omitempty"`
 	Panels []jsonPanel `json:"panels"`
 }
 
@@ -186,7 +253,10 @@ func intPtr(v int, ok bool) *int {
 }
 
 func writeJSON(res *spc.Result, w io.Writer) error {
-	out := jsonResult{Chart: string(res.Chart), Rules: string(res.Rules), Method: string(res.Method), Panels: []jsonPanel{}}
+	out := jsonResult{Chart: string(res.Chart), Rules: string(res.Rules), Panels: []jsonPanel{}}
+	if res.Rules == spc.RulesAnhoej {
+		out.Method = string(res.Method) // the runs-analysis variant
+	}
 	for _, p := range res.Panels {
 		jp := jsonPanel{Facet1: p.Facet1, Facet2: p.Facet2}
 		for _, s := range p.Parts {
@@ -201,8 +271,9 @@ func writeJSON(res *spc.Result, w io.Writer) error {
 				RunsSignal: r.Signal, ALCL: jsonNum(s.ALCL), ALCL95: jsonNum(s.ALCL95), CL: jsonNum(s.CL),
 				AUCL95: jsonNum(s.AUCL95), AUCL: jsonNum(s.AUCL), SigmaSignal: s.SigmaSignals, Reasons: reasons})
 		}
-		for _, q := range p.Points {
-			jp.Points = append(jp.Points, jsonPoint{Part: q.Part, XX: q.XX, X: q.Label, Y: jsonNum(q.Y), N: jsonNum(q.N),
+		for i := 0; i < p.Len(); i++ {
+			q := p.Point(i)
+			jp.Points = append(jp.Points, jsonPoint{Part: q.Part, XX: q.XX, X: p.Labels[i], Y: jsonNum(q.Y), N: jsonNum(q.N),
 				CL: jsonNum(q.CL), LCL: jsonNum(q.LCL), UCL: jsonNum(q.UCL), LCL95: jsonNum(q.LCL95), UCL95: jsonNum(q.UCL95),
 				Baseline: q.Baseline, Include: q.Include, SigmaSignal: q.SigmaSignal, RunsSignal: q.RunsSignal,
 				Reasons: spc.PointReasons(&q)})
@@ -214,8 +285,12 @@ func writeJSON(res *spc.Result, w io.Writer) error {
 	return enc.Encode(out)
 }
 
-func writeSVG(res *spc.Result, w io.Writer) error {
-	if err := chart.SVG(w, res, chart.Options{}); err != nil {
+func writeSVG(res *spc.Result, target float64, w io.Writer) error {
+	o := chart.Options{}
+	if target == target {
+		o.HasTarget, o.Target = true, target
+	}
+	if err := chart.SVG(w, res, o); err != nil {
 		return fmt.Errorf("draw chart: %w", err)
 	}
 	return nil
@@ -296,27 +371,46 @@ func writeMDC(c *config, facets []spc.MDCFacet, w io.Writer) error {
 		return nil
 	}
 	if c.summary {
-		cols := MDCSummaryColumns
+		// summary.ptd_spc_df: one row per facet and rebase group; the f
+		// and rebase_group columns only when facets or rebasing are used.
+		faceted, rebased := len(c.facets) > 0, len(c.rebase) > 0
 		hasTarget := c.mdc.Target == c.mdc.Target
+		var cols []string
+		if faceted {
+			cols = append(cols, "f")
+		}
+		if rebased {
+			cols = append(cols, "rebase_group")
+		}
+		cols = append(cols, MDCSummaryColumns...)
 		if hasTarget {
-			cols = append(cols[:len(cols):len(cols)], "assurance_type")
+			cols = append(cols, "assurance_type")
 		}
 		buf, err := writeRow(w, nil, cols)
 		if err != nil {
 			return err
 		}
 		for _, f := range facets {
-			row := []string{formatNum(f.Mean), formatNum(f.LPL), formatNum(f.UPL), strconv.Itoa(len(f.Points)),
-				strconv.Itoa(f.CommonCause), strconv.Itoa(f.Improvement), strconv.Itoa(f.Concern), f.VariationType}
-			if hasTarget {
-				a := f.AssuranceType
-				if a == "" {
-					a = "NA"
+			for _, g := range f.Groups {
+				var row []string
+				if faceted {
+					row = append(row, f.Facet)
 				}
-				row = append(row, a)
-			}
-			if buf, err = writeRow(w, buf, row); err != nil {
-				return err
+				if rebased {
+					row = append(row, strconv.Itoa(g.RebaseGroup))
+				}
+				row = append(row, formatNum(g.Mean), formatNum(g.LPL), formatNum(g.UPL), strconv.Itoa(g.N),
+					strconv.Itoa(g.CommonCause), strconv.Itoa(g.Improvement), strconv.Itoa(g.Concern), g.VariationType)
+				if hasTarget {
+					a := g.AssuranceType
+					if a == "" {
+						a = "NA"
+					}
+					row = append(row, a)
+				}
+				if buf, err = writeRow(w, buf, row); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -323,20 +323,17 @@ func BenchmarkCollabMeasurePage(b *testing.B) {
 	c := e.ids["c1"]
 	m := &improve.Measure{CollaborativeID: c, Name: "Benchmark measure", Ratio: true, Chart: "p"}
 	must(b, db.CreateMeasure(bg, collab.Who{}, m))
-	tx, err := db.Raw().Begin()
-	must(b, err)
 	for i := 0; i < 1000; i++ {
-		var tid int64
-		must(b, tx.QueryRow(`INSERT INTO teams (collaborative_id, name, kind, created_at) VALUES ($1, $2, 'community', '2025-01-01T00:00:00.000000Z') RETURNING id`,
-			c, fmt.Sprintf("Bench team %04d", i)).Scan(&tid))
+		t := &collab.Team{CollaborativeID: c, Name: fmt.Sprintf("Bench team %04d", i), Kind: collab.KindCommunity}
+		must(b, db.CreateTeam(bg, collab.Who{}, t))
+		var vals []*improve.Value
 		for k := 0; k < 36; k++ {
-			d := collab.NewDate(2023, 1, 1).AddMonths(k)
-			_, err := tx.Exec(`INSERT INTO measure_values (collaborative_id, team_id, measure_id, period, numerator, denominator, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				c, tid, m.ID, d, (i*7+k*13)%40, 40, "2025-01-01T00:00:00.000000Z")
-			must(b, err)
+			num, den := float64((i*7+k*13)%40), 40.0
+			vals = append(vals, &improve.Value{MeasureID: m.ID, Period: collab.NewDate(2023, 1, 1).AddMonths(k), Numerator: &num, Denominator: &den})
 		}
+		_, err := db.SaveValues(bg, collab.Who{}, c, t.ID, vals, "import")
+		must(b, err)
 	}
-	must(b, tx.Commit())
 	path := fmt.Sprintf("/c/%d/measures/%d", c, m.ID)
 	b.ResetTimer()
 	for b.Loop() {

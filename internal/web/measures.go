@@ -169,14 +169,15 @@ func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
 	head = append(head, "part", "centre", "lower_limit", "upper_limit", "signal")
 	cw.Write(head)
 	if r != nil {
-		for _, p := range r.Panels {
-			for i := range p.Points {
-				q := &p.Points[i]
-				row := []string{q.Label, num(q.Y)}
+		for pi := range r.Panels {
+			p := &r.Panels[pi]
+			for i := 0; i < p.Len(); i++ {
+				q := p.Point(i)
+				row := []string{p.Labels[i], num(q.Y)}
 				if r.HasN {
 					row = append(row, num(q.N))
 				}
-				row = append(row, strconv.Itoa(q.Part), num(q.CL), num(q.LCL), num(q.UCL), strings.Join(spc.PointReasons(q), "; "))
+				row = append(row, strconv.Itoa(q.Part), num(q.CL), num(q.LCL), num(q.UCL), strings.Join(spc.PointReasons(&q), "; "))
 				cw.Write(row)
 			}
 		}
@@ -198,13 +199,15 @@ func signals(r *spc.Result) (points int, runs bool) {
 	if r == nil {
 		return 0, false
 	}
-	for _, p := range r.Panels {
-		for i := range p.Points {
-			q := &p.Points[i]
-			if q.SigmaSignal || q.Shift || q.Trend {
+	for pi := range r.Panels {
+		p := &r.Panels[pi]
+		for i := 0; i < p.Len(); i++ {
+			if p.SigmaSignal[i] || p.Shift[i] || p.Trend[i] {
 				points++
 			}
-			runs = runs || q.RunsSignal
+		}
+		for _, ps := range p.Parts {
+			runs = runs || ps.Runs.Signal
 		}
 	}
 	return
