@@ -37,8 +37,9 @@ func periodLabel(m *improve.Measure, d collab.Date) string {
 // teamSeries is one team's points of a measure: per period, the total over
 // groups (the sum of the groups' numbers), as y and, for a ratio, n.
 type teamPoint struct {
-	y, n float64
-	hasN bool
+	y, n  float64
+	hasN  bool
+	first time.Time // when the period was first entered
 }
 
 func teamTotals(m *improve.Measure, vals []*improve.Value) map[collab.Date]*teamPoint {
@@ -46,8 +47,11 @@ func teamTotals(m *improve.Measure, vals []*improve.Value) map[collab.Date]*team
 	for _, v := range vals {
 		p := out[v.Period]
 		if p == nil {
-			p = &teamPoint{}
+			p = &teamPoint{first: v.FirstEnteredAt}
 			out[v.Period] = p
+		}
+		if v.FirstEnteredAt.Before(p.first) {
+			p.first = v.FirstEnteredAt
 		}
 		if m.Ratio {
 			if v.Numerator != nil && v.Denominator != nil {
@@ -228,16 +232,13 @@ func (s *Server) reportingPeriods(c *collab.Collaborative, m *improve.Measure) [
 }
 
 // status works out a team's missing and late periods of a measure.
-func (s *Server) status(c *collab.Collaborative, m *improve.Measure, have map[collab.Date]*teamPoint, first map[collab.Date]time.Time) measureStatus {
+func (s *Server) status(c *collab.Collaborative, m *improve.Measure, have map[collab.Date]*teamPoint) measureStatus {
 	st := measureStatus{M: m, Reported: len(have)}
 	today := collab.DateOf(s.db.Now())
 	for _, p := range s.reportingPeriods(c, m) {
 		var at *time.Time
-		if t, ok := first[p]; ok {
-			at = &t
-		}
-		if have[p] == nil {
-			at = nil
+		if tp := have[p]; tp != nil {
+			at = &tp.first
 		}
 		switch improve.ReportStatus(m.Period, p, at, today) {
 		case improve.StatusMissing:
@@ -268,11 +269,7 @@ func (s *Server) teamMeasureStatuses(r *http.Request, rc *reqCtx) ([]measureStat
 				mine = append(mine, v)
 			}
 		}
-		first, err := s.db.FirstEntered(ctx, rc.Collab.ID, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s.status(rc.Collab, m, teamTotals(m, mine), first[rc.Team.ID]))
+		out = append(out, s.status(rc.Collab, m, teamTotals(m, mine)))
 	}
 	return out, nil
 }
@@ -402,11 +399,7 @@ func (s *Server) teamMeasurePage(w http.ResponseWriter, r *http.Request, rc *req
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
-	first, err := s.db.FirstEntered(r.Context(), rc.Collab.ID, m.ID)
-	if err != nil {
-		return err
-	}
-	p.Status = s.status(rc.Collab, m, pts, first[rc.Team.ID])
+	p.Status = s.status(rc.Collab, m, pts)
 	if p.History, err = s.db.ValueHistory(r.Context(), rc.Collab.ID, rc.Team.ID, m.ID); err != nil {
 		return err
 	}
@@ -935,7 +928,7 @@ func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) 
 }
 
 func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
-	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID})
+	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID, Lean: true})
 	if err != nil {
 		return nil, err
 	}
@@ -978,13 +971,9 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	if err != nil {
 		return err
 	}
-	first, err := s.db.FirstEntered(ctx, rc.Collab.ID, m.ID)
-	if err != nil {
-		return err
-	}
 	for _, t := range teams {
 		pts := byTeam[t.ID]
-		tc := teamChart{Team: t, Status: s.status(rc.Collab, m, pts, first[t.ID])}
+		tc := teamChart{Team: t, Status: s.status(rc.Collab, m, pts)}
 		if len(pts) > 0 {
 			p.Reported++
 			tr, _, err := measureChart(m, pts, nil, rules, "")
