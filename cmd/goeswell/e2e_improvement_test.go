@@ -162,6 +162,19 @@ func TestBrowserImprovementFlow(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#f-paste`)),
 	)
 	waitFor(t, b, `location.search.includes("from=") && !!document.querySelector("#data-grid")`)
+	// The grid spreads a pasted block across its cells (script), and
+	// saves them as any form does.
+	spread := read(t, b, chromedp.Evaluate[string](`(() => {
+		const row = Array.from(document.querySelectorAll("#data-grid tbody tr")).find(r => r.querySelector("th").textContent === "Days to safe housing");
+		const first = row.querySelector("td input");
+		const dt = new DataTransfer();
+		dt.setData("text", "11\t12\t13");
+		first.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+		return Array.from(row.querySelectorAll("td input")).slice(0, 3).map(i => i.value).join(",");
+	})()`))
+	if spread != "11,12,13" {
+		t.Errorf("pasting a block into the grid gave %q", spread)
+	}
 	do(t, b,
 		chromedp.Navigate(measureURL),
 		chromedp.WaitVisible(chromedp.CSS(`#measure-chart svg`)),

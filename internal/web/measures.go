@@ -438,6 +438,7 @@ type gridCell struct {
 	Value string
 	Class string // missing, late, or ""
 	Label string // for screen readers: measure, group, period
+	Note  string // who entered the value and when
 }
 
 type gridRow struct {
@@ -449,6 +450,8 @@ type dataPage struct {
 	teamBase
 	Periods     []string
 	Rows        []gridRow
+	Weeks       []string
+	WeekRows    []gridRow
 	Measures    []*improve.Measure
 	Statuses    []measureStatus
 	From        string
@@ -541,13 +544,24 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 	for _, d := range monthly {
 		p.Periods = append(p.Periods, d.String()[:7])
 	}
+	// Weekly measures get a grid of their own: the twelve weeks up to the
+	// end of the monthly window (or this week).
+	end := start.AddMonths(n).AddDays(-1)
+	if today.Before(end) {
+		end = today
+	}
+	weekly := improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end)
+	for _, d := range weekly {
+		p.Weeks = append(p.Weeks, d.String())
+	}
 	for _, m := range p.Measures {
-		if m.Period != improve.Monthly {
-			continue // weekly measures take their data by import or the API
-		}
 		missing := map[string]bool{}
 		for _, mp := range st[m.ID].MissingPeriods {
 			missing[mp] = true
+		}
+		periods := monthly
+		if m.Period == improve.Weekly {
+			periods = weekly
 		}
 		parts := []string{"v"}
 		if m.Ratio {
@@ -563,8 +577,9 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 					label += " · " + p.T("measure.part_"+part)
 				}
 				row := gridRow{Label: label}
-				for _, d := range monthly {
-					c := gridCell{Name: cellName(m.ID, d, gi, part), Label: label + " · " + d.String()[:7]}
+				for _, d := range periods {
+					pl := periodLabel(m, d)
+					c := gridCell{Name: cellName(m.ID, d, gi, part), Label: label + " · " + pl}
 					if v := have[key{m.ID, d, g}]; v != nil {
 						var x *float64
 						switch part {
@@ -578,15 +593,26 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 						if x != nil {
 							c.Value = num(*x)
 						}
-					} else if missing[d.String()[:7]] {
+						// Who entered it and when, on hover and for
+						// screen readers.
+						c.Note = p.T("measure.entered_note", v.EnteredByName, p.Date(v.EnteredAt))
+						if improve.ReportStatus(m.Period, d, &v.FirstEnteredAt, today) == improve.StatusLate {
+							c.Class = "late"
+						}
+					} else if missing[pl] {
 						c.Class = "missing"
+						c.Note = p.T("measure.missing")
 					}
 					if form != nil {
 						c.Value = form.Get(c.Name)
 					}
 					row.Cells = append(row.Cells, c)
 				}
-				p.Rows = append(p.Rows, row)
+				if m.Period == improve.Weekly {
+					p.WeekRows = append(p.WeekRows, row)
+				} else {
+					p.Rows = append(p.Rows, row)
+				}
 			}
 		}
 	}
