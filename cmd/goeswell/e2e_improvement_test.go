@@ -191,6 +191,18 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	if dir := os.Getenv("GOESWELL_SCREENSHOTS"); dir != "" {
 		png := read(t, b, chromedp.Screenshot(chromedp.CSS(`#measure-chart`)))
 		os.WriteFile(filepath.Join(dir, "measure-chart.png"), png, 0o644)
-		do(t, b, chromedp.Navigate(team+"/improvement"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		for _, shot := range []struct{ name, path, sel string }{
+			{"improvement.png", "/improvement", "main"},
+			{"driver-diagram.png", "/aims/1", "#driver-diagram"},
+			{"pdsa-board.png", "/pdsa", "main"},
+			{"data-grid.png", "/data", "main"},
+		} {
+			do(t, b, chromedp.Navigate(team+shot.path), chromedp.WaitVisible(chromedp.CSS(shot.sel)))
+			png := read(t, b, chromedp.Screenshot(chromedp.CSS(shot.sel)))
+			os.WriteFile(filepath.Join(dir, shot.name), png, 0o644)
+		}
+		do(t, conv, chromedp.Navigate(srv.URL+"/c/1/frameworks/1"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		png = read(t, conv, chromedp.Screenshot(chromedp.CSS(`main`)))
+		os.WriteFile(filepath.Join(dir, "framework.png"), png, 0o644)
 	}
 }
