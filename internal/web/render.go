@@ -108,6 +108,8 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"nav.teams", "/teams", collab.PermCollabCohort},
 		{"nav.people", "/people", collab.PermCollabCoach},
 		{"nav.applications", "/applications", collab.PermCollabManage},
+		{"measure.nav", "/measures", collab.PermCollabAggregate},
+		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
 		{"nav.audit", "/audit", collab.PermCollabManage},
 		{"nav.settings", "/settings", collab.PermCollabManage},
