@@ -77,8 +77,10 @@ const (
 	PermTeamRead
 	// PermTeamManage: the team's director or program manager and conveners.
 	PermTeamManage
-	// PermTeamWrite: any member of the team, and conveners — for the
-	// team's own records, such as the activity hours its members log.
+	// PermTeamWrite: any member of the team, whatever their designated
+	// role, and conveners — for the team's own improvement work (aims,
+	// driver diagrams, PDSA cycles, data). Coaches read it but do not
+	// write it: the work is the team's.
 	PermTeamWrite
 )
 

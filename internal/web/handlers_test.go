@@ -3,13 +3,18 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/goeswell/goeswell/internal/mail"
+	"github.com/goeswell/goeswell/internal/mail/smtptest"
 	"github.com/goeswell/goeswell/internal/mfa"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
@@ -359,3 +364,76 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Errorf("the key of a failed write was spent: %d", w.Code)
 	}
 }
+
+// TestInvitationByEmail: with SMTP configured, an invitation is emailed
+// (to a real SMTP server on loopback) and its link works once.
+func TestInvitationByEmail(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	smtp := smtptest.Start(t)
+	e.srv.mailer = mail.New(mail.Config{Addr: smtp.Addr, From: "goeswell@example.org"})
+	w := e.form("director", fmt.Sprintf("/c/%d/teams/%d/invitations", e.ids["c1"], e.ids["teamA"]),
+		url.Values{"name": {"Omar Haddad"}, "email": {"Omar@Example.org"}, "role": {"direct_service"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("invite: %d %s", w.Code, w.Body.String())
+	}
+	msgs := smtp.Wait(1, 5*time.Second)
+	if len(msgs) != 1 || msgs[0].To[0] != "omar@example.org" {
+		t.Fatalf("messages: %+v", msgs)
+	}
+	m := regexp.MustCompile(`http://goeswell\.test(/invite/[A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Data)
+	if m == nil || !strings.Contains(msgs[0].Data, "Hello Omar Haddad") || !strings.Contains(msgs[0].Data, "Harbor Safe Haven") {
+		t.Fatalf("email:\n%s", msgs[0].Data)
+	}
+	w = e.form("", m[1], url.Values{"name": {"Omar Haddad"}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/c/%d/teams/%d", e.ids["c1"], e.ids["teamA"]) {
+		t.Fatalf("accept: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if w := e.do("", "GET", m[1], nil, ""); w.Code != http.StatusNotFound {
+		t.Errorf("second use: %d", w.Code)
+	}
+}
+
+// TestLogsHoldNoSecrets signs in, accepts an invitation and uses an API
+// token with the server's log captured, and checks that no password,
+// token or cookie value reached the log.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	var buf strings.Builder
+	var mu sync.Mutex
+	e.srv.log = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.srv.handler = e.srv.securityHeaders(e.srv.metrics.instrument(e.srv.log, e.srv.handler))
+	pw := e.demo.Logins[0].Password
+	w := e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {pw}})
+	session := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {"wrong-password-xyz"}})
+	w = e.form("convener", fmt.Sprintf("/c/%d/teams/%d/invitations", e.ids["c1"], e.ids["teamA"]), url.Values{"name": {"Lee"}, "email": {"lee@example.org"}, "role": {"other"}})
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	e.form("", link, url.Values{"name": {"Lee"}, "password": {"new-password-abc"}, "password2": {"new-password-abc"}})
+	w = e.form("director", "/account/tokens", url.Values{"tokenName": {"t"}})
+	token := regexp.MustCompile(`gw_[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	e.srv.Handler().ServeHTTP(newRecorder(), req)
+	// An error path logs too.
+	e.do("", "GET", link+"x", nil, "")
+	mu.Lock()
+	log := buf.String()
+	mu.Unlock()
+	if !strings.Contains(log, "route=\"POST /login\"") {
+		t.Fatalf("no request lines in the log:\n%s", log)
+	}
+	for name, secret := range map[string]string{"password": pw, "wrong password": "wrong-password-xyz", "new password": "new-password-abc",
+		"session": session, "invitation token": strings.TrimPrefix(link, "/invite/"), "API token": token, "session of another": e.sessions["convener"]} {
+		if secret != "" && strings.Contains(log, secret) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -108,6 +108,8 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"nav.teams", "/teams", collab.PermCollabCohort},
 		{"nav.people", "/people", collab.PermCollabCoach},
 		{"nav.applications", "/applications", collab.PermCollabManage},
+		{"measure.nav", "/measures", collab.PermCollabAggregate},
+		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
 		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
 		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
@@ -233,7 +235,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 	case errors.Is(err, errBadRequest):
 		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
 	default:
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route pattern, not the path: paths can carry invitation tokens.
+		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	if rc == nil {
 		rc = &reqCtx{}

@@ -38,6 +38,8 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a
 	// server behind a load balancer.
 	TrustProxy bool
+	// OIDC, when its Issuer is set, offers single sign-on.
+	OIDC OIDCConfig
 }
 
 // Server serves the UI and the API.
@@ -56,6 +58,7 @@ type Server struct {
 	trustXF bool
 	static  *staticFiles
 	openapi []byte
+	sso     *sso
 }
 
 // New builds a server.
@@ -69,6 +72,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, mailer: cfg.Mailer, cat: cat, version: cfg.Version,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy}
+	if cfg.OIDC.Issuer != "" {
+		if cfg.OIDC.Name == "" {
+			cfg.OIDC.Name = cfg.OIDC.Issuer
+		}
+		s.sso = &sso{cfg: cfg.OIDC, redirect: s.baseURL + "/login/sso/callback"}
+	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}
@@ -92,7 +101,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &reqCtx{Lang: "en"}, fmt.Errorf("cross-origin request: %w", collab.ErrForbidden))
 	}))
-	s.handler = s.securityHeaders(s.metrics.instrument(cop.Handler(mux)))
+	s.handler = s.securityHeaders(s.metrics.instrument(s.log, cop.Handler(mux)))
 	return s, nil
 }
 

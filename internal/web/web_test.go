@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/demo"
 	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/framework"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
@@ -29,6 +32,7 @@ type env struct {
 	db   *sqlstore.DB
 	srv  *Server
 	demo *demo.Result
+	imp  *demo.ImprovementResult
 	// sessions maps an actor name to a session token.
 	sessions map[string]string
 	// ids of objects by name, for filling route patterns.
@@ -37,6 +41,11 @@ type env struct {
 
 func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
+	// A frozen clock: the access matrix runs for over a minute, and a
+	// session's once-a-minute touch would otherwise look like a refused
+	// write changing the database.
+	frozen := db.Now()
+	db.Now = func() time.Time { return frozen }
 	res, err := demo.Seed(bg, db)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +82,31 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	p2 := &collab.Partner{CollaborativeID: c2.ID, Role: collab.PartnerFunder, Org: collab.Organization{Name: "Canary Funder"}}
 	must(t, db.CreatePartner(bg, who, p2))
 
+	// Improvement work: the demo's, and the same kinds of object in
+	// collaborative 2.
+	imp, err := demo.SeedImprovement(bg, db, res)
+	must(t, err)
+	bs, err := framework.Builtin()
+	must(t, err)
+	fw2, err := db.AdoptFramework(bg, who, c2.ID, framework.Lookup(bs, "what-goes-well"), "what-goes-well")
+	must(t, err)
+	node2 := fw2.Nodes[0].ID
+	m2 := &improve.Measure{CollaborativeID: c2.ID, Name: "Canary measure", Chart: "run"}
+	must(t, db.CreateMeasure(bg, who, m2))
+	aimC := &improve.Aim{CollaborativeID: c2.ID, TeamID: teamC.ID, Statement: "Canary aim"}
+	must(t, db.SaveAim(bg, who, aimC))
+	drvC := &improve.Driver{CollaborativeID: c2.ID, TeamID: teamC.ID, AimID: aimC.ID, Kind: improve.DriverPrimary, Title: "Canary driver"}
+	must(t, db.AddDriver(bg, who, drvC))
+	secC := &improve.Driver{CollaborativeID: c2.ID, TeamID: teamC.ID, AimID: aimC.ID, Kind: improve.DriverSecondary, ParentID: drvC.ID, Title: "Canary secondary"}
+	must(t, db.AddDriver(bg, who, secC))
+	chC := &improve.Driver{CollaborativeID: c2.ID, TeamID: teamC.ID, AimID: aimC.ID, Kind: improve.DriverChange, ParentID: secC.ID, Title: "Canary change", FrameworkNodeID: node2}
+	must(t, db.AddDriver(bg, who, chC))
+	pdsaC := &improve.PDSA{CollaborativeID: c2.ID, TeamID: teamC.ID, ChangeID: chC.ID, Title: "Canary cycle"}
+	must(t, db.SavePDSA(bg, who, pdsaC))
+	one := 1.0
+	_, err = db.SaveValues(bg, who, c2.ID, teamC.ID, []*improve.Value{{MeasureID: m2.ID, Period: collab.NewDate(2026, 1, 1), Value: &one}}, "form")
+	must(t, err)
+
 	apps, err := db.Applications(bg, c1)
 	must(t, err)
 	ps, err := db.Partners(bg, c1)
@@ -106,17 +140,23 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		t.Fatalf("no activity of %s's second member", team.Name)
 		return 0
 	}
-	m2 := &engage.Meeting{CollaborativeID: c2.ID, StartsAt: db.Now().Add(-24 * time.Hour), Details: engage.Details{Kind: engage.KindAllTeams,
+	mtg2 := &engage.Meeting{CollaborativeID: c2.ID, StartsAt: db.Now().Add(-24 * time.Hour), Details: engage.Details{Kind: engage.KindAllTeams,
 		Title: "Canary all-teams meeting", TimeZone: "UTC", DurationMin: 60, Agenda: "canary agenda", Audience: engage.AudienceAllTeams}}
-	must(t, db.CreateMeeting(bg, who, m2))
+	must(t, db.CreateMeeting(bg, who, mtg2))
 	actC := &engage.Activity{CollaborativeID: c2.ID, TeamID: teamC.ID, UserID: memC.ID, Month: collab.DateOf(db.Now()), Kind: engage.ActOther, Hours: 2, Note: "canary note"}
 	must(t, db.AddActivity(bg, who, actC))
 	e.ids = map[string]int64{
 		"c1": c1, "teamA": teamA.ID, "teamB": teamB.ID, "app1": apps[0].ID, "partner1": ps[0].ID,
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
 		"c2": c2.ID, "teamC": teamC.ID, "app2": app2.ID, "partner2": p2.ID, "userC": memC.ID,
-		"meeting1": meeting1, "activityA": actOf(teamA), "activityB": actOf(teamB), "meeting2": m2.ID, "activityC": actC.ID,
+		"aimA": imp.AimIDs[0], "aimB": imp.AimIDs[1], "aimC": aimC.ID,
+		"driverA": imp.DriverIDs[0], "driverB": imp.DriverIDs[1], "driverC": drvC.ID,
+		"pdsaA": imp.CycleIDs[0], "pdsaB": imp.CycleIDs[3], "pdsaC": pdsaC.ID,
+		"measure1": imp.MeasureID, "measure2": m2.ID,
+		"fw1": imp.FrameworkID, "fw2": fw2.ID, "node1": imp.NodeID, "node2": node2,
+		"meeting1": meeting1, "activityA": actOf(teamA), "activityB": actOf(teamB), "meeting2": mtg2.ID, "activityC": actC.ID,
 	}
+	e.imp = imp
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
 		"evaluator": "evaluator@example.org", "director": "director.harbor@example.org", "advocate": "advocate.harbor@example.org",
@@ -129,6 +169,23 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		e.sessions[name] = tok
 	}
 	return e
+}
+
+// clone copies the environment's database (a consistent snapshot, as a
+// backup is) into a fresh one with a server of its own: a fresh fixture in
+// a few milliseconds, with the same ids and sessions.
+func (e *env) clone(t testing.TB) *env {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "clone.db")
+	must(t, e.db.Backup(bg, path))
+	db, err := sqlstore.Open(bg, "sqlite:"+path)
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	c := *e
+	c.t, c.db = t, db
+	c.srv, err = New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://goeswell.test"})
+	must(t, err)
+	return &c
 }
 
 func must(t testing.TB, err error) {
@@ -171,6 +228,10 @@ func (e *env) dbHash() string {
 	}
 	rows.Close()
 	for _, tbl := range tables {
+		switch tbl {
+		case "sessions", "api_tokens":
+			continue // last-used bookkeeping, not state a person changes
+		}
 		r, err := e.db.Raw().Query(`SELECT * FROM ` + tbl + ` ORDER BY 1`)
 		must(e.t, err)
 		cols, _ := r.Columns()
