@@ -346,6 +346,9 @@ func TestICSRoundTrip(t *testing.T) {
 	if got := evs[1].GetProperty(ics.ComponentPropertyStatus).Value; got != "CANCELLED" {
 		t.Errorf("status %q", got)
 	}
+	if got := evs[1].GetProperty(ics.ComponentPropertySequence).Value; got != "1" {
+		t.Errorf("cancelled meeting's sequence %q", got)
+	}
 	if got := evs[0].GetProperty(ics.ComponentPropertyUniqueId).Value; got != "meeting-1@goeswell" {
 		t.Errorf("uid %q", got)
 	}

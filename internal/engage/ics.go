@@ -45,11 +45,19 @@ func ICS(name string, meetings []*Meeting, baseURL string, stamp time.Time) stri
 		if baseURL != "" {
 			ev.SetURL(fmt.Sprintf("%s/c/%d/meetings/%d", baseURL, m.CollaborativeID, m.ID))
 		}
+		// SEQUENCE tells a client that imported an earlier copy that this
+		// one supersedes it: a move and a cancellation each bump it.
+		seq := 0
+		if m.Moved {
+			seq++
+		}
 		if m.Cancelled {
+			seq++
 			ev.SetStatus(ics.ObjectStatusCancelled)
 		} else {
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
+		ev.SetSequence(seq)
 	}
 	return cal.Serialize()
 }

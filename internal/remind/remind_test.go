@@ -233,6 +233,43 @@ func TestReminders(t *testing.T) {
 	})
 }
 
+// TestStartLoop: the background loop sends a due reminder by itself and
+// stops with its context.
+func TestStartLoop(t *testing.T) {
+	db := sqltest.SQLite(t)
+	ctx := context.Background()
+	who := collab.Who{}
+	conv := &collab.User{Email: "convener@example.org", Name: "Casey Morgan"}
+	if err := db.CreateUser(ctx, who, conv, "x"); err != nil {
+		t.Fatal(err)
+	}
+	now := db.Now()
+	c := &collab.Collaborative{Name: "WLC", StartDate: collab.DateOf(now).AddMonths(-1), EndDate: collab.DateOf(now).AddMonths(12), Status: collab.StatusActive, Policy: collab.DefaultPolicy()}
+	if err := db.CreateCollaborative(ctx, who, c, nil, conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	m := &engage.Meeting{CollaborativeID: c.ID, StartsAt: now.Add(time.Hour), Details: engage.Details{Kind: engage.KindVirtual, Title: "Soon", TimeZone: "UTC", DurationMin: 60, Audience: engage.AudienceAllTeams}}
+	if err := db.CreateMeeting(ctx, who, m); err != nil {
+		t.Fatal(err)
+	}
+	srv := startSMTP(t)
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	New(Config{DB: db, Mailer: mail.New(mail.Config{Addr: srv.ln.Addr().String(), From: "goeswell@example.org"}), Every: 20 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Start(lctx)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(srv.messages()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the loop sent nothing")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // several more rounds: still one email
+	if n := len(srv.messages()); n != 1 {
+		t.Errorf("%d emails, want 1", n)
+	}
+}
+
 // TestStartWithoutSMTP: with no SMTP the loop does not start.
 func TestStartWithoutSMTP(t *testing.T) {
 	r := New(Config{DB: sqltest.SQLite(t), Mailer: mail.New(mail.Config{}), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
