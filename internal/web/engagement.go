@@ -169,8 +169,8 @@ func audienceLabel(p basePage, m *engage.Meeting, names map[int64]string) string
 	return strings.Join(ns, ", ")
 }
 
-// When formats a meeting's start in its own time zone.
-func (p basePage) When(m *engage.Meeting) string {
+// MeetingWhen formats a meeting's start in its own time zone.
+func (p basePage) MeetingWhen(m *engage.Meeting) string {
 	return m.Local().Format("Mon 2 Jan 2006 15:04 MST")
 }
 
@@ -326,7 +326,7 @@ type meetingPage struct {
 	ImportErrors []engage.RowError
 }
 
-// Status of a row as typed after an error, else as stored.
+// RowStatus is a row's status as typed after an error, else as stored.
 func (p *meetingPage) RowStatus(row AttendanceRow) string {
 	return p.Val(fmt.Sprint("status-", row.UserID), string(row.Status))
 }
@@ -703,8 +703,8 @@ type participationPage struct {
 	Partial bool
 }
 
-// Roles says which required roles a team lacks, or that none is missing.
-func (p basePage) Roles(tc engage.TeamCompliance) string {
+// RolesText says which required roles a team lacks, or that none is missing.
+func (p basePage) RolesText(tc engage.TeamCompliance) string {
 	if len(tc.MissingRoles) == 0 {
 		return p.T("engagement.participation.roles_ok")
 	}
@@ -715,8 +715,8 @@ func (p basePage) Roles(tc engage.TeamCompliance) string {
 	return p.T("engagement.participation.roles_missing", strings.Join(out, ", "))
 }
 
-// Reason translates a compliance reason.
-func (p basePage) Reason(r engage.Reason) string { return p.T(r.Key, r.Args...) }
+// StateReason translates a compliance reason.
+func (p basePage) StateReason(r engage.Reason) string { return p.T(r.Key, r.Args...) }
 
 // StateClass is the CSS class of a state.
 func (p basePage) StateClass(s engage.State) string {
@@ -729,14 +729,14 @@ func (p basePage) StateClass(s engage.State) string {
 	return "error"
 }
 
-// Month formats a month.
-func (p basePage) Month(d collab.Date) string { return d.Time().Format("Jan 2006") }
+// MonthLabel formats a month.
+func (p basePage) MonthLabel(d collab.Date) string { return d.Time().Format("Jan 2006") }
 
-// Hours formats hours.
-func (p basePage) Hours(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
+// HoursText formats hours.
+func (p basePage) HoursText(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
 
-// Money formats cents.
-func (p basePage) Money(c int64) string { return engage.FormatCents(c) }
+// MoneyText formats cents.
+func (p basePage) MoneyText(c int64) string { return engage.FormatCents(c) }
 
 func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationPage, error) {
 	ctx := r.Context()
@@ -1027,7 +1027,7 @@ func (s *Server) owedCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	cw := csv.NewWriter(&buf)
 	cw.Write([]string{"name", "email", "stipends", "reimbursements", "total", "items"})
 	for _, o := range engage.OwedByPerson(ps) {
-		cw.Write([]string{csvSafe(o.Name), o.Email, engage.FormatCents(o.Stipends), engage.FormatCents(o.Reimburse), engage.FormatCents(o.Total()), strconv.Itoa(o.Items)})
+		cw.Write([]string{safeCSVCell(o.Name), o.Email, engage.FormatCents(o.Stipends), engage.FormatCents(o.Reimburse), engage.FormatCents(o.Total()), strconv.Itoa(o.Items)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -1040,16 +1040,16 @@ func (s *Server) owedCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	return err
 }
 
-// csvSafe keeps a spreadsheet from reading a cell as a formula (CSV
+// safeCSVCell keeps a spreadsheet from reading a cell as a formula (CSV
 // injection): a leading =, +, - or @ gets a quote mark before it.
-func csvSafe(s string) string {
+func safeCSVCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s
 }
 
-type feedPage struct {
+type calendarFeedPage struct {
 	basePage
 	URL string
 }
@@ -1059,7 +1059,7 @@ func (s *Server) feedCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if err := s.db.SetCalendarFeed(r.Context(), rc.who(), rc.Actor.UserID, token); err != nil {
 		return err
 	}
-	p := feedPage{basePage: s.base(r, rc, "engagement.feed.title"), URL: s.baseURL + "/feeds/" + token + "/calendar.ics"}
+	p := calendarFeedPage{basePage: s.base(r, rc, "engagement.feed.title"), URL: s.baseURL + "/feeds/" + token + "/calendar.ics"}
 	return s.render(w, http.StatusOK, "calendar_feed", p)
 }
 
