@@ -25,7 +25,7 @@ type crawler struct {
 	// downloads are the links the crawl did not follow as pages (files,
 	// feeds), for tests that read them.
 	downloads map[string]bool
-	forms  []form
+	forms     []form
 }
 
 type form struct {
