@@ -134,9 +134,14 @@ func TestAccessMatrix(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// An audited read writes its audit row, and only that.
+				var skip []string
+				if rt.Audited {
+					skip = []string{"audit_log"}
+				}
 				before := ""
 				if (rt.Mutates && want != "allow") || rt.Method == "GET" {
-					before = e.dbHash()
+					before = e.dbHash(skip...)
 				}
 				var body string
 				var ct string
@@ -157,7 +162,7 @@ func TestAccessMatrix(t *testing.T) {
 				case want != "allow" && got != want:
 					t.Errorf("%s: got %s (status %d), want %s", name, got, w.Code, want)
 				}
-				if before != "" && e.dbHash() != before {
+				if before != "" && e.dbHash(skip...) != before {
 					if rt.Method == "GET" {
 						t.Errorf("%s: a GET changed the database", name)
 					} else {
