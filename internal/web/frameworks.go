@@ -21,7 +21,7 @@ type builtinEntry struct {
 }
 
 type searchHit struct {
-	FwID      int64
+	FwID      int64 // 0 for a built-in framework not adopted
 	Framework string
 	Node      *improve.FwNode
 }
@@ -67,6 +67,19 @@ func (s *Server) frameworksData(r *http.Request, rc *reqCtx) (*frameworksPage, e
 				}
 				if len(p.Hits) >= 200 {
 					break
+				}
+			}
+		}
+		// Built-in frameworks not adopted yet are searched too, to help
+		// choose one.
+		for _, b := range p.Builtins {
+			if b.Adopted {
+				continue
+			}
+			for _, e := range b.F.Flatten() {
+				n := e.Node
+				if strings.Contains(strings.ToLower(n.Code+" "+n.Title+" "+n.Body+" "+strings.Join(n.Themes, " ")), q) && len(p.Hits) < 200 {
+					p.Hits = append(p.Hits, searchHit{Framework: b.F.Name, Node: &improve.FwNode{Code: n.Code, Title: n.Title, Depth: e.Depth}})
 				}
 			}
 		}

@@ -343,3 +343,39 @@ func BenchmarkCollabMeasurePage(b *testing.B) {
 		}
 	}
 }
+
+// TestDisaggregatedMeasure: a measure with groups takes values per group
+// in the grid; its chart has a panel a group and its CSV a group column.
+func TestDisaggregatedMeasure(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	base := fmt.Sprintf("/c/%d/teams/%d", c, team)
+	mURL := location(t, e.form("director", base+"/measures", url.Values{"name": {"Visits"}, "kind": {"process"}, "better": {"up"}, "chart": {"run"},
+		"period": {"monthly"}, "groupKey": {"age group"}, "groupValues": {"under 25\n25 and over"}}))
+	mid := int64(atoi(lastID(t, mURL)))
+	f := url.Values{"from": {"2025-01"}}
+	for k := 0; k < 12; k++ {
+		d := collab.NewDate(2025, 1, 1).AddMonths(k)
+		f.Set(cellName(mid, d, 0, "v"), fmt.Sprint(10+k%3))
+		f.Set(cellName(mid, d, 1, "v"), fmt.Sprint(20+k%4))
+	}
+	location(t, e.form("director", base+"/data", f))
+	vals, err := e.db.Values(bg, c, sqlstore.ValueFilter{TeamID: team, MeasureID: mid})
+	must(t, err)
+	if len(vals) != 24 {
+		t.Fatalf("%d values, want 24", len(vals))
+	}
+	svg := e.do("director", "GET", mURL+"/chart.svg?groups=1", nil, "").Body.String()
+	if n := strings.Count(svg, `class="panel"`); n != 2 {
+		t.Errorf("%d panels, want 2", n)
+	}
+	csvBody := e.do("director", "GET", mURL+"/data.csv?groups=1", nil, "").Body.String()
+	if !strings.HasPrefix(csvBody, "group,period") || !strings.Contains(csvBody, "under 25,2025-01") {
+		t.Errorf("grouped csv: %s", csvBody)
+	}
+	// The total chart sums the groups.
+	total := e.do("director", "GET", mURL+"/data.csv", nil, "").Body.String()
+	if !strings.Contains(total, "2025-01,30,") {
+		t.Errorf("total csv: %s", total)
+	}
+}

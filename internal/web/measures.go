@@ -132,6 +132,34 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 	return r, co, err
 }
 
+// groupChart draws a disaggregated measure with one panel a group.
+func groupChart(m *improve.Measure, vals []*improve.Value, cycles []*improve.PDSA, rules, title string) (*spc.Result, chart.Options, error) {
+	_, co, err := measureChart(m, teamTotals(m, vals), cycles, rules, title)
+	if err != nil {
+		return nil, co, err
+	}
+	var obs []spc.Obs
+	for _, v := range vals {
+		o := spc.Obs{Key: spc.DateKey(v.Period.Time()), Label: periodLabel(m, v.Period), Facet1: v.Group, N: spc.NA}
+		switch {
+		case m.Ratio && v.Numerator != nil && v.Denominator != nil:
+			o.Y, o.N = *v.Numerator, *v.Denominator
+		case !m.Ratio && v.Value != nil:
+			o.Y = *v.Value
+		default:
+			continue
+		}
+		obs = append(obs, o)
+	}
+	if len(obs) == 0 {
+		return nil, co, nil
+	}
+	opts := chartOptions(m, rules)
+	co.Height = 260
+	r, err := spc.Compute(obs, m.Ratio, spc.AggSum, opts)
+	return r, co, err
+}
+
 func writeSVG(w http.ResponseWriter, r *spc.Result, co chart.Options, name string) error {
 	var buf bytes.Buffer
 	if r == nil {
@@ -166,7 +194,11 @@ func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
+	grouped := r != nil && len(r.Panels) > 0 && r.Panels[0].Facet1 != ""
 	head := []string{"period", "y"}
+	if grouped {
+		head = append([]string{"group"}, head...)
+	}
 	if r != nil && r.HasN {
 		head = append(head, "n")
 	}
@@ -178,6 +210,9 @@ func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
 			for i := 0; i < p.Len(); i++ {
 				q := p.Point(i)
 				row := []string{p.Labels[i], num(q.Y)}
+				if grouped {
+					row = append([]string{p.Facet1}, row...)
+				}
 				if r.HasN {
 					row = append(row, num(q.N))
 				}
@@ -381,6 +416,11 @@ func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*improve.Measure
 		return nil, nil, nil, chart.Options{}, nil, err
 	}
 	pts := teamTotals(m, vals)
+	if r.URL.Query().Get("groups") != "" && m.GroupKey != "" {
+		// One panel a group, for a disaggregated measure (seed 003, 1.1.3).
+		res, co, err := groupChart(m, vals, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
+		return m, pts, res, co, cycles, err
+	}
 	res, co, err := measureChart(m, pts, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
 	return m, pts, res, co, cycles, err
 }
