@@ -119,7 +119,7 @@ func TestTeamImprovementFlow(t *testing.T) {
 	location(t, e.form("advocate", base+"/data", url.Values{"pasteMeasure": {m}, "paste": {paste.String()}}))
 	page := e.do("advocate", "GET", mURL, nil, "")
 	body := page.Body.String()
-	for _, want := range []string{"PDSA: Strengths question", `class="annotation"`, `class="target"`, "spc-table", "points signal"} {
+	for _, want := range []string{">PDSA 1<", "PDSA 1, started 2025-06-03:", `class="annotation"`, `class="target"`, "spc-table", "points signal"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("measure page lacks %q", want)
 		}

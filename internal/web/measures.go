@@ -86,6 +86,21 @@ func chartOptions(m *improve.Measure, rules string) spc.Options {
 	return o
 }
 
+// pdsaNumber is a cycle's number among the started cycles of its team,
+// in order of start: the label of its marker on the charts.
+func pdsaNumber(cycles []*improve.PDSA, c *improve.PDSA) int {
+	n := 1
+	for _, o := range cycles {
+		if o == c || o.StartedOn.IsZero() || o.TeamID != c.TeamID {
+			continue
+		}
+		if o.StartedOn.Before(c.StartedOn) || o.StartedOn == c.StartedOn && o.ID < c.ID {
+			n++
+		}
+	}
+	return n
+}
+
 // measureChart computes a measure's chart from per-period points, with
 // PDSA cycles as markers and a new phase after each period in which a
 // cycle ended with "adopt".
@@ -106,15 +121,31 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 	}
 	opts := chartOptions(m, rules)
 	co := chart.Options{Title: title, YLabel: m.Unit, Width: 720, Height: 340}
+	if m.Ratio && m.Unit == "%" {
+		// A proportion reported in per cent: plot 0.35 as 35.
+		opts.Multiply = 100
+	}
 	if m.Target != nil {
 		co.HasTarget, co.Target = true, *m.Target
+		if opts.Multiply == 100 && *m.Target <= 1 {
+			co.Target *= 100
+		}
 	}
+	// Markers are numbered as the page lists the cycles (pdsaNumbers);
+	// cycles starting in the same period share one marker.
+	byKey := map[float64]int{}
 	for _, c := range cycles {
 		if c.StartedOn.IsZero() {
 			continue
 		}
 		k := spc.DateKey(improve.PeriodStart(m.Period, c.StartedOn).Time())
-		co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA: " + truncate(c.Title, 24)})
+		n := fmt.Sprint(pdsaNumber(cycles, c))
+		if i, ok := byKey[k]; ok {
+			co.Annotations[i].Label += "+" + n
+		} else {
+			byKey[k] = len(co.Annotations)
+			co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA " + n})
+		}
 		if c.Decision == improve.DecisionAdopt && !c.EndedOn.IsZero() {
 			end := improve.PeriodStart(m.Period, c.EndedOn)
 			i := sort.Search(len(periods), func(i int) bool { return periods[i].After(end) })
@@ -387,6 +418,23 @@ type teamMeasurePage struct {
 	History []*improve.Value
 	Rules   string
 	Cycles  []*improve.PDSA
+}
+
+type marker struct {
+	N int
+	C *improve.PDSA
+}
+
+// Markers lists the cycles drawn on the chart, by their marker's number.
+func (p *teamMeasurePage) Markers() []marker {
+	var out []marker
+	for _, c := range p.Cycles {
+		if !c.StartedOn.IsZero() {
+			out = append(out, marker{N: pdsaNumber(p.Cycles, c), C: c})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N })
+	return out
 }
 
 // V formats a stored number.
