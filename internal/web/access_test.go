@@ -110,6 +110,9 @@ func mayBeMissing(pattern string) bool {
 // allowed write runs on a fresh database so one actor's change cannot
 // hide another's answer.
 func TestAccessMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full matrix runs without -short (CI's race pass uses -short)")
+	}
 	shared := newEnv(t, sqltest.SQLite(t))
 	routes := shared.srv.Routes()
 	if len(routes) < 40 {
@@ -198,6 +201,9 @@ func classify(w interface {
 // that nothing of a team they may not see, or of another collaborative,
 // appears in it.
 func TestNoLeaks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs without -short")
+	}
 	e := newEnv(t, sqltest.SQLite(t))
 	otherTeam := []string{"advocate.pioneer@example.org", "director.pioneer@example.org", "Keisha Brown", "shelter curfew"}
 	teamWork := []string{"shelter curfew", "One advocate, one week", "Every advocate, one month"}

@@ -232,7 +232,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 	case errors.Is(err, errBadRequest):
 		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
 	default:
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route pattern, not the path: paths can carry invitation tokens.
+		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	if rc == nil {
 		rc = &reqCtx{}
