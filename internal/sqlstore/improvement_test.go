@@ -99,6 +99,15 @@ func TestAdoptEditFramework(t *testing.T) {
 		must(t, db.EditFrameworkNode(ctx, who, c, fw.ID, fw.Nodes[1].ID, sqlstore.NodeEdit{Move: -1}))
 		retire := true
 		must(t, db.EditFrameworkNode(ctx, who, c, fw.ID, top.Children[0].ID, sqlstore.NodeEdit{Retired: &retire}))
+		// The last top-level node of a framework cannot be retired.
+		small, err := db.FindFramework(ctx, c, fws[0].ID)
+		must(t, err)
+		for i, n := range small.Nodes {
+			err := db.EditFrameworkNode(ctx, who, c, small.ID, n.ID, sqlstore.NodeEdit{Retired: &retire})
+			if last := i == len(small.Nodes)-1; last != (collab.FieldErrors(err)["retired"] != "") {
+				t.Errorf("retire top-level node %d of %d: %v", i+1, len(small.Nodes), err)
+			}
+		}
 		// Another collaborative's id is not found.
 		if err := db.EditFrameworkNode(ctx, who, c+1000, fw.ID, top.ID, sqlstore.NodeEdit{Title: &title}); !errors.Is(err, collab.ErrNotFound) {
 			t.Errorf("edit out of scope: %v", err)

@@ -244,7 +244,9 @@ func (s *Server) frameworkExport(w http.ResponseWriter, r *http.Request, rc *req
 	}
 	var buf bytes.Buffer
 	if err := framework.Export(&buf, f.Export(), format); err != nil {
-		return err
+		// Only an edited copy can fail, such as one whose every node is
+		// retired: say so rather than fail.
+		return &collab.ValidationError{Fields: map[string]string{"framework": "framework.error_export"}}
 	}
 	w.Header().Set("Content-Type", ct+"; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, f.Key, format))
