@@ -306,6 +306,19 @@ func TestMeasureViews(t *testing.T) {
 	if svg.Code != 200 || svg.Header().Get("Content-Type") != "image/svg+xml" {
 		t.Errorf("aggregate.svg: %d", svg.Code)
 	}
+	// A month only two teams reported is in the coach's aggregate but not
+	// in the funder's.
+	for _, tm := range []int64{e.ids["teamA"], e.ids["teamB"]} {
+		n, d := 1.0, 2.0
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, tm, []*improve.Value{{MeasureID: m, Period: collab.NewDate(2019, 1, 1), Numerator: &n, Denominator: &d}}, "form")
+		must(t, err)
+	}
+	if csv := e.do("funder", "GET", side+"/aggregate.csv", nil, "").Body.String(); strings.Contains(csv, "2019-01") || !strings.Contains(csv, "\n") {
+		t.Errorf("a funder's aggregate shows a month of two teams: %s", csv)
+	}
+	if csv := e.do("coach", "GET", side+"/aggregate.csv", nil, "").Body.String(); !strings.Contains(csv, "2019-01") {
+		t.Errorf("the coach's aggregate lacks a month of two teams")
+	}
 	// Shared measures are defined by conveners only.
 	if w := e.form("director", fmt.Sprintf("/c/%d/measures", c), url.Values{"name": {"x"}}); w.Code != 403 {
 		t.Errorf("a team member defines a shared measure: %d", w.Code)

@@ -1018,7 +1018,11 @@ func (s *Server) sharedMeasure(r *http.Request, rc *reqCtx) (*improve.Measure, e
 // aggregate pools every team's totals: a ratio's numerators and
 // denominators are summed; a plain value is the mean of the teams that
 // reported it.
-func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) map[collab.Date]*teamPoint {
+//
+// minTeams > 1 leaves out periods fewer teams reported: for funders and
+// evaluators, who see aggregates only, an "aggregate" of one or two teams
+// would be those teams' own data.
+func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint, minTeams int) map[collab.Date]*teamPoint {
 	out := map[collab.Date]*teamPoint{}
 	count := map[collab.Date]int{}
 	for _, pts := range byTeam {
@@ -1033,8 +1037,12 @@ func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) 
 			count[d]++
 		}
 	}
-	if !m.Ratio {
-		for d, a := range out {
+	for d, a := range out {
+		if count[d] < minTeams {
+			delete(out, d)
+			continue
+		}
+		if !m.Ratio {
 			a.y /= float64(count[d])
 		}
 	}
@@ -1070,7 +1078,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	if err != nil {
 		return err
 	}
-	res, co, err := measureChart(m, aggregate(m, byTeam), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, byTeam, 1), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
 	if err != nil {
 		return err
 	}
@@ -1132,17 +1140,29 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 		return nil, nil, chart.Options{}, err
 	}
 	p := s.cat.Printer(rc.Lang)
-	res, co, err := measureChart(m, aggregate(m, byTeam), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	min := 1
+	if !rc.can(collab.PermCollabCohort) {
+		min = MinAggregateTeams
+	}
+	res, co, err := measureChart(m, aggregate(m, byTeam, min), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
 	return m, res, co, err
 }
 
+// MinAggregateTeams is how many teams must have reported a period before
+// funders and evaluators see it in an aggregate.
+const MinAggregateTeams = 3
+
 type aggregatePage struct {
 	basePage
-	M       *improve.Measure
-	SVG     template.HTML
-	Table   template.HTML
-	Signals int
-	Runs    bool
+	// Restricted: the reader sees aggregates only, so thin periods are
+	// left out.
+	Restricted bool
+	MinTeams   int
+	M          *improve.Measure
+	SVG        template.HTML
+	Table      template.HTML
+	Signals    int
+	Runs       bool
 }
 
 func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1150,7 +1170,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m}
+	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m, Restricted: !rc.can(collab.PermCollabCohort), MinTeams: MinAggregateTeams}
 	p.Title = m.Name
 	if p.SVG, err = svgString(res, co); err != nil {
 		return err
