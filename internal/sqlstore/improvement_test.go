@@ -230,6 +230,27 @@ func TestValuesHistory(t *testing.T) {
 		if strings.Join(got, " ") != "form: import:4 form:3" {
 			t.Errorf("history %v", got)
 		}
+		// Totals per team and period, summed in the database.
+		m, err := db.FindMeasure(ctx, c, 0, imp.MeasureID)
+		must(t, err)
+		tps, err := db.MeasureTotals(ctx, c, m)
+		must(t, err)
+		if len(tps) != 18*len(res.TeamIDs) {
+			t.Errorf("%d team periods, want %d", len(tps), 18*len(res.TeamIDs))
+		}
+		vals, err := db.Values(ctx, c, sqlstore.ValueFilter{TeamID: team, MeasureID: imp.MeasureID})
+		must(t, err)
+		if tp := tps[0]; tp.TeamID != team || tp.Period != vals[0].Period || tp.Y != *vals[0].Numerator || tp.N != *vals[0].Denominator || tp.First.IsZero() {
+			t.Errorf("first total %+v, first value %+v", tp, vals[0])
+		}
+		plain := &improve.Measure{CollaborativeID: c, Name: "Plain", Chart: "run", GroupKey: "g", GroupValues: []string{"a", "b"}}
+		must(t, db.CreateMeasure(ctx, who, plain))
+		_, err = db.SaveValues(ctx, who, c, team, []*improve.Value{{MeasureID: plain.ID, Period: period, Group: "a", Value: f(2)}, {MeasureID: plain.ID, Period: period, Group: "b", Value: f(3.5)}}, "form")
+		must(t, err)
+		tps, err = db.MeasureTotals(ctx, c, plain)
+		if err != nil || len(tps) != 1 || tps[0].Y != 5.5 {
+			t.Errorf("plain totals %+v %v", tps, err)
+		}
 		// Another team's history is not this team's.
 		other, _ := db.ValueHistory(ctx, c, res.TeamIDs[1], imp.MeasureID)
 		for _, h := range other {

@@ -1050,17 +1050,18 @@ func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint, 
 }
 
 func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
-	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID, Lean: true})
+	tps, err := s.db.MeasureTotals(r.Context(), rc.Collab.ID, m)
 	if err != nil {
 		return nil, err
 	}
-	byTeam := map[int64][]*improve.Value{}
-	for _, v := range vals {
-		byTeam[v.TeamID] = append(byTeam[v.TeamID], v)
-	}
 	out := map[int64]map[collab.Date]*teamPoint{}
-	for t, vs := range byTeam {
-		out[t] = teamTotals(m, vs)
+	for _, tp := range tps {
+		pts := out[tp.TeamID]
+		if pts == nil {
+			pts = map[collab.Date]*teamPoint{}
+			out[tp.TeamID] = pts
+		}
+		pts[tp.Period] = &teamPoint{y: tp.Y, n: tp.N, hasN: true, first: tp.First}
 	}
 	return out, nil
 }
