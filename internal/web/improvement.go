@@ -210,8 +210,8 @@ type aimPage struct {
 	Drivers  []*improve.Driver
 	Measures []*improve.Measure
 	Nodes    []*improve.FwNode
-	// DriverErrors are the errors of the driver form that failed, by id
-	// ("new" for the add form).
+	// DriverForm names the form whose errors the page shows: "aim", a
+	// driver's id, or "new-" and the kind of driver being added.
 	DriverForm string
 }
 
