@@ -29,7 +29,8 @@ type ImprovementResult struct {
 // change idea links to a Blueprint action, and three PDSA cycles — the
 // second adopted, after which the team's data shift. Values are entered as
 // the team's director, a few days after each month ends, so nothing shows
-// late. Call it after Seed.
+// late: it sets db.Now for the while, so call it after Seed and before the
+// server starts serving.
 func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*ImprovementResult, error) {
 	who := collab.Who{RemoteAddr: "demo"}
 	c := res.CollaborativeID
