@@ -66,6 +66,7 @@ func (s *Server) improvementRoutes() []Route {
 		apiGet(at+"/measures", collab.PermTeamRead, s.apiTeamMeasures),
 		apiGet(at+"/values", collab.PermTeamRead, s.apiValues),
 		apiDo("PUT", at+"/values", collab.PermTeamWrite, s.apiValuesPut),
+		apiDo("POST", at+"/values/import", collab.PermTeamWrite, s.apiValuesImport),
 		apiGet(at+"/aims", collab.PermTeamRead, s.apiAims),
 		apiGet(at+"/pdsa", collab.PermTeamRead, s.apiPDSAs),
 		apiDo("POST", at+"/pdsa", collab.PermTeamWrite, s.apiPDSACreate),

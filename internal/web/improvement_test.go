@@ -206,6 +206,16 @@ func TestImportFlow(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"adds": 1`) || !strings.Contains(w.Body.String(), `"applied": false`) {
 		t.Fatalf("api dry run: %d %s", w.Code, w.Body.String())
 	}
+	// A file through the API: a wrong one names the cell and saves nothing.
+	before = e.dbHash()
+	w = e.do("advocate", "POST", api+"/import", strings.NewReader(bad), "text/csv")
+	if w.Code != 422 || !strings.Contains(w.Body.String(), `"cell": "C3"`) || e.dbHash() != before {
+		t.Fatalf("api bad file: %d %s", w.Code, w.Body.String())
+	}
+	w = e.do("advocate", "POST", api+"/import?dryRun=1", strings.NewReader(strings.ReplaceAll(bad, "six", "6")), "text/csv")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"adds": 2`) || e.dbHash() != before {
+		t.Fatalf("api dry run of a file: %d %s", w.Code, w.Body.String())
+	}
 	in = fmt.Sprintf(`{"values":[{"measureId":%d,"period":"2019-05","numerator":1,"denominator":2},{"measureId":%d,"period":"2019-06","value":3}]}`, e.imp.MeasureID, e.imp.MeasureID)
 	before = e.dbHash()
 	w = e.do("advocate", "PUT", api, strings.NewReader(in), "application/json")
