@@ -154,6 +154,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
+		if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
+			return fmt.Errorf("seed demo improvement work: %w", err)
+		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")
 		for _, l := range res.Logins {

@@ -22,7 +22,10 @@ type crawler struct {
 	client *http.Client
 	seen   map[string]bool
 	pages  []string
-	forms  []form
+	// downloads are the links the crawl did not follow as pages (files,
+	// feeds), for tests that read them.
+	downloads map[string]bool
+	forms     []form
 }
 
 type form struct {
@@ -33,7 +36,7 @@ type form struct {
 
 func newCrawler(t *testing.T, base, email, password string) *crawler {
 	jar, _ := cookiejar.New(nil)
-	c := &crawler{base: base, client: &http.Client{Jar: jar}, seen: map[string]bool{}}
+	c := &crawler{base: base, client: &http.Client{Jar: jar}, seen: map[string]bool{}, downloads: map[string]bool{}}
 	res, err := c.client.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +77,10 @@ func (c *crawler) crawl(t *testing.T, start string, limit int) {
 		c.pages = append(c.pages, p)
 		links, forms := parsePage(p, string(body))
 		for _, l := range links {
-			if !c.seen[l] && !skip(l) {
+			switch {
+			case skip(l):
+				c.downloads[l] = true
+			case !c.seen[l]:
 				queue = append(queue, l)
 			}
 		}

@@ -860,6 +860,7 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 // shows the plan and carries the file along; "apply" saves it.
 func (s *Server) dataImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	ctx := r.Context()
+	// #nosec G120 -- bounded: maxBody here, and wrap's MaxBytesReader on the body.
 	if err := r.ParseMultipartForm(maxBody); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,6 +112,9 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"measure.nav", "/measures", collab.PermCollabAggregate},
 		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
+		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
+		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
 		{"nav.audit", "/audit", collab.PermCollabManage},
 		{"nav.settings", "/settings", collab.PermCollabManage},
 	}
@@ -137,6 +141,19 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
+		// num formats a number, or a pointer to one, as briefly as it reads back.
+		"num": func(v any) string {
+			switch x := v.(type) {
+			case *float64:
+				if x == nil {
+					return ""
+				}
+				return strconv.FormatFloat(*x, 'g', -1, 64)
+			case float64:
+				return strconv.FormatFloat(x, 'g', -1, 64)
+			}
+			return fmt.Sprint(v)
+		},
 		// dict builds the argument of a shared form template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
