@@ -22,9 +22,9 @@ type target struct {
 }
 
 var targets = []target{
-	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA"}},
-	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB"}},
-	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC"}},
+	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA", "survey": "survey1"}},
+	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB", "survey": "survey1"}},
+	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC", "survey": "survey2"}},
 }
 
 // allowed is the expected decision, written out by hand from the access
@@ -62,6 +62,7 @@ func expected(perm collab.Perm, actor string, tg target) string {
 		collab.PermCollabManage:    {"convener": true},
 		collab.PermTeamRead:        {"convener": true, "coach": true, "director": own, "advocate": own},
 		collab.PermTeamManage:      {"convener": true, "director": own},
+		collab.PermTeamWrite:       {"convener": true, "director": own, "advocate": own},
 	}[perm][actor]
 	if ok {
 		return "allow"

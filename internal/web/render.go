@@ -109,6 +109,8 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"nav.people", "/people", collab.PermCollabCoach},
 		{"nav.applications", "/applications", collab.PermCollabManage},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
+		{"nav.surveys", "/surveys", collab.PermCollabAggregate},
 		{"nav.audit", "/audit", collab.PermCollabManage},
 		{"nav.settings", "/settings", collab.PermCollabManage},
 	}
@@ -228,7 +230,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 	case errors.Is(err, errBadRequest):
 		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
 	default:
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		path := r.URL.Path
+		if strings.HasPrefix(path, "/s/") {
+			path = "/s/{token}" // a check-in link is the respondent's; it is not logged
+		}
+		s.log.Error("request failed", "method", r.Method, "path", path, "err", err)
 	}
 	if rc == nil {
 		rc = &reqCtx{}

@@ -20,6 +20,7 @@ type Route struct {
 func (s *Server) routeTable() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
+	rs = append(rs, s.assetsRoutes()...)
 	return rs
 }
 

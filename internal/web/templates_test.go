@@ -1,8 +1,8 @@
 package web
 
 import (
-	"os"
 	"io/fs"
+	"os"
 	"regexp"
 	"strings"
 	"testing"

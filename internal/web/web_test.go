@@ -79,10 +79,14 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	must(t, err)
 	teamB, err := db.FindTeam(bg, c1, res.TeamIDs[1])
 	must(t, err)
+	assetIDs := assetFixtures(t, db, c1, teamA.ID, teamB.ID, c2.ID, teamC.ID)
 	e.ids = map[string]int64{
 		"c1": c1, "teamA": teamA.ID, "teamB": teamB.ID, "app1": apps[0].ID, "partner1": ps[0].ID,
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
 		"c2": c2.ID, "teamC": teamC.ID, "app2": app2.ID, "partner2": p2.ID, "userC": memC.ID,
+	}
+	for k, v := range assetIDs {
+		e.ids[k] = v
 	}
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",

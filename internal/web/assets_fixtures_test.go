@@ -1,0 +1,32 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/sqlstore"
+)
+
+// assetFixtures adds issue 6's objects for the access matrix and the leak
+// test: for collaborative 1 (teams A and B) and collaborative 2 (team C).
+// Team B's items are not shared and carry names the leak test forbids to
+// team A ("Keisha Brown" is team B's member); every survey answer's free
+// text carries "canary".
+func assetFixtures(t testing.TB, db *sqlstore.DB, c1, teamA, teamB, c2, teamC int64) map[string]int64 {
+	t.Helper()
+	who := collab.Who{}
+	ids := map[string]int64{}
+	qs := []collab.Question{{Key: "q1", Kind: collab.QScale, Text: "How connected?"}, {Key: "q2", Kind: collab.QText, Text: "What helps?"}}
+	for name, c := range map[string]int64{"survey1": c1, "survey2": c2} {
+		sv := &collab.Survey{CollaborativeID: c, Title: "Pulse " + name, Kind: collab.SurveyCustom, Questions: qs}
+		must(t, db.CreateSurvey(bg, who, sv))
+		ids[name] = sv.ID
+	}
+	// Three answers from team A through a shared link: fewer than the
+	// threshold, so never shown.
+	must(t, db.CreateSurveyLinks(bg, who, c1, ids["survey1"], teamA, false, []string{"fixture-token-a"}))
+	for range 3 {
+		must(t, db.SubmitSurveyResponse(bg, "fixture-token-a", map[string]string{"q1": "4", "q2": "canary free text"}))
+	}
+	return ids
+}
