@@ -5,5 +5,6 @@ package web
 func (s *Server) assetsRoutes() []Route {
 	var rs []Route
 	rs = append(rs, s.surveyRoutes()...)
+	rs = append(rs, s.assetMapRoutes()...)
 	return rs
 }

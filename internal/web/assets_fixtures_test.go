@@ -28,5 +28,13 @@ func assetFixtures(t testing.TB, db *sqlstore.DB, c1, teamA, teamB, c2, teamC in
 	for range 3 {
 		must(t, db.SubmitSurveyResponse(bg, "fixture-token-a", map[string]string{"q1": "4", "q2": "canary free text"}))
 	}
+	for name, a := range map[string]struct {
+		c, t int64
+		name string
+	}{"assetA": {c1, teamA, "Harbor library"}, "assetB": {c1, teamB, "Keisha Brown's kitchen table"}, "assetC": {c2, teamC, "Canary park"}} {
+		as := &collab.Asset{Name: a.name, Kind: collab.AssetPlace, Lat: 42.3, Lng: -71.1, HasLocation: true, Domains: []collab.Domain{collab.DomainSocial}}
+		must(t, db.CreateAsset(bg, who, a.c, a.t, as))
+		ids[name] = as.ID
+	}
 	return ids
 }

@@ -83,6 +83,23 @@ func (p basePage) Date(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
+// AllDomains lists the Five Domains of Wellbeing, for forms.
+func (p basePage) AllDomains() []collab.Domain { return collab.Domains }
+
+// DomainChecked reports whether domain d is ticked: in the typed form if
+// there is one, else in def.
+func (p basePage) DomainChecked(d collab.Domain, def []collab.Domain) bool {
+	if p.Form != nil {
+		for _, v := range p.Form["domains"] {
+			if v == string(d) {
+				return true
+			}
+		}
+		return false
+	}
+	return collab.HasDomain(def, d)
+}
+
 // Asset returns the content-hashed URL of a static file.
 func (p basePage) Asset(name string) string { return p.s.static.url(name) }
 

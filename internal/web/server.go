@@ -38,6 +38,9 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a
 	// server behind a load balancer.
 	TrustProxy bool
+	// TileURL is a map tile server's URL template ({z}/{x}/{y}) for the
+	// asset maps; empty draws maps without tiles.
+	TileURL string
 }
 
 // Server serves the UI and the API.
@@ -56,6 +59,8 @@ type Server struct {
 	trustXF bool
 	static  *staticFiles
 	openapi []byte
+	tileURL string
+	imgSrc  string
 }
 
 // New builds a server.
@@ -68,7 +73,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, mailer: cfg.Mailer, cat: cat, version: cfg.Version,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy}
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy,
+		tileURL: cfg.TileURL, imgSrc: tileOrigin(cfg.TileURL)}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}
@@ -108,7 +114,7 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:"+s.imgSrc+"; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		// Invitation links carry their token in the path; never leak it.
@@ -121,6 +127,25 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tileOrigin is the CSP source for a tile URL template, so map tiles may
+// load: "https://{s}.tile.example.org/{z}/{x}/{y}.png" becomes
+// " https://*.tile.example.org".
+func tileOrigin(tmpl string) string {
+	if tmpl == "" {
+		return ""
+	}
+	scheme, rest, ok := strings.Cut(tmpl, "://")
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host = strings.ReplaceAll(host, "{s}", "*")
+	if host == "" || strings.ContainsAny(host, " ;'{}") {
+		return ""
+	}
+	return " " + scheme + "://" + host
 }
 
 // reqCtx is what the wrapper hands a handler: who is asking, in which
