@@ -47,7 +47,9 @@ func (f ItemFilter) where(args *[]any, alias string, textCols ...string) string 
 	return " AND " + strings.Join(w, " AND ")
 }
 
-func notFound(what string, id int64) error { return fmt.Errorf("find %s %d: %w", what, id, collab.ErrNotFound) }
+func notFound(what string, id int64) error {
+	return fmt.Errorf("find %s %d: %w", what, id, collab.ErrNotFound)
+}
 
 // exec1 runs a statement that must touch exactly one row of the scope.
 func exec1(ctx context.Context, tx *sql.Tx, what string, id int64, q string, args ...any) error {
