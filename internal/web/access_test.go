@@ -22,9 +22,9 @@ type target struct {
 }
 
 var targets = []target{
-	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA", "survey": "survey1", "asset": "assetA"}},
-	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB", "survey": "survey1", "asset": "assetB"}},
-	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC", "survey": "survey2", "asset": "assetC"}},
+	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA", "survey": "survey1", "asset": "assetA", "moment": "momentA"}},
+	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB", "survey": "survey1", "asset": "assetB", "moment": "momentB"}},
+	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC", "survey": "survey2", "asset": "assetC", "moment": "momentC"}},
 }
 
 // allowed is the expected decision, written out by hand from the access

@@ -6,5 +6,6 @@ func (s *Server) assetsRoutes() []Route {
 	var rs []Route
 	rs = append(rs, s.surveyRoutes()...)
 	rs = append(rs, s.assetMapRoutes()...)
+	rs = append(rs, s.wgwRoutes()...)
 	return rs
 }

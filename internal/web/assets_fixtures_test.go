@@ -36,5 +36,27 @@ func assetFixtures(t testing.TB, db *sqlstore.DB, c1, teamA, teamB, c2, teamC in
 		must(t, db.CreateAsset(bg, who, a.c, a.t, as))
 		ids[name] = as.ID
 	}
+	for name, m := range map[string]struct {
+		c, t   int64
+		title  string
+		shared bool
+	}{"momentA": {c1, teamA, "Harbor shared moment", true}, "momentB": {c1, teamB, "Keisha Brown's private moment", false}, "momentC": {c2, teamC, "Canary moment", true}} {
+		sm := &collab.SuccessMoment{Title: m.title, Story: m.title + " story", Shared: m.shared}
+		must(t, db.SaveMoment(bg, who, m.c, m.t, sm))
+		ids[name] = sm.ID
+	}
+	// Team B's unshared items in the other tools, and team C's in another
+	// collaborative: their words must not reach team A or collaborative 1.
+	for _, x := range []struct {
+		c, t int64
+		word string
+	}{{c1, teamB, "Keisha Brown"}, {c2, teamC, "canary"}} {
+		must(t, db.CreateBarrier(bg, who, x.c, x.t, &collab.Barrier{Category: "transport", Description: x.word + " bus pass"}))
+		must(t, db.CreateTradeoff(bg, who, x.c, x.t, &collab.Tradeoff{Subject: "person", GivesUp: collab.DomainSocial, Gains: collab.DomainSafety, Description: x.word + " moved away"}))
+		must(t, db.SaveHabit(bg, who, x.c, x.t, &collab.Habit{Habit: x.word + " urgency", Antidote: "pause"}))
+		must(t, db.SaveInquiry(bg, who, x.c, x.t, &collab.PDInquiry{Question: x.word + " question"}))
+		n := &collab.NetNode{Name: x.word + " node", Kind: "person"}
+		must(t, db.CreateNode(bg, who, x.c, x.t, n))
+	}
 	return ids
 }

@@ -154,6 +154,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
+		// mul100 turns a proportion into a percentage.
+		"mul100": func(x float64) float64 { return x * 100 },
 		// dict builds the argument of a shared form template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
