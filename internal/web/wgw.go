@@ -330,7 +330,9 @@ func (s *Server) barrierCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 		Workaround: strings.TrimSpace(f.Get("workaround")), Domain: collab.Domain(f.Get("domain")), Shared: f.Get("shared") != ""}
 	err := s.db.CreateBarrier(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, b)
 	return s.formRetry(w, r, rc, err, "barriers", func() (any, error) { return s.barriersData(r, rc) },
-		func(p any, f url.Values, e map[string]string) { p.(*barriersPage).Form, p.(*barriersPage).Errors = f, e }, s.teamURL(rc, "barriers"), "flash.created")
+		func(p any, f url.Values, e map[string]string) {
+			p.(*barriersPage).Form, p.(*barriersPage).Errors = f, e
+		}, s.teamURL(rc, "barriers"), "flash.created")
 }
 
 func (s *Server) tradeoffCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -345,7 +347,9 @@ func (s *Server) tradeoffCreate(w http.ResponseWriter, r *http.Request, rc *reqC
 		fe["tdescription"] = fe["description"]
 	}
 	return s.formRetry(w, r, rc, err, "barriers", func() (any, error) { return s.barriersData(r, rc) },
-		func(p any, f url.Values, e map[string]string) { p.(*barriersPage).Form, p.(*barriersPage).Errors = f, e }, s.teamURL(rc, "barriers"), "flash.created")
+		func(p any, f url.Values, e map[string]string) {
+			p.(*barriersPage).Form, p.(*barriersPage).Errors = f, e
+		}, s.teamURL(rc, "barriers"), "flash.created")
 }
 
 // ---- Habits and antidotes.
@@ -558,7 +562,9 @@ func (s *Server) inquiryCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 		Actions: strings.TrimSpace(f.Get("actions")), Shared: f.Get("shared") != ""}
 	err := s.db.SaveInquiry(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, q)
 	return s.formRetry(w, r, rc, err, "inquiries", func() (any, error) { return s.inquiriesData(r, rc) },
-		func(p any, f url.Values, e map[string]string) { p.(*inquiriesPage).Form, p.(*inquiriesPage).Errors = f, e }, s.teamURL(rc, "inquiries"), "flash.created")
+		func(p any, f url.Values, e map[string]string) {
+			p.(*inquiriesPage).Form, p.(*inquiriesPage).Errors = f, e
+		}, s.teamURL(rc, "inquiries"), "flash.created")
 }
 
 // funnelPage finds candidate positive outliers: teams beyond the
