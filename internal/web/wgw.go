@@ -187,6 +187,7 @@ type workshopPage struct {
 	Field       string
 	Answers     url.Values
 	Hidden      [][2]string
+	NoDomains   []collab.Domain
 }
 
 func (s *Server) renderWorkshop(w http.ResponseWriter, r *http.Request, rc *reqCtx, status, step int, answers url.Values, errs map[string]string) error {
