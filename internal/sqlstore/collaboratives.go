@@ -189,14 +189,37 @@ func (db *DB) Stats(ctx context.Context, c *collab.Collaborative) (collab.Collab
 	if err != nil {
 		return s, fmt.Errorf("collaborative stats: %w", err)
 	}
-	teams, err := db.Teams(ctx, c.ID, TeamFilter{WithMembers: true})
+	// Only the columns MissingRoles needs: this runs on every overview.
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.single_person, COALESCE(m.role, '') FROM teams t
+		LEFT JOIN team_members m ON m.team_id = t.id WHERE t.collaborative_id = $1 AND t.active ORDER BY t.id`, c.ID)
 	if err != nil {
-		return s, err
+		return s, fmt.Errorf("collaborative stats: %w", err)
 	}
-	for _, t := range teams {
-		if t.Active && len(t.MissingRoles(c.Policy)) > 0 {
+	defer rows.Close()
+	var cur collab.Team
+	flush := func() {
+		if cur.ID != 0 && len(cur.MissingRoles(c.Policy)) > 0 {
 			s.TeamsMissingRoles++
 		}
+	}
+	for rows.Next() {
+		var id int64
+		var single bool
+		var role collab.TeamRole
+		if err := rows.Scan(&id, &single, &role); err != nil {
+			return s, fmt.Errorf("collaborative stats: %w", err)
+		}
+		if id != cur.ID {
+			flush()
+			cur = collab.Team{ID: id, SinglePerson: single, Members: cur.Members[:0]}
+		}
+		if role != "" {
+			cur.Members = append(cur.Members, collab.Member{Role: role})
+		}
+	}
+	flush()
+	if err := rows.Err(); err != nil {
+		return s, fmt.Errorf("collaborative stats: %w", err)
 	}
 	return s, nil
 }

@@ -88,13 +88,12 @@ func TestSchemaVersion(t *testing.T) {
 }
 
 type fixture struct {
-	db      *sqlstore.DB
-	c       *collab.Collaborative
-	convID  int64
-	teamA   *collab.Team
-	teamB   *collab.Team
-	clock   *time.Time
-	counter int
+	db     *sqlstore.DB
+	c      *collab.Collaborative
+	convID int64
+	teamA  *collab.Team
+	teamB  *collab.Team
+	clock  *time.Time
 }
 
 func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
