@@ -77,9 +77,11 @@ const (
 	PermTeamRead
 	// PermTeamManage: the team's director or program manager and conveners.
 	PermTeamManage
-	// PermTeamWrite: any member of the team, and conveners — for the
-	// team's own working spaces (its asset map, success moments and the
-	// other asset-based tools). Coaches read them but do not write.
+	// PermTeamWrite: any member of the team, whatever their designated
+	// role, and conveners — for the team's own work (aims, driver
+	// diagrams, PDSA cycles, data; the asset map, success moments and the
+	// other asset-based tools). Coaches read it but do not write it: the
+	// work is the team's.
 	PermTeamWrite
 )
 

@@ -22,9 +22,15 @@ type target struct {
 }
 
 var targets = []target{
-	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA", "survey": "survey1", "asset": "assetA", "moment": "momentA"}},
-	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB", "survey": "survey1", "asset": "assetB", "moment": "momentB"}},
-	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC", "survey": "survey2", "asset": "assetC", "moment": "momentC"}},
+	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA",
+		"aim": "aimA", "driver": "driverA", "pdsa": "pdsaA", "measure": "measure1", "fw": "fw1", "node": "node1",
+		"survey": "survey1", "asset": "assetA", "moment": "momentA"}},
+	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB",
+		"aim": "aimB", "driver": "driverB", "pdsa": "pdsaB", "measure": "measure1", "fw": "fw1", "node": "node1",
+		"survey": "survey1", "asset": "assetB", "moment": "momentB"}},
+	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC",
+		"aim": "aimC", "driver": "driverC", "pdsa": "pdsaC", "measure": "measure2", "fw": "fw2", "node": "node2",
+		"survey": "survey2", "asset": "assetC", "moment": "momentC"}},
 }
 
 // allowed is the expected decision, written out by hand from the access
@@ -196,14 +202,15 @@ func classify(w interface {
 // appears in it.
 func TestNoLeaks(t *testing.T) {
 	e := newEnv(t, sqltest.SQLite(t))
-	otherTeam := []string{"advocate.pioneer@example.org", "director.pioneer@example.org", "Keisha Brown"}
+	otherTeam := []string{"advocate.pioneer@example.org", "director.pioneer@example.org", "Keisha Brown", "shelter curfew"}
+	teamWork := []string{"shelter curfew", "One advocate, one week", "Every advocate, one month"}
 	canary := []string{"canary", "Canary"}
 	members := []string{"@example.org"}
 	forbidden := map[string][]string{
 		"director":  append(append([]string{}, otherTeam...), canary...),
 		"advocate":  append(append([]string{}, otherTeam...), canary...),
-		"funder":    append(append([]string{}, members...), canary...),
-		"evaluator": append(append([]string{}, members...), canary...),
+		"funder":    append(append(append([]string{}, members...), canary...), teamWork...),
+		"evaluator": append(append(append([]string{}, members...), canary...), teamWork...),
 		"coach":     canary,
 		"convener":  canary,
 		"outsider":  {"Harbor", "Pioneer", "example.org/c/1"},

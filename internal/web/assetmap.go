@@ -62,10 +62,10 @@ func mapPoints(as []*collab.Asset) []mapPoint {
 func scatterSVG(title string, pts []mapPoint, emptyNote string) template.HTML {
 	const w, h, pad = 640, 400, 30
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart asset-scatter" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(title))
+	fmt.Fprintf(&b, `<svg class="chart asset-scatter" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, svgEsc(title))
 	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" class="map-bg"/>`, w, h)
 	if len(pts) == 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-note" text-anchor="middle">%s</text></svg>`, w/2, h/2, esc(emptyNote))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-note" text-anchor="middle">%s</text></svg>`, w/2, h/2, svgEsc(emptyNote))
 		return template.HTML(b.String())
 	}
 	minLat, maxLat, minLng, maxLng := 90.0, -90.0, 180.0, -180.0
@@ -83,7 +83,7 @@ func scatterSVG(title string, pts []mapPoint, emptyNote string) template.HTML {
 		x := offX + (p.Lng-minLng)*k*scale
 		y := offY + (maxLat-p.Lat)*scale
 		fmt.Fprintf(&b, `<g class="pt kind-%s"><circle cx="%.1f" cy="%.1f" r="7"><title>%d. %s</title></circle><text x="%.1f" y="%.1f" text-anchor="middle" class="pt-n">%d</text></g>`,
-			esc(p.Kind), x, y, p.N, esc(p.Name), x, y+3.5, p.N)
+			svgEsc(p.Kind), x, y, p.N, svgEsc(p.Name), x, y+3.5, p.N)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -125,6 +125,8 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"nav.teams", "/teams", collab.PermCollabCohort},
 		{"nav.people", "/people", collab.PermCollabCoach},
 		{"nav.applications", "/applications", collab.PermCollabManage},
+		{"measure.nav", "/measures", collab.PermCollabAggregate},
+		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
 		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
 		{"nav.surveys", "/surveys", collab.PermCollabAggregate},

@@ -6,12 +6,15 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/funnel"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/netmap"
+	"github.com/goeswell/goeswell/internal/spc"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
@@ -470,7 +473,7 @@ func (s *Server) networkData(r *http.Request, rc *reqCtx) (*networkPage, error) 
 func networkSVG(title string, nodes []collab.NetNode, edges []collab.NetEdge, res netmap.Result) template.HTML {
 	const w, h = 640, 420
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart network" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(title))
+	fmt.Fprintf(&b, `<svg class="chart network" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, svgEsc(title))
 	pos := func(id int64) (float64, float64) {
 		m := res.Nodes[id]
 		return 30 + m.X*(w-60), 20 + m.Y*(h-40)
@@ -481,7 +484,7 @@ func networkSVG(title string, nodes []collab.NetNode, edges []collab.NetEdge, re
 		}
 		x1, y1 := pos(e.From)
 		x2, y2 := pos(e.To)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="net-edge s%d plan-%s"/>`, x1, y1, x2, y2, e.Strength, esc(e.Plan))
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="net-edge s%d plan-%s"/>`, x1, y1, x2, y2, e.Strength, svgEsc(e.Plan))
 	}
 	for _, n := range nodes {
 		m := res.Nodes[n.ID]
@@ -492,7 +495,7 @@ func networkSVG(title string, nodes []collab.NetNode, edges []collab.NetEdge, re
 		}
 		r := 6 + math.Min(10, float64(m.Degree)*1.5)
 		fmt.Fprintf(&b, `<g class="%s"><circle cx="%.1f" cy="%.1f" r="%.1f"><title>%s</title></circle><text x="%.1f" y="%.1f" class="chart-label" text-anchor="middle">%s</text></g>`,
-			esc(cls), x, y, r, esc(n.Name), x, y+r+12, esc(n.Name))
+			svgEsc(cls), x, y, r, svgEsc(n.Name), x, y+r+12, svgEsc(n.Name))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -569,9 +572,12 @@ func (s *Server) inquiryCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 }
 
 // funnelPage finds candidate positive outliers: teams beyond the
-// collaborative's limits on the good side. Until shared measures are
-// built in, the numbers come from the form (team, numerator, denominator
-// a line); nothing is stored.
+// collaborative's limits on the good side of a shared ratio measure over
+// its latest periods, and teams whose run chart shows a sustained
+// improvement signal. Team-by-team results of shared measures are the
+// coaches' to see (as on the measure pages), so the measure choice is
+// theirs; anyone in the cohort may paste numbers instead (team,
+// numerator, denominator a line), which are not stored.
 type funnelView struct {
 	basePage
 	Data           string
@@ -581,18 +587,73 @@ type funnelView struct {
 	Candidates     []funnel.Point
 	MyTeam         int64
 	Problem        string
+	Coach          bool
+	Measures       []*improve.Measure
+	MeasureID      int64
+	Last           int
+	Improving      []string
+	// TeamOf maps a point's id to its team when the data are a measure's.
+	TeamOf map[int64]int64
+}
+
+// InquiryLink is where a candidate's "start an inquiry" leads: the
+// viewer's own team's inquiries, or the candidate team's.
+func (p *funnelView) InquiryLink(pt funnel.Point) string {
+	q := url.Values{"outlier": {pt.Label}}
+	if p.MyTeam != 0 {
+		return fmt.Sprintf("/c/%d/teams/%d/inquiries?%s", p.Collab.ID, p.MyTeam, q.Encode())
+	}
+	if t := p.TeamOf[pt.ID]; t != 0 {
+		return fmt.Sprintf("/c/%d/teams/%d/inquiries?%s", p.Collab.ID, t, q.Encode())
+	}
+	return ""
 }
 
 func (s *Server) funnelPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	q := r.URL.Query()
-	p := &funnelView{basePage: s.base(r, rc, "pd.title"), Data: q.Get("data"), HigherIsBetter: q.Get("direction") != "lower"}
+	c := rc.Collab.ID
+	p := &funnelView{basePage: s.base(r, rc, "pd.title"), Data: q.Get("data"), HigherIsBetter: q.Get("direction") != "lower",
+		Coach: collab.Authorize(rc.Actor, collab.PermCollabCoach, c, 0) == collab.Allow, Last: 3, TeamOf: map[int64]int64{}}
 	for tid, m := range rc.Actor.Teams {
-		if m.CollaborativeID == rc.Collab.ID {
+		if m.CollaborativeID == c {
 			p.MyTeam = tid
 		}
 	}
-	if strings.TrimSpace(p.Data) != "" {
-		var units []funnel.Unit
+	if n, err := strconv.Atoi(q.Get("last")); err == nil && n >= 1 && n <= 120 {
+		p.Last = n
+	}
+	var units []funnel.Unit
+	if p.Coach {
+		ms, err := s.db.Measures(r.Context(), c, 0)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Shared() && m.Ratio {
+				p.Measures = append(p.Measures, m)
+			}
+		}
+		p.MeasureID, _ = strconv.ParseInt(q.Get("measure"), 10, 64)
+	}
+	if p.MeasureID != 0 {
+		var m *improve.Measure
+		for _, x := range p.Measures {
+			if x.ID == p.MeasureID {
+				m = x
+			}
+		}
+		if m == nil {
+			return fmt.Errorf("measure %d: %w", p.MeasureID, collab.ErrNotFound)
+		}
+		p.HigherIsBetter = m.Better != improve.BetterDown
+		var err error
+		if units, p.Improving, err = s.measureUnits(r, rc, m, p.Last, p.TeamOf); err != nil {
+			return err
+		}
+		if len(units) == 0 {
+			p.Problem = p.T("pd.no_values")
+		}
+	} else if strings.TrimSpace(p.Data) != "" {
 		for i, line := range strings.Split(p.Data, "\n") {
 			line = strings.TrimSpace(line)
 			if line == "" {
@@ -611,22 +672,126 @@ func (s *Server) funnelPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 			}
 			units = append(units, funnel.Unit{ID: int64(i + 1), Label: strings.TrimSpace(parts[0]), Numerator: num, Denominator: den})
 		}
-		if p.Problem == "" {
-			res, err := funnel.Compute(units, p.HigherIsBetter)
-			if err != nil {
-				p.Problem = p.T("pd.bad_data")
-			} else {
-				p.Result = &res
-				p.Candidates = res.Candidates()
-				p.SVG = funnelSVG(p.T("pd.svg_title"), res)
-			}
+	}
+	if p.Problem == "" && len(units) > 0 {
+		res, err := funnel.Compute(units, p.HigherIsBetter)
+		if err != nil {
+			p.Problem = p.T("pd.bad_data")
+		} else {
+			p.Result = &res
+			p.Candidates = res.Candidates()
+			p.SVG = funnelSVG(p.T("pd.svg_title"), res)
 		}
 	}
 	status := http.StatusOK
-	if p.Problem != "" {
+	if p.Problem != "" && p.MeasureID == 0 {
 		status = http.StatusUnprocessableEntity
 	}
 	return s.render(w, status, "funnel", p)
+}
+
+// measureUnits totals each team's numerator and denominator of a shared
+// ratio measure over the latest last periods anyone reported, and names
+// the teams whose own run chart signals a sustained improvement.
+func (s *Server) measureUnits(r *http.Request, rc *reqCtx, m *improve.Measure, last int, teamOf map[int64]int64) ([]funnel.Unit, []string, error) {
+	byTeam, err := s.measureByTeam(r, rc, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	teams, err := s.db.Teams(r.Context(), rc.Collab.ID, sqlstore.TeamFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	var periods []collab.Date
+	seen := map[collab.Date]bool{}
+	for _, pts := range byTeam {
+		for d := range pts {
+			if !seen[d] {
+				seen[d] = true
+				periods = append(periods, d)
+			}
+		}
+	}
+	sort.Slice(periods, func(i, j int) bool { return periods[i].After(periods[j]) })
+	window := map[collab.Date]bool{}
+	for _, d := range periods[:min(last, len(periods))] {
+		window[d] = true
+	}
+	var units []funnel.Unit
+	var improving []string
+	for _, t := range teams {
+		pts := byTeam[t.ID]
+		u := funnel.Unit{ID: t.ID, Label: t.Name}
+		for d, pt := range pts {
+			if window[d] {
+				u.Numerator += pt.y
+				u.Denominator += pt.n
+			}
+		}
+		if u.Denominator > 0 && u.Numerator >= 0 && u.Numerator <= u.Denominator {
+			units = append(units, u)
+			teamOf[t.ID] = t.ID
+		}
+		if len(pts) > 0 {
+			res, _, err := measureChart(m, pts, nil, "", "")
+			if err == nil && sustainedImprovement(res, m.Better) {
+				improving = append(improving, t.Name)
+			}
+		}
+	}
+	return units, improving, nil
+}
+
+// sustainedImprovement reports whether the latest part of a run or
+// control chart signals a sustained improvement: its most recent points
+// form a run on the good side of the centre line longer than the runs
+// rule allows by chance (Anhøj's longest-run limit), or the IHI shift or
+// trend points sit on the good side.
+func sustainedImprovement(res *spc.Result, better improve.Better) bool {
+	if res == nil || better == improve.BetterNeither {
+		return false
+	}
+	sign := 1.0
+	if better == improve.BetterDown {
+		sign = -1
+	}
+	for pi := range res.Panels {
+		p := &res.Panels[pi]
+		if len(p.Parts) == 0 {
+			continue
+		}
+		part := p.Parts[len(p.Parts)-1]
+		run := 0
+		for i := part.Last - 1; i >= part.First; i-- {
+			d := sign * (p.Y[i] - p.CL[i])
+			if math.IsNaN(d) || d == 0 {
+				continue
+			}
+			if d < 0 {
+				break
+			}
+			run++
+		}
+		if part.Runs.Valid && part.Runs.LongestRunMax > 0 && run > part.Runs.LongestRunMax {
+			return true
+		}
+		first, lastTrend := -1, -1
+		for i := part.First; i < part.Last; i++ {
+			if p.Shift[i] && sign*(p.Y[i]-p.CL[i]) > 0 {
+				return true
+			}
+			if p.Trend[i] {
+				if first < 0 {
+					first = i
+				}
+				lastTrend = i
+			}
+		}
+		if first >= 0 && lastTrend > first && sign*(p.Y[lastTrend]-p.Y[first]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // funnelSVG draws the funnel: every team's rate against its denominator,
@@ -647,7 +812,7 @@ func funnelSVG(title string, res funnel.Result) template.HTML {
 	x := func(n float64) float64 { return pad + (w-pad-15)*n/maxN }
 	y := func(p float64) float64 { return float64(h-pad) - float64(h-pad-15)*(p-minP)/(maxP-minP) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart funnel" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(title))
+	fmt.Fprintf(&b, `<svg class="chart funnel" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, svgEsc(title))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="chart-axis"/><line x1="%d" y1="15" x2="%d" y2="%d" class="chart-axis"/>`, pad, h-pad, w-15, h-pad, pad, pad, h-pad)
 	fmt.Fprintf(&b, `<text x="2" y="%.1f" class="chart-label">%.0f%%</text><text x="2" y="%.1f" class="chart-label">%.0f%%</text>`, y(maxP)+4, maxP*100, y(minP), minP*100)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%.0f</text>`, w-15, h-pad+16, maxN)
@@ -671,7 +836,7 @@ func funnelSVG(title string, res funnel.Result) template.HTML {
 		if p.Candidate {
 			cls += " candidate"
 		}
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" class="%s"><title>%s: %.1f%% (%g/%g)</title></circle>`, x(p.Denominator), y(p.Rate), cls, esc(p.Label), p.Rate*100, p.Numerator, p.Denominator)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" class="%s"><title>%s: %.1f%% (%g/%g)</title></circle>`, x(p.Denominator), y(p.Rate), cls, svgEsc(p.Label), p.Rate*100, p.Numerator, p.Denominator)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

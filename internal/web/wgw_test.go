@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
@@ -181,5 +183,51 @@ func TestFunnelFindsOutlier(t *testing.T) {
 	}
 	if w := e.do("advocate", "GET", fmt.Sprintf("/c/%d/positive-deviance?data=x", e.ids["c1"]), nil, ""); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("bad data: %d", w.Code)
+	}
+}
+
+// TestFunnelFromSharedMeasure: a shared ratio measure reported by the
+// four demo teams for twelve months; Berkshire's last three months sit
+// 4 standard errors above the rest and its run chart shifts upward.
+func TestFunnelFromSharedMeasure(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c1 := e.ids["c1"]
+	m := &improve.Measure{CollaborativeID: c1, Name: "Safety plans that name a natural support", Ratio: true, Better: improve.BetterUp, Chart: "p"}
+	must(t, e.db.CreateMeasure(bg, collab.Who{}, m))
+	f := func(x float64) *float64 { return &x }
+	for i, tid := range e.demo.TeamIDs {
+		var vals []*improve.Value
+		for k := range 12 {
+			n, p := 100.0, 0.4+0.02*float64((k+i)%3-1)
+			if i == 3 && k >= 3 {
+				p = 0.4 + 4*math.Sqrt(0.4*0.6/300)
+			}
+			vals = append(vals, &improve.Value{TeamID: tid, MeasureID: m.ID, Period: collab.NewDate(2026, time.Month(1+k), 1), Numerator: f(math.Round(p * n)), Denominator: f(n)})
+		}
+		if _, err := e.db.SaveValues(bg, collab.Who{}, c1, tid, vals, "form"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := fmt.Sprintf("/c/%d/positive-deviance?measure=%d&last=3", c1, m.ID)
+	w := e.do("coach", "GET", path, nil, "")
+	body := w.Body.String()
+	i := strings.Index(body, `<ul id="candidates">`)
+	if w.Code != http.StatusOK || i < 0 {
+		t.Fatalf("%d %s", w.Code, body)
+	}
+	cands := body[i : i+strings.Index(body[i:], "</ul>")]
+	if !strings.Contains(cands, "Berkshire Hope Center") || strings.Contains(cands, "Harbor") {
+		t.Errorf("candidates: %s", cands)
+	}
+	if !strings.Contains(cands, fmt.Sprintf("/c/%d/teams/%d/inquiries?outlier=Berkshire", c1, e.demo.TeamIDs[3])) {
+		t.Errorf("no link to start an inquiry with the team: %s", cands)
+	}
+	j := strings.Index(body, `<ul id="improving">`)
+	if j < 0 || !strings.Contains(body[j:j+200], "Berkshire Hope Center") || strings.Contains(body[j:j+strings.Index(body[j:], "</ul>")], "Harbor") {
+		t.Errorf("sustained improvement not found: %s", body)
+	}
+	// Team by team results are the coaches': a member's measure choice is ignored.
+	if w := e.do("director", "GET", path, nil, ""); strings.Contains(w.Body.String(), "Berkshire Hope Center") {
+		t.Error("a team member sees other teams' rates")
 	}
 }

@@ -17,26 +17,26 @@ type bar struct {
 	Hidden bool // drawn as a note instead of a bar: too few to show
 }
 
-func esc(s string) string { return template.HTMLEscapeString(s) }
+func svgEsc(s string) string { return template.HTMLEscapeString(s) }
 
 // barChart draws horizontal bars scaled to max.
 func barChart(title string, bars []bar, max float64, hiddenNote string) template.HTML {
 	const w, labelW, rowH = 640, 220, 26
 	h := rowH*len(bars) + 10
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(title))
+	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, svgEsc(title))
 	for i, br := range bars {
 		y := 5 + i*rowH
-		fmt.Fprintf(&b, `<text x="0" y="%d" class="chart-label">%s</text>`, y+17, esc(br.Label))
+		fmt.Fprintf(&b, `<text x="0" y="%d" class="chart-label">%s</text>`, y+17, svgEsc(br.Label))
 		if br.Hidden {
-			fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-note">%s</text>`, labelW, y+17, esc(hiddenNote))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-note">%s</text>`, labelW, y+17, svgEsc(hiddenNote))
 			continue
 		}
 		bw := 0.0
 		if max > 0 {
 			bw = (float64(w-labelW-60) * br.Value / max)
 		}
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar"><title>%s: %.2f</title></rect>`, labelW, y+4, bw, rowH-8, esc(br.Label), br.Value)
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar"><title>%s: %.2f</title></rect>`, labelW, y+4, bw, rowH-8, svgEsc(br.Label), br.Value)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%.2f</text>`, float64(labelW)+bw+6, y+17, br.Value)
 	}
 	b.WriteString(`</svg>`)
@@ -48,7 +48,7 @@ func barChart(title string, bars []bar, max float64, hiddenNote string) template
 func lineChart(title string, pts []bar, max float64, hiddenNote string) template.HTML {
 	const w, h, pad = 640, 220, 40
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, esc(title))
+	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, svgEsc(title))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="chart-axis"/>`, pad, h-pad, w-10, h-pad)
 	fmt.Fprintf(&b, `<line x1="%d" y1="10" x2="%d" y2="%d" class="chart-axis"/>`, pad, pad, h-pad)
 	fmt.Fprintf(&b, `<text x="4" y="16" class="chart-label">%.0f</text><text x="4" y="%d" class="chart-label">0</text>`, max, h-pad)
@@ -59,14 +59,14 @@ func lineChart(title string, pts []bar, max float64, hiddenNote string) template
 		if len(pts) == 1 {
 			x = float64(w) / 2
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-label" text-anchor="middle">%s</text>`, x, h-pad+18, esc(p.Label))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-label" text-anchor="middle">%s</text>`, x, h-pad+18, svgEsc(p.Label))
 		if p.Hidden {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-note" text-anchor="middle">%s</text>`, x, h-pad+34, esc(hiddenNote))
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-note" text-anchor="middle">%s</text>`, x, h-pad+34, svgEsc(hiddenNote))
 			continue
 		}
 		y := float64(h-pad) - (float64(h-pad-10) * p.Value / max)
 		path = append(path, fmt.Sprintf("%.1f,%.1f", x, y))
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="chart-point"><title>%s: %.2f</title></circle>`, x, y, esc(p.Label), p.Value)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" class="chart-point"><title>%s: %.2f</title></circle>`, x, y, svgEsc(p.Label), p.Value)
 	}
 	if len(path) > 1 {
 		fmt.Fprintf(&b, `<polyline points="%s" class="chart-line"/>`, strings.Join(path, " "))
