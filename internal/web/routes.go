@@ -11,8 +11,11 @@ type Route struct {
 	// Mutates says the route changes state. Only non-GET routes may.
 	Mutates bool
 	// API marks JSON routes (errors answer in JSON, bearer tokens work).
-	API     bool
-	Handler handlerFunc
+	API bool
+	// Anonymous routes never learn the client's address (anonymous
+	// check-ins): it is not passed to the handler, the audit or the logs.
+	Anonymous bool
+	Handler   handlerFunc
 }
 
 // routeTable is every route of the server. Each feature declares its

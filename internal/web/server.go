@@ -185,7 +185,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 // wrap is the one layer every route goes through.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc := &reqCtx{API: rt.API || strings.HasPrefix(r.URL.Path, "/api/"), addr: s.remoteAddr(r)}
+		rc := &reqCtx{API: rt.API || strings.HasPrefix(r.URL.Path, "/api/")}
+		if !rt.Anonymous {
+			rc.addr = s.remoteAddr(r)
+		}
 		err := s.authorize(r, rt, rc)
 		if err == nil {
 			if rt.Mutates && r.Method != http.MethodGet {
@@ -241,6 +244,13 @@ func (s *Server) remoteAddr(r *http.Request) string {
 // permission.
 func (s *Server) authorize(r *http.Request, rt Route, rc *reqCtx) error {
 	ctx := r.Context()
+	if rt.Anonymous {
+		// Not even a session is read: an anonymous answer is not tied to
+		// a signed-in person, not even by a session's last-seen time.
+		rc.Actor = &collab.Actor{}
+		rc.Lang = s.cat.Match("", r.Header.Get("Accept-Language"))
+		return nil
+	}
 	uid, token, err := s.identify(r, rc.API)
 	if err != nil {
 		return err

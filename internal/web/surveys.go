@@ -25,16 +25,22 @@ func (s *Server) surveyRoutes() []Route {
 		post("/c/{collab}/surveys/{survey}/links", collab.PermCollabCoach, s.surveyLinks),
 		post("/c/{collab}/surveys/{survey}/open", collab.PermCollabCoach, s.surveyOpen),
 		// Answering: no account, no address kept.
-		get("/s/{token}", collab.PermPublic, s.respondForm),
-		post("/s/{token}", collab.PermPublic, s.respond),
-		get("/s-done", collab.PermPublic, s.respondDone),
+		anonymous(get("/s/{token}", collab.PermPublic, s.respondForm)),
+		anonymous(post("/s/{token}", collab.PermPublic, s.respond)),
+		anonymous(get("/s-done", collab.PermPublic, s.respondDone)),
 
 		apiGet("/collaboratives/{collab}/surveys", collab.PermCollabAggregate, s.apiSurveys),
 		apiGet("/collaboratives/{collab}/surveys/{survey}/results", collab.PermCollabAggregate, s.apiSurveyResults),
 	}
 }
 
-// surveyView is what one reader may see of results: the cohort sees teams,
+// anonymous marks a route whose client address is never read.
+func anonymous(rt Route) Route {
+	rt.Anonymous = true
+	return rt
+}
+
+// surveyResults is what one reader may see of results: the cohort sees teams,
 // funders and evaluators the collaborative's totals only; free text is for
 // coaches and conveners.
 func (s *Server) surveyResults(r *http.Request, rc *reqCtx, sv *collab.Survey) (*collab.SurveyResults, error) {

@@ -236,6 +236,18 @@ func TestSurveyRespondAnonymously(t *testing.T) {
 	if !found {
 		t.Error("no audit row for the response")
 	}
+	// A signed-in person answering is not recognized: the page does not
+	// know them.
+	for _, rt := range e.srv.Routes() {
+		if strings.HasPrefix(rt.Pattern, "/s/") || strings.HasPrefix(rt.Pattern, "/s-") {
+			if !rt.Anonymous {
+				t.Errorf("%s %s reads the client's address", rt.Method, rt.Pattern)
+			}
+		}
+	}
+	if w := e.do("director", "GET", "/s-done", nil, ""); strings.Contains(w.Body.String(), "Rosa Delgado") {
+		t.Error("the respondent's page knows who is signed in")
+	}
 }
 
 func TestSurveyThresholdSetting(t *testing.T) {
