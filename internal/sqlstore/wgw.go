@@ -66,6 +66,7 @@ func (db *DB) FindMoment(ctx context.Context, collabID, teamID, id int64) (*coll
 // Moments lists success moments selected by f, newest first.
 func (db *DB) Moments(ctx context.Context, collabID int64, f ItemFilter) ([]*collab.SuccessMoment, error) {
 	args := []any{collabID}
+	// #nosec G202 -- ItemFilter.where adds only fixed column names and $n placeholders; every value is bound.
 	rows, err := db.read.QueryContext(ctx, `SELECT `+momentCols+` FROM success_moments m JOIN teams t ON t.id = m.team_id WHERE m.collaborative_id = $1`+
 		f.where(&args, "m", "title", "story", "made_possible", "who_involved", "learning")+` ORDER BY m.id DESC`, args...)
 	if err != nil {
@@ -120,6 +121,7 @@ func (db *DB) CreateBarrier(ctx context.Context, who collab.Who, collabID, teamI
 func (db *DB) Barriers(ctx context.Context, collabID int64, f ItemFilter) ([]*collab.Barrier, error) {
 	args := []any{collabID}
 	f.Domain = ""
+	// #nosec G202 -- ItemFilter.where adds only fixed column names and $n placeholders; every value is bound.
 	rows, err := db.read.QueryContext(ctx, `SELECT b.id, b.collaborative_id, b.team_id, t.name, b.system_name, b.category, b.description, b.workaround, b.domain, b.shared, b.created_at
 		FROM barriers b JOIN teams t ON t.id = b.team_id WHERE b.collaborative_id = $1`+f.where(&args, "b", "category", "description", "workaround", "system_name")+` ORDER BY b.id DESC`, args...)
 	if err != nil {
@@ -187,6 +189,7 @@ func (db *DB) CreateTradeoff(ctx context.Context, who collab.Who, collabID, team
 func (db *DB) Tradeoffs(ctx context.Context, collabID int64, f ItemFilter) ([]*collab.Tradeoff, error) {
 	args := []any{collabID}
 	f.Domain = ""
+	// #nosec G202 -- ItemFilter.where adds only fixed column names and $n placeholders; every value is bound.
 	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.collaborative_id, x.team_id, t.name, x.subject, x.gives_up, x.gains, x.description, x.shared, x.created_at
 		FROM tradeoffs x JOIN teams t ON t.id = x.team_id WHERE x.collaborative_id = $1`+f.where(&args, "x", "description")+` ORDER BY x.id DESC`, args...)
 	if err != nil {
@@ -283,6 +286,7 @@ func (db *DB) AddHabitCheckin(ctx context.Context, who collab.Who, collabID, tea
 func (db *DB) Habits(ctx context.Context, collabID int64, f ItemFilter) ([]*collab.Habit, error) {
 	args := []any{collabID}
 	f.Domain = ""
+	// #nosec G202 -- ItemFilter.where adds only fixed column names and $n placeholders; every value is bound.
 	rows, err := db.read.QueryContext(ctx, `SELECT h.id, h.team_id, h.habit, h.antidote, h.shared, h.created_at FROM habits h WHERE h.collaborative_id = $1`+f.where(&args, "h", "habit", "antidote")+` ORDER BY h.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list habits: %w", err)
@@ -421,6 +425,7 @@ func (db *DB) SaveInquiry(ctx context.Context, who collab.Who, collabID, teamID 
 func (db *DB) Inquiries(ctx context.Context, collabID int64, f ItemFilter) ([]*collab.PDInquiry, error) {
 	args := []any{collabID}
 	f.Domain = ""
+	// #nosec G202 -- ItemFilter.where adds only fixed column names and $n placeholders; every value is bound.
 	rows, err := db.read.QueryContext(ctx, `SELECT q.id, q.collaborative_id, q.team_id, t.name, q.question, q.outliers, q.practices, q.actions, q.shared, q.created_at
 		FROM pd_inquiries q JOIN teams t ON t.id = q.team_id WHERE q.collaborative_id = $1`+f.where(&args, "q", "question", "practices")+` ORDER BY q.id DESC`, args...)
 	if err != nil {

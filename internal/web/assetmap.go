@@ -285,6 +285,7 @@ func (s *Server) assetsCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 // assetsImport reads an uploaded GeoJSON or CSV file: every asset is added
 // or none, with each problem shown by feature or by row and column.
 func (s *Server) assetsImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	// #nosec G120 -- the wrapper limits the body to maxBody (MaxBytesReader) on every mutating route.
 	if err := r.ParseMultipartForm(maxBody); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

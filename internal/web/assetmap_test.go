@@ -97,3 +97,37 @@ func TestAssetMap(t *testing.T) {
 		t.Errorf("compare page: %s", w.Body.String())
 	}
 }
+
+func TestTileURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "",
+		"https://tile.openstreetmap.org/{z}/{x}/{y}.png":       " https://tile.openstreetmap.org",
+		"https://{s}.tile.example.org/{z}/{x}/{y}.png":         " https://*.tile.example.org",
+		"https://evil.example'; script-src *;/{z}/{x}/{y}.png": "",
+		"not a url": "",
+	} {
+		if got := tileOrigin(in); got != want {
+			t.Errorf("tileOrigin(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// With a tile server the page carries Leaflet and the CSP lets tiles in;
+	// the plain SVG map stays for when tiles cannot be reached.
+	e := newEnv(t, sqltest.SQLite(t))
+	srv, err := New(Config{DB: e.db, TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", BaseURL: "http://goeswell.test"})
+	must(t, err)
+	e.srv = srv
+	w := e.do("advocate", "GET", fmt.Sprintf("/c/%d/teams/%d/assets", e.ids["c1"], e.ids["teamA"]), nil, "")
+	body := w.Body.String()
+	if !strings.Contains(body, "leaflet/leaflet.js") || !strings.Contains(body, `id="asset-data"`) || !strings.Contains(body, `id="asset-plain"`) {
+		t.Error("the page lacks the Leaflet map or the plain map")
+	}
+	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https://tile.openstreetmap.org;") {
+		t.Errorf("CSP %q", csp)
+	}
+	// The static files are served.
+	for _, name := range []string{"leaflet/leaflet.js", "leaflet/leaflet.css", "assets-map.js", "wgw.css"} {
+		if w := e.do("", "GET", srv.static.url(name), nil, ""); w.Code != http.StatusOK {
+			t.Errorf("%s: %d", name, w.Code)
+		}
+	}
+}
