@@ -23,6 +23,7 @@ func TestBrowserAssets(t *testing.T) {
 	if err := signIn(member, srv.URL, "director.harbor@example.org", srv.Password); err != nil {
 		t.Fatal(err)
 	}
+	signedIn(t, member)
 	assets := srv.URL + "/c/1/teams/1/assets"
 	for _, a := range []struct{ name, kind, lat, lng string }{
 		{"Laundromat bulletin board", "place", "42.3601", "-71.0589"},
@@ -81,6 +82,7 @@ func TestBrowserAssets(t *testing.T) {
 	if err := signIn(conv, srv.URL, "convener@example.org", srv.Password); err != nil {
 		t.Fatal(err)
 	}
+	signedIn(t, conv)
 	do(t, conv,
 		chromedp.Navigate(srv.URL+"/c/1/surveys"),
 		chromedp.WaitVisible(chromedp.CSS(`#survey-form`)),
@@ -147,4 +149,11 @@ func waitTrue(t *testing.T, ctx context.Context, expr string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("still false after 15s: %s", expr)
+}
+
+// signedIn waits until the sign-in post has landed: the login page has an
+// h1 too, so waiting for one does not tell the pages apart.
+func signedIn(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitTrue(t, ctx, `location.pathname !== "/login" && document.readyState === "complete"`)
 }
