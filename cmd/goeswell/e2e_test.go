@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -114,16 +115,27 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// signIn signs in through the login form.
+// signIn signs in through the login form. The login page has a main h1
+// too, so it waits until the post has left /login: otherwise the next
+// navigation races the sign-in and lands on the login page.
 func signIn(ctx context.Context, base, email, password string) error {
-	return chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
-		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 	)
+	if err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		// An evaluation during the navigation fails; try again.
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname !== "/login" && document.readyState === "complete"`)); err == nil && ok {
+			return chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		}
+	}
+	return fmt.Errorf("sign-in as %s did not leave the login page", email)
 }
 
 // read runs an action that returns a value, failing the test on error.
