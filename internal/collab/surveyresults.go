@@ -11,9 +11,11 @@ import (
 // and, for a scale question, their mean. A hidden cell carries no numbers
 // at all, so nothing downstream (page, export, API) can leak them.
 type Cell struct {
-	N      int     `json:"n"`
-	Mean   float64 `json:"mean,omitempty"`
-	Hidden bool    `json:"hidden"`
+	N    int     `json:"n"`
+	Mean float64 `json:"mean,omitempty"`
+	// HasMean says Mean is a mean of at least one answer.
+	HasMean bool `json:"hasMean,omitempty"`
+	Hidden  bool `json:"hidden"`
 }
 
 // TeamRef names a team in results.
@@ -102,7 +104,7 @@ func ComputeSurveyResults(s *Survey, rs []SurveyResponse, teams []TeamRef, k int
 		}
 		out := Cell{N: c}
 		if c > 0 {
-			out.Mean = sum / float64(c)
+			out.Mean, out.HasMean = sum/float64(c), true
 		}
 		return out
 	}
@@ -165,20 +167,42 @@ func ComputeSurveyResults(s *Survey, rs []SurveyResponse, teams []TeamRef, k int
 		qr.All = cell(qt.Grand, qm.Grand, all)
 		switch q.Kind {
 		case QChoice:
-			row := make([]int, len(q.Options))
+			// The options and "no answer" together count every
+			// respondent, so the line's total is the respondents' total
+			// and no option, nor the people who skipped the question, can
+			// be had by subtraction.
+			row := make([]int, len(q.Options)+1)
+			answered := 0
 			for x, o := range q.Options {
 				row[x] = choice[o]
+				answered += choice[o]
 			}
+			row[len(q.Options)] = t.Grand - answered
 			ot := suppress.NewTable([][]int{row})
 			om := suppress.Suppress(ot, k, nil)
-			for x, o := range q.Options {
-				qr.Options = append(qr.Options, OptionCount{Option: o, Cell: cell(row[x], om.Cell[0][x] || qm.Grand, 0)})
+			for x := range row {
+				o := ""
+				if x < len(q.Options) {
+					o = q.Options[x]
+				}
+				qr.Options = append(qr.Options, OptionCount{Option: o, Cell: cell(row[x], om.Cell[0][x] || m.Grand, 0)})
 			}
 		case QText:
 			if !qr.All.Hidden && qr.All.N >= k {
 				sort.Strings(texts)
 				qr.Texts = texts
 			}
+		}
+		// A question's own answer counts are not published: set against
+		// the respondents' counts they would give away how many skipped
+		// it in a small group. Means and the options' counts carry the
+		// results.
+		qr.All.N = 0
+		for i := range qr.ByTeam {
+			qr.ByTeam[i].N = 0
+		}
+		for j := range qr.ByPeriod {
+			qr.ByPeriod[j].N = 0
 		}
 		res.Questions = append(res.Questions, qr)
 	}

@@ -228,13 +228,13 @@ func (s *Server) surveyData(r *http.Request, rc *reqCtx) (*surveyPage, error) {
 		if len(q.ByTeam) > 0 {
 			var bars []bar
 			for i, t := range p.Results.Teams {
-				bars = append(bars, bar{Label: t.Name, Value: q.ByTeam[i].Mean, Hidden: q.ByTeam[i].Hidden || q.ByTeam[i].N == 0})
+				bars = append(bars, bar{Label: t.Name, Value: q.ByTeam[i].Mean, Hidden: q.ByTeam[i].Hidden || !q.ByTeam[i].HasMean})
 			}
 			p.Charts[q.Question.Key+"-teams"] = barChart(p.T("survey.chart_by_team", q.Question.Text), bars, collab.ScaleMax, tooFew)
 		}
 		var pts []bar
 		for j, d := range p.Results.Periods {
-			pts = append(pts, bar{Label: d.Time().Format("2006-01"), Value: q.ByPeriod[j].Mean, Hidden: q.ByPeriod[j].Hidden || q.ByPeriod[j].N == 0})
+			pts = append(pts, bar{Label: d.Time().Format("2006-01"), Value: q.ByPeriod[j].Mean, Hidden: q.ByPeriod[j].Hidden || !q.ByPeriod[j].HasMean})
 		}
 		p.Charts[q.Question.Key+"-time"] = lineChart(p.T("survey.chart_over_time", q.Question.Text), pts, collab.ScaleMax, tooFew)
 	}
@@ -265,7 +265,7 @@ func (s *Server) surveyCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		switch {
 		case c.Hidden:
 			return p.TooFew()
-		case mean && c.N > 0:
+		case mean && c.HasMean:
 			return strconv.FormatFloat(c.Mean, 'f', 2, 64)
 		case mean:
 			return ""
@@ -288,15 +288,22 @@ func (s *Server) surveyCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		if q.Question.Kind == collab.QText {
 			continue // free text is never exported
 		}
-		cw.Write([]string{q.Question.Key, all, "", val(q.All, false), val(q.All, true)})
-		for j, d := range res.Periods {
-			cw.Write([]string{q.Question.Key, all, d.String(), val(q.ByPeriod[j], false), val(q.ByPeriod[j], true)})
-		}
-		for i, t := range res.Teams {
-			cw.Write([]string{q.Question.Key, t.Name, "", val(q.ByTeam[i], false), val(q.ByTeam[i], true)})
+		if q.Question.Kind == collab.QScale {
+			// Means only: a question's answer counts are not published.
+			cw.Write([]string{q.Question.Key, all, "", "", val(q.All, true)})
+			for j, d := range res.Periods {
+				cw.Write([]string{q.Question.Key, all, d.String(), "", val(q.ByPeriod[j], true)})
+			}
+			for i, t := range res.Teams {
+				cw.Write([]string{q.Question.Key, t.Name, "", "", val(q.ByTeam[i], true)})
+			}
 		}
 		for _, o := range q.Options {
-			cw.Write([]string{q.Question.Key + ":" + o.Option, all, "", val(o.Cell, false), ""})
+			opt := o.Option
+			if opt == "" {
+				opt = p.T("survey.no_answer")
+			}
+			cw.Write([]string{q.Question.Key + ":" + opt, all, "", val(o.Cell, false), ""})
 		}
 	}
 	cw.Flush()

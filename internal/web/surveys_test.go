@@ -112,7 +112,15 @@ func TestSurveySuppressionEverywhere(t *testing.T) {
 				opts = append(opts, o.Cell)
 			}
 			if q.Kind == collab.QChoice {
-				checkLine(t, actor+" options", opts, q.All, k)
+				// Options and "no answer" together count every respondent.
+				checkLine(t, actor+" options", opts, res.All, k)
+			}
+			// A question's own answer counts are never published: set
+			// against the respondents' they would show who skipped it.
+			for _, c := range append(append([]collab.Cell{q.All}, q.ByPeriod...), q.ByTeam...) {
+				if c.N != 0 {
+					t.Errorf("%s: question %s publishes a count", actor, q.Key)
+				}
 			}
 		}
 
