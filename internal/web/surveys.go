@@ -228,13 +228,13 @@ func (s *Server) surveyData(r *http.Request, rc *reqCtx) (*surveyPage, error) {
 		if len(q.ByTeam) > 0 {
 			var bars []bar
 			for i, t := range p.Results.Teams {
-				bars = append(bars, bar{Label: t.Name, Value: q.ByTeam[i].Mean, Hidden: q.ByTeam[i].Hidden || !q.ByTeam[i].HasMean})
+				bars = append(bars, bar{Label: t.Name, Value: q.ByTeam[i].Mean, Hidden: q.ByTeam[i].Hidden, Empty: !q.ByTeam[i].HasMean})
 			}
 			p.Charts[q.Question.Key+"-teams"] = barChart(p.T("survey.chart_by_team", q.Question.Text), bars, collab.ScaleMax, tooFew)
 		}
 		var pts []bar
 		for j, d := range p.Results.Periods {
-			pts = append(pts, bar{Label: d.Time().Format("2006-01"), Value: q.ByPeriod[j].Mean, Hidden: q.ByPeriod[j].Hidden || !q.ByPeriod[j].HasMean})
+			pts = append(pts, bar{Label: d.Time().Format("2006-01"), Value: q.ByPeriod[j].Mean, Hidden: q.ByPeriod[j].Hidden, Empty: !q.ByPeriod[j].HasMean})
 		}
 		p.Charts[q.Question.Key+"-time"] = lineChart(p.T("survey.chart_over_time", q.Question.Text), pts, collab.ScaleMax, tooFew)
 	}

@@ -15,13 +15,14 @@ type bar struct {
 	Label  string
 	Value  float64
 	Hidden bool // drawn as a note instead of a bar: too few to show
+	Empty  bool // nothing to draw: no answers at all
 }
 
 func svgEsc(s string) string { return template.HTMLEscapeString(s) }
 
 // barChart draws horizontal bars scaled to max.
 func barChart(title string, bars []bar, max float64, hiddenNote string) template.HTML {
-	const w, labelW, rowH = 640, 220, 26
+	const w, labelW, rowH = 640, 250, 26
 	h := rowH*len(bars) + 10
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`, w, h, svgEsc(title))
@@ -30,6 +31,10 @@ func barChart(title string, bars []bar, max float64, hiddenNote string) template
 		fmt.Fprintf(&b, `<text x="0" y="%d" class="chart-label">%s</text>`, y+17, svgEsc(br.Label))
 		if br.Hidden {
 			fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-note">%s</text>`, labelW, y+17, svgEsc(hiddenNote))
+			continue
+		}
+		if br.Empty {
+			fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label">—</text>`, labelW, y+17)
 			continue
 		}
 		bw := 0.0
@@ -62,6 +67,9 @@ func lineChart(title string, pts []bar, max float64, hiddenNote string) template
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-label" text-anchor="middle">%s</text>`, x, h-pad+18, svgEsc(p.Label))
 		if p.Hidden {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-note" text-anchor="middle">%s</text>`, x, h-pad+34, svgEsc(hiddenNote))
+			continue
+		}
+		if p.Empty {
 			continue
 		}
 		y := float64(h-pad) - (float64(h-pad-10) * p.Value / max)
