@@ -79,6 +79,9 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Reminder emails (when SMTP is configured); every replica runs the
+	// loop and each reminder is claimed in the database, so it goes once.
+	srv.StartReminders(ctx)
 	log.Info("serving", "addr", ln.Addr().String(), "store", db.Dialect, "version", version())
 	ready(c.baseURL)
 	select {
@@ -111,6 +114,11 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	c.serverFlags(fs, getenv)
 	fs.StringVar(&dir, "data", env(getenv, "DEMO_DATA", defaultDemoDir()), "folder for the demo database and sign-ins (env GOESWELL_DEMO_DATA)")
 	fs.BoolVar(&reset, "reset", false, "delete the demo data and start afresh")
+	// The demo's console is for its sign-ins: request lines only on asking.
+	if getenv("GOESWELL_LOG_LEVEL") == "" {
+		fs.Lookup("log-level").DefValue = "warn"
+		c.logLevel = "warn"
+	}
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -148,6 +156,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		res, err := demo.Seed(ctx, db)
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
+		}
+		if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
+			return fmt.Errorf("seed demo improvement work: %w", err)
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")

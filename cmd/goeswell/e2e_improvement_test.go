@@ -162,6 +162,19 @@ func TestBrowserImprovementFlow(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#f-paste`)),
 	)
 	waitFor(t, b, `location.search.includes("from=") && !!document.querySelector("#data-grid")`)
+	// The grid spreads a pasted block across its cells (script), and
+	// saves them as any form does.
+	spread := read(t, b, chromedp.Evaluate[string](`(() => {
+		const row = Array.from(document.querySelectorAll("#data-grid tbody tr")).find(r => r.querySelector("th").textContent === "Days to safe housing");
+		const first = row.querySelector("td input");
+		const dt = new DataTransfer();
+		dt.setData("text", "11\t12\t13");
+		first.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+		return Array.from(row.querySelectorAll("td input")).slice(0, 3).map(i => i.value).join(",");
+	})()`))
+	if spread != "11,12,13" {
+		t.Errorf("pasting a block into the grid gave %q", spread)
+	}
 	do(t, b,
 		chromedp.Navigate(measureURL),
 		chromedp.WaitVisible(chromedp.CSS(`#measure-chart svg`)),
@@ -178,6 +191,18 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	if dir := os.Getenv("GOESWELL_SCREENSHOTS"); dir != "" {
 		png := read(t, b, chromedp.Screenshot(chromedp.CSS(`#measure-chart`)))
 		os.WriteFile(filepath.Join(dir, "measure-chart.png"), png, 0o644)
-		do(t, b, chromedp.Navigate(team+"/improvement"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		for _, shot := range []struct{ name, path, sel string }{
+			{"improvement.png", "/improvement", "main"},
+			{"driver-diagram.png", "/aims/1", "#driver-diagram"},
+			{"pdsa-board.png", "/pdsa", "main"},
+			{"data-grid.png", "/data", "main"},
+		} {
+			do(t, b, chromedp.Navigate(team+shot.path), chromedp.WaitVisible(chromedp.CSS(shot.sel)))
+			png := read(t, b, chromedp.Screenshot(chromedp.CSS(shot.sel)))
+			os.WriteFile(filepath.Join(dir, shot.name), png, 0o644)
+		}
+		do(t, conv, chromedp.Navigate(srv.URL+"/c/1/frameworks/1"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		png = read(t, conv, chromedp.Screenshot(chromedp.CSS(`main`)))
+		os.WriteFile(filepath.Join(dir, "framework.png"), png, 0o644)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,9 +116,9 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// signIn signs in through the login form. The login page has a main h1
-// too, so it waits until the post has left /login: otherwise the next
-// navigation races the sign-in and lands on the login page.
+// signIn signs in through the login form and waits until the browser has
+// left the sign-in page, so the next navigation does not cut the
+// redirects short.
 func signIn(ctx context.Context, base, email, password string) error {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
@@ -129,13 +130,24 @@ func signIn(ctx context.Context, base, email, password string) error {
 	if err != nil {
 		return err
 	}
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		// An evaluation during the navigation fails; try again.
-		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname !== "/login" && document.readyState === "complete"`)); err == nil && ok {
+	return waitLeave(ctx, "/login")
+}
+
+// waitLeave waits until the page's path is no longer path and the new
+// page has loaded.
+func waitLeave(ctx context.Context, path string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			return err
+		}
+		if u, err := url.Parse(loc); err == nil && u.Path != path {
 			return chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return fmt.Errorf("sign-in as %s did not leave the login page", email)
+	return fmt.Errorf("still on %s after 20s", path)
 }
 
 // read runs an action that returns a value, failing the test on error.

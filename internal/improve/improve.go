@@ -432,7 +432,10 @@ type Value struct {
 	EnteredBy                     int64
 	EnteredByName                 string
 	EnteredAt                     time.Time
-	Source                        string // history only: "form", "import", "api"
+	// FirstEnteredAt is when the cell was first filled: a correction
+	// later does not make a value that came in on time late.
+	FirstEnteredAt time.Time
+	Source         string // history only: "form", "import", "api"
 }
 
 // Y returns the value plotted: the value, or numerator/denominator, and

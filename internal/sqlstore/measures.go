@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/improve"
@@ -121,13 +120,20 @@ func (db *DB) FindMeasure(ctx context.Context, collabID, teamID, measureID int64
 type ValueFilter struct {
 	MeasureID int64 // 0 for every measure
 	TeamID    int64 // 0 for every team of the collaborative
+	// Lean leaves out who entered each value.
+	Lean bool
 }
 
 // Values lists values of a collaborative by team, measure, period and
 // group, with who entered each.
 func (db *DB) Values(ctx context.Context, collabID int64, f ValueFilter) ([]*improve.Value, error) {
-	q := `SELECT v.id, v.team_id, v.measure_id, v.period, v.grp, v.value, v.numerator, v.denominator, COALESCE(v.entered_by, 0), COALESCE(u.name, ''), v.entered_at
+	q := `SELECT v.id, v.team_id, v.measure_id, v.period, v.grp, v.value, v.numerator, v.denominator, COALESCE(v.entered_by, 0), COALESCE(u.name, ''), v.entered_at, v.first_entered_at
 		FROM measure_values v LEFT JOIN users u ON u.id = v.entered_by WHERE v.collaborative_id = $1`
+	if f.Lean {
+		// Charts need only the numbers: no names, one table.
+		q = `SELECT v.id, v.team_id, v.measure_id, v.period, v.grp, v.value, v.numerator, v.denominator, 0, '', v.entered_at, v.first_entered_at
+		FROM measure_values v WHERE v.collaborative_id = $1`
+	}
 	args := []any{collabID}
 	if f.MeasureID != 0 {
 		args = append(args, f.MeasureID)
@@ -156,12 +162,12 @@ func (db *DB) Values(ctx context.Context, collabID int64, f ValueFilter) ([]*imp
 func scanValue(row interface{ Scan(...any) error }) (*improve.Value, error) {
 	var v improve.Value
 	var val, num, den sql.NullFloat64
-	var at Time
-	if err := row.Scan(&v.ID, &v.TeamID, &v.MeasureID, &v.Period, &v.Group, &val, &num, &den, &v.EnteredBy, &v.EnteredByName, &at); err != nil {
+	var at, first Time
+	if err := row.Scan(&v.ID, &v.TeamID, &v.MeasureID, &v.Period, &v.Group, &val, &num, &den, &v.EnteredBy, &v.EnteredByName, &at, &first); err != nil {
 		return nil, err
 	}
 	v.Value, v.Numerator, v.Denominator = floatPtr(val), floatPtr(num), floatPtr(den)
-	v.EnteredAt = at.Time
+	v.EnteredAt, v.FirstEnteredAt = at.Time, first.Time
 	return &v, nil
 }
 
@@ -218,8 +224,8 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 				_, err = tx.ExecContext(ctx, `UPDATE measure_values SET value = $1, numerator = $2, denominator = $3, entered_by = $4, entered_at = $5 WHERE id = $6`,
 					nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now), id)
 			default:
-				_, err = tx.ExecContext(ctx, `INSERT INTO measure_values (collaborative_id, team_id, measure_id, period, grp, value, numerator, denominator, entered_by, entered_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, collabID, teamID, v.MeasureID, v.Period, v.Group,
+				_, err = tx.ExecContext(ctx, `INSERT INTO measure_values (collaborative_id, team_id, measure_id, period, grp, value, numerator, denominator, entered_by, entered_at, first_entered_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`, collabID, teamID, v.MeasureID, v.Period, v.Group,
 					nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now))
 			}
 			if err != nil {
@@ -268,31 +274,6 @@ func (db *DB) ValueHistory(ctx context.Context, collabID, teamID, measureID int6
 		v.Value, v.Numerator, v.Denominator = floatPtr(val), floatPtr(num), floatPtr(den)
 		v.EnteredAt = at.Time
 		out = append(out, &v)
-	}
-	return out, rows.Err()
-}
-
-// EnteredAt maps each reported period of a measure to when the team first
-// entered it (the history's oldest entry), to tell late from on time.
-func (db *DB) FirstEntered(ctx context.Context, collabID, measureID int64) (map[int64]map[collab.Date]time.Time, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT h.team_id, h.period, MIN(h.entered_at) FROM measure_value_history h JOIN teams t ON t.id = h.team_id
-		WHERE h.measure_id = $1 AND t.collaborative_id = $2 GROUP BY h.team_id, h.period`, measureID, collabID)
-	if err != nil {
-		return nil, fmt.Errorf("first entries: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]map[collab.Date]time.Time{}
-	for rows.Next() {
-		var team int64
-		var p collab.Date
-		var at Time
-		if err := rows.Scan(&team, &p, &at); err != nil {
-			return nil, fmt.Errorf("first entries: %w", err)
-		}
-		if out[team] == nil {
-			out[team] = map[collab.Date]time.Time{}
-		}
-		out[team][p] = at.Time
 	}
 	return out, rows.Err()
 }

@@ -115,6 +115,7 @@ func (s *Server) frameworkAdopt(w http.ResponseWriter, r *http.Request, rc *reqC
 // frameworkImport reads a YAML or JSON framework (a file or pasted text)
 // and adopts it; problems come back by line.
 func (s *Server) frameworkImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	// #nosec G120 -- bounded: maxBody here, and wrap's MaxBytesReader on the body.
 	if err := r.ParseMultipartForm(maxBody); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

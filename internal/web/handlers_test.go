@@ -3,11 +3,13 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -389,4 +391,79 @@ func TestInvitationByEmail(t *testing.T) {
 	if w := e.do("", "GET", m[1], nil, ""); w.Code != http.StatusNotFound {
 		t.Errorf("second use: %d", w.Code)
 	}
+}
+
+// TestLogsHoldNoSecrets signs in, accepts an invitation and uses an API
+// token with the server's log captured, and checks that no password,
+// token or cookie value reached the log.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	var buf strings.Builder
+	var mu sync.Mutex
+	e.srv.log = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.srv.handler = e.srv.securityHeaders(e.srv.metrics.instrument(e.srv.log, e.srv.handler))
+	pw := e.demo.Logins[0].Password
+	w := e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {pw}})
+	session := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {"wrong-password-xyz"}})
+	w = e.form("convener", fmt.Sprintf("/c/%d/teams/%d/invitations", e.ids["c1"], e.ids["teamA"]), url.Values{"name": {"Lee"}, "email": {"lee@example.org"}, "role": {"other"}})
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	e.form("", link, url.Values{"name": {"Lee"}, "password": {"new-password-abc"}, "password2": {"new-password-abc"}})
+	w = e.form("director", "/account/tokens", url.Values{"tokenName": {"t"}})
+	token := regexp.MustCompile(`gw_[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	e.srv.Handler().ServeHTTP(newRecorder(), req)
+	// An error path logs too.
+	e.do("", "GET", link+"x", nil, "")
+	mu.Lock()
+	log := buf.String()
+	mu.Unlock()
+	if !strings.Contains(log, "route=\"POST /login\"") {
+		t.Fatalf("no request lines in the log:\n%s", log)
+	}
+	for name, secret := range map[string]string{"password": pw, "wrong password": "wrong-password-xyz", "new password": "new-password-abc",
+		"session": session, "invitation token": strings.TrimPrefix(link, "/invite/"), "API token": token, "session of another": e.sessions["convener"]} {
+		if secret != "" && strings.Contains(log, secret) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestExportsAudited opens every export and results route the convener
+// may, and checks each left exactly one audit row naming it.
+func TestExportsAudited(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	n := 0
+	for _, rt := range e.srv.Routes() {
+		if !rt.Audited {
+			continue
+		}
+		path, err := fill(e, rt.Pattern, targets[0])
+		must(t, err)
+		before, err := e.db.AuditLog(bg, auditAll)
+		must(t, err)
+		w := e.do("convener", "GET", path, nil, "")
+		after, err := e.db.AuditLog(bg, auditAll)
+		must(t, err)
+		if w.Code != 200 {
+			continue // not the convener's, or nothing there in the fixture
+		}
+		n++
+		if len(after) != len(before)+1 || after[0].Action != "export" || !strings.Contains(after[0].Target, rt.Pattern) {
+			t.Errorf("%s: %d audit rows added, newest %+v", path, len(after)-len(before), after[0])
+		}
+	}
+	if n == 0 {
+		t.Error("no export route answered: nothing was tested")
+	}
+	t.Logf("%d exports audited", n)
 }

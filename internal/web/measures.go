@@ -37,8 +37,9 @@ func periodLabel(m *improve.Measure, d collab.Date) string {
 // teamSeries is one team's points of a measure: per period, the total over
 // groups (the sum of the groups' numbers), as y and, for a ratio, n.
 type teamPoint struct {
-	y, n float64
-	hasN bool
+	y, n  float64
+	hasN  bool
+	first time.Time // when the period was first entered
 }
 
 func teamTotals(m *improve.Measure, vals []*improve.Value) map[collab.Date]*teamPoint {
@@ -46,8 +47,11 @@ func teamTotals(m *improve.Measure, vals []*improve.Value) map[collab.Date]*team
 	for _, v := range vals {
 		p := out[v.Period]
 		if p == nil {
-			p = &teamPoint{}
+			p = &teamPoint{first: v.FirstEnteredAt}
 			out[v.Period] = p
+		}
+		if v.FirstEnteredAt.Before(p.first) {
+			p.first = v.FirstEnteredAt
 		}
 		if m.Ratio {
 			if v.Numerator != nil && v.Denominator != nil {
@@ -228,16 +232,13 @@ func (s *Server) reportingPeriods(c *collab.Collaborative, m *improve.Measure) [
 }
 
 // status works out a team's missing and late periods of a measure.
-func (s *Server) status(c *collab.Collaborative, m *improve.Measure, have map[collab.Date]*teamPoint, first map[collab.Date]time.Time) measureStatus {
+func (s *Server) status(c *collab.Collaborative, m *improve.Measure, have map[collab.Date]*teamPoint) measureStatus {
 	st := measureStatus{M: m, Reported: len(have)}
 	today := collab.DateOf(s.db.Now())
 	for _, p := range s.reportingPeriods(c, m) {
 		var at *time.Time
-		if t, ok := first[p]; ok {
-			at = &t
-		}
-		if have[p] == nil {
-			at = nil
+		if tp := have[p]; tp != nil {
+			at = &tp.first
 		}
 		switch improve.ReportStatus(m.Period, p, at, today) {
 		case improve.StatusMissing:
@@ -268,11 +269,7 @@ func (s *Server) teamMeasureStatuses(r *http.Request, rc *reqCtx) ([]measureStat
 				mine = append(mine, v)
 			}
 		}
-		first, err := s.db.FirstEntered(ctx, rc.Collab.ID, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s.status(rc.Collab, m, teamTotals(m, mine), first[rc.Team.ID]))
+		out = append(out, s.status(rc.Collab, m, teamTotals(m, mine)))
 	}
 	return out, nil
 }
@@ -402,11 +399,7 @@ func (s *Server) teamMeasurePage(w http.ResponseWriter, r *http.Request, rc *req
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
-	first, err := s.db.FirstEntered(r.Context(), rc.Collab.ID, m.ID)
-	if err != nil {
-		return err
-	}
-	p.Status = s.status(rc.Collab, m, pts, first[rc.Team.ID])
+	p.Status = s.status(rc.Collab, m, pts)
 	if p.History, err = s.db.ValueHistory(r.Context(), rc.Collab.ID, rc.Team.ID, m.ID); err != nil {
 		return err
 	}
@@ -445,6 +438,7 @@ type gridCell struct {
 	Value string
 	Class string // missing, late, or ""
 	Label string // for screen readers: measure, group, period
+	Note  string // who entered the value and when
 }
 
 type gridRow struct {
@@ -456,6 +450,8 @@ type dataPage struct {
 	teamBase
 	Periods     []string
 	Rows        []gridRow
+	Weeks       []string
+	WeekRows    []gridRow
 	Measures    []*improve.Measure
 	Statuses    []measureStatus
 	From        string
@@ -548,13 +544,24 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 	for _, d := range monthly {
 		p.Periods = append(p.Periods, d.String()[:7])
 	}
+	// Weekly measures get a grid of their own: the twelve weeks up to the
+	// end of the monthly window (or this week).
+	end := start.AddMonths(n).AddDays(-1)
+	if today.Before(end) {
+		end = today
+	}
+	weekly := improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end)
+	for _, d := range weekly {
+		p.Weeks = append(p.Weeks, d.String())
+	}
 	for _, m := range p.Measures {
-		if m.Period != improve.Monthly {
-			continue // weekly measures take their data by import or the API
-		}
 		missing := map[string]bool{}
 		for _, mp := range st[m.ID].MissingPeriods {
 			missing[mp] = true
+		}
+		periods := monthly
+		if m.Period == improve.Weekly {
+			periods = weekly
 		}
 		parts := []string{"v"}
 		if m.Ratio {
@@ -570,8 +577,9 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 					label += " · " + p.T("measure.part_"+part)
 				}
 				row := gridRow{Label: label}
-				for _, d := range monthly {
-					c := gridCell{Name: cellName(m.ID, d, gi, part), Label: label + " · " + d.String()[:7]}
+				for _, d := range periods {
+					pl := periodLabel(m, d)
+					c := gridCell{Name: cellName(m.ID, d, gi, part), Label: label + " · " + pl}
 					if v := have[key{m.ID, d, g}]; v != nil {
 						var x *float64
 						switch part {
@@ -585,15 +593,26 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 						if x != nil {
 							c.Value = num(*x)
 						}
-					} else if missing[d.String()[:7]] {
+						// Who entered it and when, on hover and for
+						// screen readers.
+						c.Note = p.T("measure.entered_note", v.EnteredByName, p.Date(v.EnteredAt))
+						if improve.ReportStatus(m.Period, d, &v.FirstEnteredAt, today) == improve.StatusLate {
+							c.Class = "late"
+						}
+					} else if missing[pl] {
 						c.Class = "missing"
+						c.Note = p.T("measure.missing")
 					}
 					if form != nil {
 						c.Value = form.Get(c.Name)
 					}
 					row.Cells = append(row.Cells, c)
 				}
-				p.Rows = append(p.Rows, row)
+				if m.Period == improve.Weekly {
+					p.WeekRows = append(p.WeekRows, row)
+				} else {
+					p.Rows = append(p.Rows, row)
+				}
 			}
 		}
 	}
@@ -753,6 +772,7 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 // shows the plan and carries the file along; "apply" saves it.
 func (s *Server) dataImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	ctx := r.Context()
+	// #nosec G120 -- bounded: maxBody here, and wrap's MaxBytesReader on the body.
 	if err := r.ParseMultipartForm(maxBody); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -935,7 +955,7 @@ func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) 
 }
 
 func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
-	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID})
+	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID, Lean: true})
 	if err != nil {
 		return nil, err
 	}
@@ -978,13 +998,9 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	if err != nil {
 		return err
 	}
-	first, err := s.db.FirstEntered(ctx, rc.Collab.ID, m.ID)
-	if err != nil {
-		return err
-	}
 	for _, t := range teams {
 		pts := byTeam[t.ID]
-		tc := teamChart{Team: t, Status: s.status(rc.Collab, m, pts, first[t.ID])}
+		tc := teamChart{Team: t, Status: s.status(rc.Collab, m, pts)}
 		if len(pts) > 0 {
 			p.Reported++
 			tr, _, err := measureChart(m, pts, nil, rules, "")

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,6 +129,9 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"measure.nav", "/measures", collab.PermCollabAggregate},
 		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
+		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
+		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
 		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
 		{"nav.surveys", "/surveys", collab.PermCollabAggregate},
 		{"nav.audit", "/audit", collab.PermCollabManage},
@@ -156,6 +160,19 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
+		// num formats a number, or a pointer to one, as briefly as it reads back.
+		"num": func(v any) string {
+			switch x := v.(type) {
+			case *float64:
+				if x == nil {
+					return ""
+				}
+				return strconv.FormatFloat(*x, 'g', -1, 64)
+			case float64:
+				return strconv.FormatFloat(x, 'g', -1, 64)
+			}
+			return fmt.Sprint(v)
+		},
 		// mul100 turns a proportion into a percentage.
 		"mul100": func(x float64) float64 { return x * 100 },
 		// dict builds the argument of a shared form template.
@@ -253,11 +270,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 	case errors.Is(err, errBadRequest):
 		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
 	default:
-		path := r.URL.Path
-		if strings.HasPrefix(path, "/s/") {
-			path = "/s/{token}" // a check-in link is the respondent's; it is not logged
-		}
-		s.log.Error("request failed", "method", r.Method, "path", path, "err", err)
+		// The route pattern, not the path: paths can carry invitation tokens.
+		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	if rc == nil {
 		rc = &reqCtx{}

@@ -107,7 +107,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &reqCtx{Lang: "en"}, fmt.Errorf("cross-origin request: %w", collab.ErrForbidden))
 	}))
-	s.handler = s.securityHeaders(s.metrics.instrument(cop.Handler(mux)))
+	s.handler = s.securityHeaders(s.metrics.instrument(s.log, cop.Handler(mux)))
 	return s, nil
 }
 
@@ -195,6 +195,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 				r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 				r, err = s.idempotent(r, rc)
 			}
+			if err == nil && rt.Audited {
+				err = s.auditRead(r, rc)
+			}
 			if err == nil {
 				err = rt.Handler(w, r, rc)
 			}
@@ -212,6 +215,22 @@ func (s *Server) wrap(rt Route) http.Handler {
 }
 
 const maxBody = 1 << 20
+
+// auditRead records an export or a view of sensitive results before it is
+// served: if the record cannot be written, nothing is handed over.
+func (s *Server) auditRead(r *http.Request, rc *reqCtx) error {
+	var cid int64
+	if rc.Collab != nil {
+		cid = rc.Collab.ID
+	}
+	target := r.Pattern
+	if q := r.URL.Query(); len(q) > 0 {
+		q.Del("token")
+		target += "?" + q.Encode()
+	}
+	// The pattern, not the path: a path may carry a token.
+	return s.db.Audit(r.Context(), rc.who(), cid, "export", target, "")
+}
 
 // idempotent attaches the request's Idempotency-Key (API writes by a
 // signed-in person) to its context, so the write it makes records the key

@@ -20,7 +20,7 @@ func (s *Server) surveyRoutes() []Route {
 		get("/c/{collab}/surveys", collab.PermCollabAggregate, s.surveysPage),
 		post("/c/{collab}/surveys", collab.PermCollabCoach, s.surveyCreate),
 		post("/c/{collab}/survey-settings", collab.PermCollabManage, s.surveySettings),
-		get("/c/{collab}/surveys/{survey}", collab.PermCollabAggregate, s.surveyPage),
+		audited(get("/c/{collab}/surveys/{survey}", collab.PermCollabAggregate, s.surveyPage)),
 		get("/c/{collab}/surveys/{survey}/results.csv", collab.PermCollabAggregate, s.surveyCSV),
 		post("/c/{collab}/surveys/{survey}/links", collab.PermCollabCoach, s.surveyLinks),
 		post("/c/{collab}/surveys/{survey}/open", collab.PermCollabCoach, s.surveyOpen),
@@ -32,6 +32,12 @@ func (s *Server) surveyRoutes() []Route {
 		apiGet("/collaboratives/{collab}/surveys", collab.PermCollabAggregate, s.apiSurveys),
 		apiGet("/collaboratives/{collab}/surveys/{survey}/results", collab.PermCollabAggregate, s.apiSurveyResults),
 	}
+}
+
+// audited marks a read that opens survey results: it leaves an audit row.
+func audited(rt Route) Route {
+	rt.Audited = true
+	return rt
 }
 
 // anonymous marks a route whose client address is never read.

@@ -68,6 +68,7 @@ CREATE TABLE measure_values (
     denominator      DOUBLE PRECISION,
     entered_by       BIGINT REFERENCES users(id),
     entered_at       TEXT NOT NULL,
+    first_entered_at TEXT NOT NULL,
     UNIQUE (team_id, measure_id, period, grp)
 );
 CREATE INDEX measure_values_measure ON measure_values(measure_id, team_id, period);
