@@ -16,6 +16,9 @@ type Route struct {
 	Mutates bool
 	// API marks JSON routes (errors answer in JSON, bearer tokens work).
 	API bool
+	// Anonymous routes never learn the client's address (anonymous
+	// check-ins): it is not passed to the handler, the audit or the logs.
+	Anonymous bool
 	// Audited marks reads that take data away or open sensitive results
 	// (exports, downloads, survey results): each leaves an audit row.
 	Audited bool
@@ -33,6 +36,7 @@ func (s *Server) routeTable() []Route {
 	if s.sso != nil {
 		rs = append(rs, s.ssoRoutes()...)
 	}
+	rs = append(rs, s.assetsRoutes()...)
 	for i := range rs {
 		rs[i].Audited = rs[i].Audited || (rs[i].Method == "GET" && isExport(rs[i].Pattern))
 	}
