@@ -160,6 +160,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
 			return fmt.Errorf("seed demo improvement work: %w", err)
 		}
+		if err := demo.SeedAssets(ctx, db, res); err != nil {
+			return fmt.Errorf("seed demo asset-based tools: %w", err)
+		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")
 		for _, l := range res.Logins {
