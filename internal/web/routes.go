@@ -37,11 +37,19 @@ func (s *Server) routeTable() []Route {
 		rs = append(rs, s.ssoRoutes()...)
 	}
 	rs = append(rs, s.assetsRoutes()...)
+	for _, extra := range testOnlyRoutes {
+		rs = append(rs, extra(s)...)
+	}
 	for i := range rs {
 		rs[i].Audited = rs[i].Audited || (rs[i].Method == "GET" && isExport(rs[i].Pattern))
 	}
 	return rs
 }
+
+// testOnlyRoutes is empty in every real build. The sqlmaptest build tag
+// adds a deliberately injectable route, the positive control of the SQL
+// injection scan (injectable_sqlmaptest.go).
+var testOnlyRoutes []func(*Server) []Route
 
 // get declares a page that only reads.
 func get(p string, perm collab.Perm, h handlerFunc) Route {
