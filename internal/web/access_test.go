@@ -22,9 +22,12 @@ type target struct {
 }
 
 var targets = []target{
-	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA"}},
-	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB"}},
-	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC"}},
+	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA",
+		"resource": "resource1", "topic": "topic1", "share": "shareA", "report": "reportA"}},
+	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB",
+		"resource": "resource1", "topic": "topic1", "share": "shareB", "report": "reportB"}},
+	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC",
+		"resource": "resource2", "topic": "topic2", "share": "shareC", "report": "reportC"}},
 }
 
 // allowed is the expected decision, written out by hand from the access

@@ -11,7 +11,10 @@ type Route struct {
 	// Mutates says the route changes state. Only non-GET routes may.
 	Mutates bool
 	// API marks JSON routes (errors answer in JSON, bearer tokens work).
-	API     bool
+	API bool
+	// MaxBody raises the request body limit of a mutating route above the
+	// default 1 MiB (file uploads); 0 keeps the default.
+	MaxBody int64
 	Handler handlerFunc
 }
 
@@ -20,6 +23,7 @@ type Route struct {
 func (s *Server) routeTable() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
+	rs = append(rs, s.learningRoutes()...)
 	return rs
 }
 

@@ -38,6 +38,11 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a
 	// server behind a load balancer.
 	TrustProxy bool
+	// FilesDir is where uploaded files (the resource library) are stored,
+	// under random names. Empty means a "files" folder beside a SQLite
+	// database; with PostgreSQL it must be set (a folder every replica
+	// shares), or uploads are refused.
+	FilesDir string
 }
 
 // Server serves the UI and the API.
@@ -56,6 +61,8 @@ type Server struct {
 	trustXF bool
 	static  *staticFiles
 	openapi []byte
+	// filesDir holds uploaded files; "" refuses uploads.
+	filesDir string
 }
 
 // New builds a server.
@@ -69,6 +76,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, mailer: cfg.Mailer, cat: cat, version: cfg.Version,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy}
+	s.filesDir = cfg.FilesDir
+	if s.filesDir == "" && cfg.DB != nil {
+		s.filesDir = cfg.DB.FilesDir()
+	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}
@@ -155,7 +166,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		err := s.authorize(r, rt, rc)
 		if err == nil {
 			if rt.Mutates && r.Method != http.MethodGet {
-				r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+				limit := int64(maxBody)
+				if rt.MaxBody > 0 {
+					limit = rt.MaxBody
+				}
+				r.Body = http.MaxBytesReader(w, r.Body, limit)
 			}
 			err = rt.Handler(w, r, rc)
 		}

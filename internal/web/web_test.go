@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/demo"
@@ -35,6 +36,11 @@ type env struct {
 
 func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
+	// The clock stands still: sessions are touched at most once a minute,
+	// so on a slow run a read would otherwise become a write and the
+	// access matrix's "a refused write changed nothing" would misfire.
+	now := db.Now()
+	db.Now = func() time.Time { return now }
 	res, err := demo.Seed(bg, db)
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +90,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
 		"c2": c2.ID, "teamC": teamC.ID, "app2": app2.ID, "partner2": p2.ID, "userC": memC.ID,
 	}
+	learningFixtures(t, e, c1, c2.ID, teamA.ID, teamB.ID, teamC.ID)
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
 		"evaluator": "evaluator@example.org", "director": "director.harbor@example.org", "advocate": "advocate.harbor@example.org",
