@@ -253,6 +253,10 @@ type resourcePage struct {
 func (p *resourcePage) NodeLabel(ref string) string { _, m := frameworkNodes(); return m[ref] }
 
 func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
 	id, err := pathID(r.PathValue("resource"))
 	if err != nil {
 		return err
@@ -267,6 +271,14 @@ func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		if res.Uses[i].TeamID == p.MyTeam {
 			p.MyUse = &res.Uses[i]
 		}
+	}
+	if format != "" {
+		// The list of this page: which teams used the resource.
+		t := table{Name: "resource-uses", Head: []string{p.T("learning.field.title"), p.T("field.team"), p.T("field.note"), p.T("resource.marked_on")}}
+		for _, u := range res.Uses {
+			t.Rows = append(t.Rows, []string{res.Title, u.TeamName, u.Note, p.Date(u.MarkedAt)})
+		}
+		return s.export(w, r, rc, format, t)
 	}
 	return s.render(w, http.StatusOK, "resource", p)
 }
