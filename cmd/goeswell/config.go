@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/mail"
+	"github.com/goeswell/goeswell/internal/web"
 )
 
 func version() string {
@@ -39,6 +40,7 @@ type config struct {
 	trustProxy bool
 	migrate    bool
 	smtp       mail.Config
+	oidc       web.OIDCConfig
 }
 
 // newFlagSet makes a subcommand's flag set that reports errors instead of
@@ -107,6 +109,10 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.smtp.From, "smtp-from", env(getenv, "SMTP_FROM", "goeswell@localhost"), "sender address (env GOESWELL_SMTP_FROM)")
 	fs.StringVar(&c.smtp.Username, "smtp-user", env(getenv, "SMTP_USER", ""), "SMTP user name (env GOESWELL_SMTP_USER)")
 	c.smtp.Password = env(getenv, "SMTP_PASSWORD", "") // only from the environment: flags show up in ps
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", env(getenv, "OIDC_ISSUER", ""), "OpenID Connect issuer URL for single sign-on; empty turns it off (env GOESWELL_OIDC_ISSUER)")
+	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", env(getenv, "OIDC_CLIENT_ID", ""), "OpenID Connect client id (env GOESWELL_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.oidc.Name, "oidc-name", env(getenv, "OIDC_NAME", ""), "the provider's name on the sign-in button (env GOESWELL_OIDC_NAME)")
+	c.oidc.ClientSecret = env(getenv, "OIDC_CLIENT_SECRET", "")
 }
 
 func (c *config) check() error {
@@ -121,6 +127,9 @@ func (c *config) check() error {
 	}
 	if c.baseURL != "" && !strings.HasPrefix(c.baseURL, "http://") && !strings.HasPrefix(c.baseURL, "https://") {
 		return usageError{fmt.Sprintf("--base-url %q: want an http:// or https:// URL", c.baseURL)}
+	}
+	if c.oidc.Issuer != "" && (!strings.HasPrefix(c.oidc.Issuer, "https://") && !strings.HasPrefix(c.oidc.Issuer, "http://127.0.0.1") || c.oidc.ClientID == "") {
+		return usageError{"--oidc-issuer needs an https:// URL and --oidc-client-id"}
 	}
 	if c.smtp.Addr != "" && !strings.Contains(c.smtp.Addr, ":") {
 		return usageError{fmt.Sprintf("--smtp-addr %q: want host:port", c.smtp.Addr)}

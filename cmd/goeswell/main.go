@@ -48,6 +48,7 @@ Usage:
   goeswell migrate [--db DSN]      bring the database schema up to date
   goeswell admin create --email E --name N [--password-stdin]
                                    create a site administrator account
+  goeswell audit verify [--db DSN] check the audit log's hash chain
   goeswell backup --to FILE [--db DSN]
                                    copy a SQLite database while it runs
   goeswell spc [flags] FILE.csv    compute a run or control chart
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdMigrate(ctx, rest, getenv, stdout, stderr)
 	case "admin":
 		err = cmdAdmin(ctx, rest, getenv, stdin, stdout, stderr)
+	case "audit":
+		err = cmdAudit(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "spc":

@@ -63,6 +63,12 @@ func TestCommandLine(t *testing.T) {
 		{"backup needs --to", []string{"backup", "--db", db}, nil, "", 2, "", "--to FILE is required"},
 		{"backup", []string{"backup", "--db", db, "--to", filepath.Join(dir, "copy.db")}, nil, "", 0, "backed up to", ""},
 		{"backup postgres", []string{"backup", "--db", "postgres://127.0.0.1:1/none?connect_timeout=1", "--to", "x"}, nil, "", 2, "", "use pg_dump"},
+		{"audit verify", []string{"audit", "verify", "--db", db}, nil, "", 0, "audit log intact", ""},
+		{"audit bad", []string{"audit", "check"}, nil, "", 2, "", "audit verify"},
+		{"spc unknown chart", []string{"spc", "--chart", "nope", "x.csv"}, nil, "", 2, "", `unknown chart "nope"`},
+		{"spc bad number", []string{"spc", "--chart", "i", "-"}, nil, "x,y\n1,a\n", 2, "", `row 2, column "y"`},
+		{"spc", []string{"spc", "--chart", "run", "-"}, nil, "x,y\n1,3\n2,5\n3,4\n4,6\n5,5\n", 0, "facet1,facet2,part,xx,x,y,n,cl", ""},
+		{"oidc without client", []string{"serve", "--db", db, "--oidc-issuer", "https://id.example.org"}, nil, "", 2, "", "--oidc-client-id"},
 		{"stray argument", []string{"migrate", "--db", db, "extra"}, nil, "", 2, "", `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {

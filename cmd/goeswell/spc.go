@@ -1,8 +1,16 @@
 package main
 
-import "io"
+import (
+	"io"
 
-// cmdSPC is replaced when the SPC engine lands.
+	"github.com/goeswell/goeswell/internal/spccmd"
+)
+
+// cmdSPC is `goeswell spc`: the SPC engine on a CSV file, for scripts and
+// for checking against the reference implementations.
 func cmdSPC(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return usageError{"the SPC engine is not built into this binary yet"}
+	if code := spccmd.Main(args, stdin, stdout, stderr); code != 0 {
+		return exitError(code)
+	}
+	return nil
 }

@@ -226,11 +226,25 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// tx runs fn in a write transaction and commits it if fn returns nil.
+// tx runs fn in a write transaction and commits it if fn returns nil. If
+// ctx carries an idempotency key not yet spent, the key is recorded in the
+// same transaction: the change and the key commit together or not at all.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
+	}
+	ik, _ := ctx.Value(idemKey{}).(*idempotency)
+	if ik != nil && !ik.spent {
+		_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, created_at) VALUES ($1, $2, $3)`, ik.userID, ik.key, ts(db.Now()))
+		if isUnique(err) {
+			tx.Rollback()
+			return ErrAlreadyApplied
+		}
+		if err != nil {
+			tx.Rollback()
+			return fmt.Errorf("record idempotency key: %w", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
@@ -239,7 +253,27 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if ik != nil {
+		ik.spent = true // later transactions of the same request are its own
+	}
 	return nil
+}
+
+// ErrAlreadyApplied is returned for a write whose idempotency key was
+// already used: the change was made by an earlier request.
+var ErrAlreadyApplied = errors.New("already applied")
+
+type idemKey struct{}
+
+type idempotency struct {
+	userID int64
+	key    string
+	spent  bool
+}
+
+// WithIdempotencyKey marks ctx's first write as the one that key names.
+func WithIdempotencyKey(ctx context.Context, userID int64, key string) context.Context {
+	return context.WithValue(ctx, idemKey{}, &idempotency{userID: userID, key: key})
 }
 
 // Time is a timestamp as both databases store it: RFC 3339 text in UTC with

@@ -75,7 +75,7 @@ func (db *DB) FindTeam(ctx context.Context, collabID, teamID int64) (*collab.Tea
 	if err != nil {
 		return nil, fmt.Errorf("find team %d: %w", teamID, err)
 	}
-	t.Members, err = db.members(ctx, `m.team_id = $1`, teamID)
+	t.Members, err = db.members(ctx, collabID, teamID)
 	return t, err
 }
 
@@ -89,9 +89,12 @@ func (db *DB) TeamCollaborative(ctx context.Context, teamID int64) (int64, error
 	return c, err
 }
 
-func (db *DB) members(ctx context.Context, where string, arg int64) ([]collab.Member, error) {
+// members lists the members of one team (teamID != 0) or of every team of
+// a collaborative.
+func (db *DB) members(ctx context.Context, collabID, teamID int64) ([]collab.Member, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
-		JOIN teams t ON t.id = m.team_id WHERE `+where+` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`, arg)
+		JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1 AND (m.team_id = $2 OR $2 = 0)
+		ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`, collabID, teamID)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
@@ -141,7 +144,7 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
 	if f.WithMembers {
-		ms, err := db.members(ctx, `t.collaborative_id = $1`, collabID)
+		ms, err := db.members(ctx, collabID, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -163,7 +163,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (int64, error) {
 	var uid int64
 	var last, exp Time
 	h := HashToken(token)
-	err := db.read.QueryRowContext(ctx, `SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`, h).Scan(&uid, &last, &exp)
+	err := db.read.QueryRowContext(ctx, `SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND NOT mfa_pending`, h).Scan(&uid, &last, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, collab.ErrUnauthorized
 	}
@@ -351,4 +351,106 @@ func (db *DB) LoadActor(ctx context.Context, userID int64) (*collab.Actor, error
 		a.Teams[t] = m
 	}
 	return a, rows.Err()
+}
+
+// PendingTimeout is how long a person has to enter their second factor
+// after their password.
+const PendingTimeout = 10 * time.Minute
+
+// CreatePendingSession stores a session that has passed the password but
+// not the second factor: it opens nothing but the second-factor form.
+func (db *DB) CreatePendingSession(ctx context.Context, token string, userID int64) error {
+	now := db.Now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, mfa_pending) VALUES ($1, $2, $3, $3, $4, $5)`,
+			HashToken(token), userID, ts(now), ts(now.Add(PendingTimeout)), true)
+		if err != nil {
+			return fmt.Errorf("create pending session: %w", err)
+		}
+		return nil
+	})
+}
+
+// PendingSessionUser returns the user of a live pending session.
+func (db *DB) PendingSessionUser(ctx context.Context, token string) (int64, error) {
+	var uid int64
+	var exp Time
+	err := db.read.QueryRowContext(ctx, `SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND mfa_pending`, HashToken(token)).Scan(&uid, &exp)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && db.Now().After(exp.Time)) {
+		return 0, collab.ErrUnauthorized
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find pending session: %w", err)
+	}
+	return uid, nil
+}
+
+// TOTPState is a person's second-factor setting.
+type TOTPState struct {
+	Secret   string
+	Enabled  bool
+	LastStep int64
+}
+
+// TOTP returns a person's second-factor setting.
+func (db *DB) TOTP(ctx context.Context, userID int64) (TOTPState, error) {
+	var st TOTPState
+	err := db.read.QueryRowContext(ctx, `SELECT totp_secret, totp_enabled, totp_last_step FROM users WHERE id = $1`, userID).Scan(&st.Secret, &st.Enabled, &st.LastStep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("find user %d: %w", userID, collab.ErrNotFound)
+	}
+	return st, err
+}
+
+// SetTOTPSecret starts an enrollment: the secret is kept but not required
+// until EnableTOTP confirms a code from it.
+func (db *DB) SetTOTPSecret(ctx context.Context, who collab.Who, userID int64, secret string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3 AND NOT totp_enabled`, secret, false, userID); err != nil {
+			return fmt.Errorf("set TOTP secret: %w", err)
+		}
+		return nil
+	})
+}
+
+// EnableTOTP turns the second factor on, recording the step of the code
+// that confirmed it.
+func (db *DB) EnableTOTP(ctx context.Context, who collab.Who, userID, step int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_enabled = $1, totp_last_step = $2 WHERE id = $3 AND totp_secret <> ''`, true, step, userID)
+		if err != nil {
+			return fmt.Errorf("enable TOTP: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("enable TOTP: %w", collab.ErrConflict)
+		}
+		return db.audit(ctx, tx, who, 0, "mfa.enable", fmt.Sprint("user:", userID), "")
+	})
+}
+
+// DisableTOTP turns the second factor off and forgets the secret.
+func (db *DB) DisableTOTP(ctx context.Context, who collab.Who, userID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled = $1, totp_last_step = 0 WHERE id = $2`, false, userID); err != nil {
+			return fmt.Errorf("disable TOTP: %w", err)
+		}
+		return db.audit(ctx, tx, who, 0, "mfa.disable", fmt.Sprint("user:", userID), "")
+	})
+}
+
+// UseTOTPStep records that a code of this step was used. It fails if a
+// code of this or a later step was already used, so two racing requests
+// cannot both spend one code.
+func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	var ok bool
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+		if err != nil {
+			return fmt.Errorf("use TOTP step: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		ok = n == 1
+		return nil
+	})
+	return ok, err
 }

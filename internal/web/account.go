@@ -1,10 +1,12 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/mfa"
 	"github.com/goeswell/goeswell/internal/password"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
@@ -15,6 +17,22 @@ type accountPage struct {
 	Languages []string
 	Tokens    []collab.APIToken
 	NewToken  string
+	// MFA is whether the second factor is on; Enrollment is set while
+	// enrolling.
+	MFA        bool
+	Enrollment *mfa.Enrollment
+	// Convener: the person convenes a collaborative, for whom a second
+	// factor is recommended.
+	Convener bool
+}
+
+// QRURL is the enrollment's QR code as a data: URL, which html/template
+// would otherwise refuse in an img src. It is ours, made by mfa.
+func (p *accountPage) QRURL() template.URL {
+	if p.Enrollment == nil {
+		return ""
+	}
+	return template.URL(p.Enrollment.QR) // #nosec G203 -- a PNG data: URL we encoded ourselves
 }
 
 func (s *Server) accountData(r *http.Request, rc *reqCtx) (*accountPage, error) {
@@ -26,7 +44,17 @@ func (s *Server) accountData(r *http.Request, rc *reqCtx) (*accountPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &accountPage{basePage: s.base(r, rc, "account.title"), User: u, Languages: s.cat.Languages(), Tokens: toks}, nil
+	st, err := s.db.TOTP(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &accountPage{basePage: s.base(r, rc, "account.title"), User: u, Languages: s.cat.Languages(), Tokens: toks, MFA: st.Enabled}
+	for _, roles := range rc.Actor.Roles {
+		for _, role := range roles {
+			p.Convener = p.Convener || role == collab.RoleConvener
+		}
+	}
+	return p, nil
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,29 +14,80 @@ import (
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
-// decode reads a JSON body strictly: unknown fields, trailing data and
-// bodies over the limit are refused with a message that says which.
+// decode reads a JSON body strictly: duplicate keys, unknown fields,
+// trailing data and bodies over the limit are refused with a message that
+// says which. Duplicate keys matter because two parsers may pick different
+// copies: a check and a use could then see different values.
 func decode[T any](r *http.Request) (T, error) {
 	var v T
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return v, err
-		}
-		if errors.Is(err, io.EOF) {
-			return v, fmt.Errorf("%w: empty body, want a JSON object", errBadRequest)
-		}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return v, err // *http.MaxBytesError for an oversized body
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return v, fmt.Errorf("%w: empty body, want a JSON object", errBadRequest)
+	}
+	if err := checkDuplicateKeys(b); err != nil {
 		return v, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	if dec.More() {
-		return v, fmt.Errorf("%w: unexpected data after the JSON object", errBadRequest)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, fmt.Errorf("%w: %v", errBadRequest, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return v, fmt.Errorf("%w: unexpected data after the JSON object", errBadRequest)
 	}
 	return v, nil
+}
+
+// checkDuplicateKeys walks the JSON tokens and refuses an object that
+// names a key twice.
+func checkDuplicateKeys(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	type frame struct {
+		obj  bool
+		keys map[string]bool
+		key  bool // the next token in this object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.obj && top.key {
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return fmt.Errorf("duplicate key %q", k)
+				}
+				top.keys[k] = true
+				top.key = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{obj: true, keys: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: in an object, a key comes next.
+		if len(stack) > 0 && stack[len(stack)-1].obj {
+			stack[len(stack)-1].key = true
+		}
+	}
 }
 
 // The API's shapes (camelCase throughout).

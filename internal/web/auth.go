@@ -16,6 +16,8 @@ type loginPage struct {
 	basePage
 	Next    string
 	Message string
+	// SSOName is the single sign-on provider's name, if one is configured.
+	SSOName string
 }
 
 // safeNext keeps a post-sign-in redirect on this site.
@@ -30,7 +32,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	if rc.Actor.SignedIn() {
 		return s.redirect(w, r, safeNext(r.URL.Query().Get("next")), "")
 	}
-	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.URL.Query().Get("next"))}
+	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.URL.Query().Get("next")), SSOName: s.ssoName()}
 	return s.render(w, http.StatusOK, "login", p)
 }
 
@@ -43,7 +45,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 		return errBadRequest
 	}
 	email, pw := collab.NormalizeEmail(r.PostForm.Get("email")), r.PostForm.Get("password")
-	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.PostForm.Get("next"))}
+	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.PostForm.Get("next")), SSOName: s.ssoName()}
 	p.Form = url.Values{"email": {email}}
 	throttled, until, err := s.db.SigninThrottled(ctx, email, rc.addr)
 	if err != nil {
@@ -71,6 +73,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 		}
 		p.Message = p.T("login.failed")
 		return s.render(w, http.StatusOK, "login", p)
+	}
+	st, err := s.db.TOTP(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if st.Enabled {
+		// Half signed in: the cookie opens only the second-factor form.
+		token := newToken("")
+		if err := s.db.CreatePendingSession(ctx, token, u.ID); err != nil {
+			return err
+		}
+		s.setSessionCookie(w, token)
+		return s.redirect(w, r, "/login/totp?next="+url.QueryEscape(p.Next), "")
 	}
 	if err := s.startSession(w, r, rc, u.ID, u.Email); err != nil {
 		return err

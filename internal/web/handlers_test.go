@@ -4,11 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/goeswell/goeswell/internal/mail"
+	"github.com/goeswell/goeswell/internal/mail/smtptest"
+	"github.com/goeswell/goeswell/internal/mfa"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
@@ -213,6 +219,10 @@ func TestAPI(t *testing.T) {
 		{`{"nmae": "x"}`, "bad_request", 400},
 		{`{"name": "x"} {"name": "y"}`, "bad_request", 400},
 		{`{"name": 3}`, "bad_request", 400},
+		{`{"name": "a", "name": "b"}`, "bad_request", 400},
+		{`{"focus": "x", "name": "ok", "focus": "y"}`, "bad_request", 400},
+		{``, "bad_request", 400},
+		{`[]`, "bad_request", 400},
 		{`{"singlePerson": true}`, "forbidden", 403},
 		{`{"name": "` + strings.Repeat("x", 2<<20) + `"}`, "too_large", 413},
 	} {
@@ -248,5 +258,135 @@ func TestAPI(t *testing.T) {
 	w4 := e.do("convener", "POST", fmt.Sprintf("%s/%d/decision", apply, created.ID), strings.NewReader(`{"decision":"accept","note":"Welcome"}`), "application/json")
 	if w4.Code != 200 || !strings.Contains(w4.Body.String(), `"inviteLink": "http://goeswell.test/invite/`) || !strings.Contains(w4.Body.String(), `"status": "accepted"`) {
 		t.Errorf("decision: %d %s", w4.Code, w4.Body.String())
+	}
+}
+
+func TestTOTPSignIn(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	pw := e.demo.Logins[0].Password
+	// The convener enrolls through account settings.
+	w := e.form("convener", "/account/totp/setup", nil)
+	secret := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(w.Body.String())
+	if w.Code != 200 || secret == nil || !strings.Contains(w.Body.String(), `src="data:image/png;base64,`) {
+		t.Fatalf("setup: %d", w.Code)
+	}
+	if w := e.form("convener", "/account/totp/enable", url.Values{"code": {"000000"}}); w.Code != 422 {
+		t.Errorf("wrong enrollment code: %d", w.Code)
+	}
+	now := e.db.Now()
+	code, _ := mfa.Code(secret[1], now.Add(-mfa.Step))
+	if w := e.form("convener", "/account/totp/enable", url.Values{"code": {code}}); w.Code != 303 {
+		t.Fatalf("enable: %d %s", w.Code, w.Body.String())
+	}
+	// Password alone now leads to the code form; the half session opens nothing else.
+	w = e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {pw}, "next": {"/c/1"}})
+	if w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/login/totp") {
+		t.Fatalf("password step: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	pending := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	e.sessions["pending"] = pending
+	if w := e.do("pending", "GET", "/c/1", nil, ""); classify(w, false) != "signin" {
+		t.Errorf("a half-signed-in session opened a page: %d", w.Code)
+	}
+	if w := e.form("pending", "/login/totp", url.Values{"code": {"123456"}, "next": {"/c/1"}}); w.Code != 200 || !strings.Contains(w.Body.String(), "not correct") {
+		t.Errorf("wrong code: %d", w.Code)
+	}
+	// The code used to enroll cannot be used again.
+	if w := e.form("pending", "/login/totp", url.Values{"code": {code}}); w.Code != 200 {
+		t.Errorf("replayed code: %d", w.Code)
+	}
+	code2, _ := mfa.Code(secret[1], now)
+	w = e.form("pending", "/login/totp", url.Values{"code": {code2}, "next": {"/c/1"}})
+	if w.Code != 303 || w.Header().Get("Location") != "/c/1" {
+		t.Fatalf("code step: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	full := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	if full == pending {
+		t.Error("the session token was not renewed after the second factor")
+	}
+	e.sessions["full"] = full
+	if w := e.do("full", "GET", "/c/1", nil, ""); w.Code != 200 {
+		t.Errorf("signed in with two factors: %d", w.Code)
+	}
+	// Turning it off needs the password.
+	if w := e.form("full", "/account/totp/disable", url.Values{"mfaPassword": {"wrong"}}); w.Code != 422 {
+		t.Errorf("disable with a wrong password: %d", w.Code)
+	}
+	if w := e.form("full", "/account/totp/disable", url.Values{"mfaPassword": {pw}}); w.Code != 303 {
+		t.Errorf("disable: %d", w.Code)
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	post := func(key string) *responseRecorder {
+		req := httptest.NewRequest("POST", "/api/v1/collaboratives/1/teams", strings.NewReader(`{"name":"Retry Team","kind":"community"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		req.AddCookie(&http.Cookie{Name: e.srv.cookieName(), Value: e.sessions["convener"]})
+		w := newRecorder()
+		e.srv.Handler().ServeHTTP(w, req)
+		return w
+	}
+	count := func() int {
+		ts, err := e.db.Teams(bg, 1, sqlstore.TeamFilter{Query: "Retry Team"})
+		must(t, err)
+		return len(ts)
+	}
+	if w := post("k1"); w.Code != 201 {
+		t.Fatalf("first: %d %s", w.Code, w.Body.String())
+	}
+	if w := post("k1"); w.Code != 200 || w.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry: %d %s", w.Code, w.Body.String())
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d teams after a retried write, want 1", n)
+	}
+	post("k2")
+	post("")
+	if n := count(); n != 3 {
+		t.Errorf("%d teams after two more writes, want 3", n)
+	}
+	// A failed write does not spend its key.
+	req := httptest.NewRequest("POST", "/api/v1/collaboratives/1/teams", strings.NewReader(`{"name":"","kind":"community"}`))
+	req.Header.Set("Idempotency-Key", "k3")
+	req.AddCookie(&http.Cookie{Name: e.srv.cookieName(), Value: e.sessions["convener"]})
+	w := newRecorder()
+	e.srv.Handler().ServeHTTP(w, req)
+	if w.Code != 422 {
+		t.Fatalf("invalid write: %d", w.Code)
+	}
+	if w := post("k3"); w.Code != 201 {
+		t.Errorf("the key of a failed write was spent: %d", w.Code)
+	}
+}
+
+// TestInvitationByEmail: with SMTP configured, an invitation is emailed
+// (to a real SMTP server on loopback) and its link works once.
+func TestInvitationByEmail(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	smtp := smtptest.Start(t)
+	e.srv.mailer = mail.New(mail.Config{Addr: smtp.Addr, From: "goeswell@example.org"})
+	w := e.form("director", fmt.Sprintf("/c/%d/teams/%d/invitations", e.ids["c1"], e.ids["teamA"]),
+		url.Values{"name": {"Omar Haddad"}, "email": {"Omar@Example.org"}, "role": {"direct_service"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("invite: %d %s", w.Code, w.Body.String())
+	}
+	msgs := smtp.Wait(1, 5*time.Second)
+	if len(msgs) != 1 || msgs[0].To[0] != "omar@example.org" {
+		t.Fatalf("messages: %+v", msgs)
+	}
+	m := regexp.MustCompile(`http://goeswell\.test(/invite/[A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Data)
+	if m == nil || !strings.Contains(msgs[0].Data, "Hello Omar Haddad") || !strings.Contains(msgs[0].Data, "Harbor Safe Haven") {
+		t.Fatalf("email:\n%s", msgs[0].Data)
+	}
+	w = e.form("", m[1], url.Values{"name": {"Omar Haddad"}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/c/%d/teams/%d", e.ids["c1"], e.ids["teamA"]) {
+		t.Fatalf("accept: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if w := e.do("", "GET", m[1], nil, ""); w.Code != http.StatusNotFound {
+		t.Errorf("second use: %d", w.Code)
 	}
 }

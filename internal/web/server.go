@@ -43,6 +43,8 @@ type Config struct {
 	// database; with PostgreSQL it must be set (a folder every replica
 	// shares), or uploads are refused.
 	FilesDir string
+	// OIDC, when its Issuer is set, offers single sign-on.
+	OIDC OIDCConfig
 }
 
 // Server serves the UI and the API.
@@ -63,6 +65,7 @@ type Server struct {
 	openapi []byte
 	// filesDir holds uploaded files; "" refuses uploads.
 	filesDir string
+	sso      *sso
 }
 
 // New builds a server.
@@ -76,6 +79,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, mailer: cfg.Mailer, cat: cat, version: cfg.Version,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy}
+	if cfg.OIDC.Issuer != "" {
+		if cfg.OIDC.Name == "" {
+			cfg.OIDC.Name = cfg.OIDC.Issuer
+		}
+		s.sso = &sso{cfg: cfg.OIDC, redirect: s.baseURL + "/login/sso/callback"}
+	}
 	s.filesDir = cfg.FilesDir
 	if s.filesDir == "" && cfg.DB != nil {
 		s.filesDir = cfg.DB.FilesDir()
@@ -171,8 +180,17 @@ func (s *Server) wrap(rt Route) http.Handler {
 					limit = rt.MaxBody
 				}
 				r.Body = http.MaxBytesReader(w, r.Body, limit)
+				r, err = s.idempotent(r, rc)
 			}
-			err = rt.Handler(w, r, rc)
+			if err == nil {
+				err = rt.Handler(w, r, rc)
+			}
+			if errors.Is(err, sqlstore.ErrAlreadyApplied) {
+				// A retry of a write that was made: say so, change nothing.
+				w.Header().Set("Idempotent-Replayed", "true")
+				writeJSON(w, http.StatusOK, map[string]bool{"replayed": true})
+				err = nil
+			}
 		}
 		if err != nil {
 			s.renderError(w, r, rc, err)
@@ -181,6 +199,20 @@ func (s *Server) wrap(rt Route) http.Handler {
 }
 
 const maxBody = 1 << 20
+
+// idempotent attaches the request's Idempotency-Key (API writes by a
+// signed-in person) to its context, so the write it makes records the key
+// and a retry is recognised.
+func (s *Server) idempotent(r *http.Request, rc *reqCtx) (*http.Request, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" || !rc.API || !rc.Actor.SignedIn() {
+		return r, nil
+	}
+	if len(key) > 200 {
+		return r, fmt.Errorf("%w: Idempotency-Key longer than 200 characters", errBadRequest)
+	}
+	return r.WithContext(sqlstore.WithIdempotencyKey(r.Context(), rc.Actor.UserID, key)), nil
+}
 
 func (s *Server) remoteAddr(r *http.Request) string {
 	if s.trustXF {
@@ -292,12 +324,16 @@ func (s *Server) identify(r *http.Request, api bool) (int64, string, error) {
 	return uid, c.Value, err
 }
 
+// Secure follows the base URL: set whenever it is https; a plain-http
+// demo on loopback would otherwise lose its cookie.
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	// #nosec G124 -- Secure is s.secure (https base URL), HttpOnly and SameSite set.
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sqlstore.AbsoluteTimeout / time.Second)})
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	// #nosec G124 -- as setSessionCookie.
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 

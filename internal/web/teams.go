@@ -165,7 +165,7 @@ func (s *Server) invite(ctx context.Context, rc *reqCtx, in *collab.Invitation, 
 	if s.mailer.Enabled() {
 		p := s.cat.Printer(rc.Lang)
 		m := mail.Message{To: in.Email, Subject: p.Sprintf("mail.invite_subject", rc.Collab.Name),
-			Body: p.Sprintf("mail.invite_body", in.Name, rc.Actor.Name, target, link, collab.InvitationTTL.Hours()/24)}
+			Body: p.Sprintf("mail.invite_body", in.Name, rc.Actor.Name, target, collab.InvitationTTL.Hours()/24, link)}
 		if err := s.mailer.Send(ctx, m); err != nil {
 			// The invitation stands; show the link so nothing is lost.
 			s.log.Warn("invitation email not sent", "err", err)

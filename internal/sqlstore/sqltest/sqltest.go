@@ -40,10 +40,11 @@ func SQLite(t testing.TB) *sqlstore.DB {
 	return db
 }
 
-// Postgres returns a migrated database in a fresh schema of the server
-// named by GOESWELL_TEST_POSTGRES, dropped when the test ends; without the
-// variable the test is skipped, saying so.
-func Postgres(t testing.TB) *sqlstore.DB {
+// PostgresDSN creates a fresh, empty schema on the server named by
+// GOESWELL_TEST_POSTGRES, dropped when the test ends, and returns a DSN
+// whose search_path is that schema; without the variable the test is
+// skipped, saying so.
+func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
@@ -75,7 +76,15 @@ func Postgres(t testing.TB) *sqlstore.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := sqlstore.Open(ctx, u.String())
+	return u.String()
+}
+
+// Postgres returns a migrated database in a fresh schema (PostgresDSN).
+func Postgres(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	dsn := PostgresDSN(t)
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

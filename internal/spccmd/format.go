@@ -1,0 +1,75 @@
+package spccmd
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/goeswell/goeswell/internal/spc"
+)
+
+// formatNum writes v as the reference files do: the shortest of %.15g,
+// %.16g and %.17g that reads back to the same double; NA, NaN, Inf, -Inf;
+// -0 as 0.
+func formatNum(v float64) string {
+	var buf [32]byte
+	return string(appendNum(buf[:0], v))
+}
+
+// appendNum is formatNum appending to b. A %.Pg with P ≥ the digits of the
+// shortest round-trip form reads back exactly, and with fewer it cannot,
+// so P = max(15, shortest digits) is the rule's answer in one formatting.
+func appendNum(b []byte, v float64) []byte {
+	switch {
+	case spc.IsNA(v):
+		return append(b, "NA"...)
+	case v != v:
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "Inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-Inf"...)
+	case v == 0:
+		return append(b, '0')
+	}
+	var tmp [32]byte
+	e := strconv.AppendFloat(tmp[:0], v, 'e', -1, 64)
+	digits := 0
+	for _, c := range e {
+		if c == 'e' {
+			break
+		}
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, v, 'g', max(15, digits), 64)
+	return fixExp(b, start)
+}
+
+// fixExp makes sure an exponent has at least two digits, as C's printf
+// writes it (Go already does; this guards the format).
+func fixExp(b []byte, start int) []byte {
+	for i := start; i < len(b); i++ {
+		if b[i] == 'e' && len(b)-(i+2) == 1 {
+			d := b[len(b)-1]
+			b[len(b)-1] = '0'
+			return append(b, d)
+		}
+	}
+	return b
+}
+
+func formatBool(b bool) string {
+	if b {
+		return "TRUE"
+	}
+	return "FALSE"
+}
+
+func formatInt(v int, valid bool) string {
+	if !valid {
+		return "NA"
+	}
+	return strconv.Itoa(v)
+}
