@@ -78,6 +78,7 @@ type dashboardPage struct {
 	AllTime    []figure
 	Progress   []figure
 	Coach      bool
+	Manager    bool
 	Teams      []teamRow
 	OverdueAll int
 }
@@ -105,7 +106,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	p := &dashboardPage{basePage: s.base(r, rc, "learning.dashboard_title"), Month: month.String()[:7], MinCell: st.MinCell,
 		Month1: figures(cur, st.MinCell), AllTime: figures(all, st.MinCell), Progress: progressFigures(all, st.MinCell),
-		Coach: allowed(rc, collab.PermCollabCoach)}
+		Coach: allowed(rc, collab.PermCollabCoach), Manager: allowed(rc, collab.PermCollabManage)}
 	if format != "" {
 		return s.export(w, r, rc, format, figureTable(p.basePage, "dashboard", learning.MonthOf(c.StartDate), today.AddDays(1), p.AllTime, p.Progress, nil))
 	}

@@ -19,7 +19,7 @@ import (
 // population indicators, the shared-learning feed, monthly reports, the
 // dashboard, the funder report and the community report card.
 func (s *Server) learningRoutes() []Route {
-	upload := func(rt Route) Route { rt.MaxBody = learning.MaxFileSize + 1<<20; return rt }
+	upload := func(rt Route) Route { return withBody(rt, learning.MaxFileSize+1<<20) }
 	return []Route{
 		// Resource library.
 		get("/c/{collab}/resources", collab.PermCollabCohort, s.resourcesPage),
@@ -63,6 +63,14 @@ func (s *Server) learningRoutes() []Route {
 		post("/c/{collab}/report-card", collab.PermCollabManage, s.reportCardSave),
 		get("/cards/{token}", collab.PermPublic, s.publicCardPage),
 
+		// The whole collaborative as one archive, and its import elsewhere.
+		// A POST although it changes nothing but the audit log: the
+		// download of a whole collaborative is an audited act, and GETs
+		// must not write.
+		withBody(post("/c/{collab}/archive", collab.PermCollabManage, s.archiveExport), 1<<10),
+		get("/collaboratives/import", collab.PermSiteAdmin, s.archiveImportForm),
+		withBody(post("/collaboratives/import", collab.PermSiteAdmin, s.archiveImport), maxArchive),
+
 		// JSON API.
 		apiGet("/collaboratives/{collab}/resources", collab.PermCollabCohort, s.apiResources),
 		apiGet("/collaboratives/{collab}/agenda", collab.PermCollabCohort, s.apiAgenda),
@@ -71,6 +79,9 @@ func (s *Server) learningRoutes() []Route {
 		apiGet("/collaboratives/{collab}/indicators", collab.PermCollabAggregate, s.apiIndicators),
 	}
 }
+
+// withBody raises a route's request body limit.
+func withBody(rt Route, n int64) Route { rt.MaxBody = n; return rt }
 
 // allowed reports whether the request's actor holds perm here.
 func allowed(rc *reqCtx, perm collab.Perm) bool {

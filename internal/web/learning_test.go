@@ -97,7 +97,7 @@ func TestExportsObeyAccessAndSuppression(t *testing.T) {
 	c := e.ids["c1"]
 	var exportable []string
 	for _, rt := range e.srv.learningRoutes() {
-		if rt.Method == "GET" && !rt.API && !strings.HasSuffix(rt.Pattern, "/file") && !strings.HasPrefix(rt.Pattern, "/cards/") {
+		if rt.Method == "GET" && !rt.API && strings.HasPrefix(rt.Pattern, "/c/{collab}/") && !strings.HasSuffix(rt.Pattern, "/file") {
 			exportable = append(exportable, rt.Pattern)
 		}
 	}
@@ -288,5 +288,32 @@ func TestPublicReportCard(t *testing.T) {
 	e.form("convener", fmt.Sprintf("/c/%d/report-card", c), f)
 	if w := e.do("", "GET", "/cards/"+st.CardToken, nil, ""); w.Code != http.StatusNotFound {
 		t.Errorf("unpublished card still public: %d", w.Code)
+	}
+}
+
+func TestArchiveDownloadAndImport(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	w := e.form("convener", fmt.Sprintf("/c/%d/archive", c), nil)
+	if w.Code != 200 || w.Header().Get("Content-Type") != "application/zip" {
+		t.Fatalf("archive: %d %v", w.Code, w.Header())
+	}
+	if w := e.form("coach", fmt.Sprintf("/c/%d/archive", c), nil); w.Code != http.StatusForbidden {
+		t.Errorf("coach archive: %d", w.Code)
+	}
+	log, _ := e.db.AuditLog(bg, sqlstore.AuditFilter{CollaborativeID: c, Limit: 1})
+	if len(log) != 1 || log[0].Action != "export" {
+		t.Errorf("archive not audited: %+v", log)
+	}
+	imp := e.upload("admin", "/collaboratives/import", nil, "wlc.zip", w.Body.Bytes())
+	if imp.Code != http.StatusSeeOther {
+		t.Fatalf("import: %d %s", imp.Code, imp.Body.String())
+	}
+	page := e.do("admin", "GET", imp.Header().Get("Location")+"/resources", nil, "")
+	if !strings.Contains(page.Body.String(), "Wellbeing conversation guide") {
+		t.Errorf("imported collaborative lacks its resources")
+	}
+	if bad := e.upload("admin", "/collaboratives/import", nil, "x.zip", []byte("not a zip")); bad.Code != http.StatusUnprocessableEntity {
+		t.Errorf("bad archive: %d", bad.Code)
 	}
 }
