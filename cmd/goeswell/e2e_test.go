@@ -122,6 +122,9 @@ func signIn(ctx context.Context, base, email, password string) error {
 		chromedp.SendKeys(chromedp.CSS(`#f-email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
+		// The sign-in page has a heading too: wait until it is gone, or a
+		// caller's next step races the redirect.
+		chromedp.WaitNotPresent(chromedp.CSS(`#f-password`)),
 		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 	)
 }

@@ -21,9 +21,11 @@ type figure struct {
 // count goes through the small-count rule.
 func figures(a *sqlstore.Aggregates, minCell int) []figure {
 	sup := func(n int64) learning.Count { return learning.Suppress(n, minCell) }
+	// The number of teams is not suppressed: it counts organizations, not
+	// people, and the overview shows it to everyone in the collaborative.
 	return []figure{
-		{"teams", sup(a.Teams)},
-		{"active_teams", sup(a.ActiveTeams)},
+		{"teams", learning.Count{N: a.Teams}},
+		{"active_teams", learning.Count{N: a.ActiveTeams}},
 		{"reports_submitted", sup(a.ReportsSubmitted)},
 		{"reports_reviewed", sup(a.ReportsReviewed)},
 		{"teams_reporting", sup(a.TeamsReporting)},
