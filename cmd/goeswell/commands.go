@@ -111,6 +111,11 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	c.serverFlags(fs, getenv)
 	fs.StringVar(&dir, "data", env(getenv, "DEMO_DATA", defaultDemoDir()), "folder for the demo database and sign-ins (env GOESWELL_DEMO_DATA)")
 	fs.BoolVar(&reset, "reset", false, "delete the demo data and start afresh")
+	// The demo's console is for its sign-ins: request lines only on asking.
+	if getenv("GOESWELL_LOG_LEVEL") == "" {
+		fs.Lookup("log-level").DefValue = "warn"
+		c.logLevel = "warn"
+	}
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -148,6 +153,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		res, err := demo.Seed(ctx, db)
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
+		}
+		if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
+			return fmt.Errorf("seed demo improvement work: %w", err)
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -114,19 +116,38 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// signIn signs in through the login form.
+// signIn signs in through the login form and waits until the browser has
+// left the sign-in page, so the next navigation does not cut the
+// redirects short.
 func signIn(ctx context.Context, base, email, password string) error {
-	return chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
-		// The sign-in page has a heading too: wait until it is gone, or a
-		// caller's next step races the redirect.
-		chromedp.WaitNotPresent(chromedp.CSS(`#f-password`)),
-		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 	)
+	if err != nil {
+		return err
+	}
+	return waitLeave(ctx, "/login")
+}
+
+// waitLeave waits until the page's path is no longer path and the new
+// page has loaded.
+func waitLeave(ctx context.Context, path string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			return err
+		}
+		if u, err := url.Parse(loc); err == nil && u.Path != path {
+			return chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("still on %s after 20s", path)
 }
 
 // read runs an action that returns a value, failing the test on error.

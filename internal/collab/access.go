@@ -77,9 +77,14 @@ const (
 	PermTeamRead
 	// PermTeamManage: the team's director or program manager and conveners.
 	PermTeamManage
+	// PermTeamWrite: any member of the team, whatever their designated
+	// role, and conveners — for the team's own improvement work (aims,
+	// driver diagrams, PDSA cycles, data). Coaches read it but do not
+	// write it: the work is the team's.
+	PermTeamWrite
 )
 
-var permNames = [...]string{"public", "signed-in", "site-admin", "collab-aggregate", "collab-cohort", "collab-coach", "collab-manage", "team-read", "team-manage"}
+var permNames = [...]string{"public", "signed-in", "site-admin", "collab-aggregate", "collab-cohort", "collab-coach", "collab-manage", "team-read", "team-manage", "team-write"}
 
 func (p Perm) String() string { return permNames[p] }
 
@@ -134,6 +139,8 @@ func Authorize(a *Actor, p Perm, c, t int64) Decision {
 		ok = coach || a.OnTeam(t)
 	case PermTeamManage:
 		ok = convener || (a.OnTeam(t) && a.Teams[t].Role == RoleDirector)
+	case PermTeamWrite:
+		ok = convener || a.OnTeam(t)
 	}
 	if ok {
 		return Allow

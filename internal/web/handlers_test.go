@@ -3,11 +3,13 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -390,3 +392,48 @@ func TestInvitationByEmail(t *testing.T) {
 		t.Errorf("second use: %d", w.Code)
 	}
 }
+
+// TestLogsHoldNoSecrets signs in, accepts an invitation and uses an API
+// token with the server's log captured, and checks that no password,
+// token or cookie value reached the log.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	var buf strings.Builder
+	var mu sync.Mutex
+	e.srv.log = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.srv.handler = e.srv.securityHeaders(e.srv.metrics.instrument(e.srv.log, e.srv.handler))
+	pw := e.demo.Logins[0].Password
+	w := e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {pw}})
+	session := cookieRE.FindStringSubmatch(w.Header().Get("Set-Cookie"))[1]
+	e.form("", "/login", url.Values{"email": {"convener@example.org"}, "password": {"wrong-password-xyz"}})
+	w = e.form("convener", fmt.Sprintf("/c/%d/teams/%d/invitations", e.ids["c1"], e.ids["teamA"]), url.Values{"name": {"Lee"}, "email": {"lee@example.org"}, "role": {"other"}})
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	e.form("", link, url.Values{"name": {"Lee"}, "password": {"new-password-abc"}, "password2": {"new-password-abc"}})
+	w = e.form("director", "/account/tokens", url.Values{"tokenName": {"t"}})
+	token := regexp.MustCompile(`gw_[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	e.srv.Handler().ServeHTTP(newRecorder(), req)
+	// An error path logs too.
+	e.do("", "GET", link+"x", nil, "")
+	mu.Lock()
+	log := buf.String()
+	mu.Unlock()
+	if !strings.Contains(log, "route=\"POST /login\"") {
+		t.Fatalf("no request lines in the log:\n%s", log)
+	}
+	for name, secret := range map[string]string{"password": pw, "wrong password": "wrong-password-xyz", "new password": "new-password-abc",
+		"session": session, "invitation token": strings.TrimPrefix(link, "/invite/"), "API token": token, "session of another": e.sessions["convener"]} {
+		if secret != "" && strings.Contains(log, secret) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

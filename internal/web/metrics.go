@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,7 +57,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // instrument counts and times requests by their route pattern (never the
 // raw path, which would carry ids and tokens into the metrics).
-func (m *metrics) instrument(next http.Handler) http.Handler {
+func (m *metrics) instrument(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -69,6 +70,11 @@ func (m *metrics) instrument(next http.Handler) http.Handler {
 			sw.code = http.StatusOK
 		}
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.code)).Inc()
-		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		d := time.Since(start)
+		m.duration.WithLabelValues(route).Observe(d.Seconds())
+		// One line per request, by route pattern: never the raw path or
+		// query (tokens), headers (cookies) or body (passwords).
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
+			slog.Int("status", sw.code), slog.Duration("duration", d))
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,6 +109,8 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"nav.teams", "/teams", collab.PermCollabCohort},
 		{"nav.people", "/people", collab.PermCollabCoach},
 		{"nav.applications", "/applications", collab.PermCollabManage},
+		{"measure.nav", "/measures", collab.PermCollabAggregate},
+		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
 		{"learning.nav.feed", "/feed", collab.PermCollabCohort},
 		{"learning.nav.agenda", "/agenda", collab.PermCollabCohort},
 		{"learning.nav.resources", "/resources", collab.PermCollabCohort},
@@ -141,6 +144,19 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
+		// num formats a number, or a pointer to one, as briefly as it reads back.
+		"num": func(v any) string {
+			switch x := v.(type) {
+			case *float64:
+				if x == nil {
+					return ""
+				}
+				return strconv.FormatFloat(*x, 'g', -1, 64)
+			case float64:
+				return strconv.FormatFloat(x, 'g', -1, 64)
+			}
+			return fmt.Sprint(v)
+		},
 		// dict builds the argument of a shared form template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
@@ -236,7 +252,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 	case errors.Is(err, errBadRequest):
 		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
 	default:
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route pattern, not the path: paths can carry invitation tokens.
+		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	if rc == nil {
 		rc = &reqCtx{}

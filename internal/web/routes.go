@@ -23,6 +23,7 @@ type Route struct {
 func (s *Server) routeTable() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
+	rs = append(rs, s.improvementRoutes()...)
 	rs = append(rs, s.mfaRoutes()...)
 	if s.sso != nil {
 		rs = append(rs, s.ssoRoutes()...)

@@ -17,6 +17,8 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/demo"
+	"github.com/goeswell/goeswell/internal/framework"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
@@ -29,6 +31,7 @@ type env struct {
 	db   *sqlstore.DB
 	srv  *Server
 	demo *demo.Result
+	imp  *demo.ImprovementResult
 	// sessions maps an actor name to a session token.
 	sessions map[string]string
 	// ids of objects by name, for filling route patterns.
@@ -37,11 +40,11 @@ type env struct {
 
 func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
-	// The clock stands still: sessions are touched at most once a minute,
-	// so on a slow run a read would otherwise become a write and the
-	// access matrix's "a refused write changed nothing" would misfire.
-	now := db.Now()
-	db.Now = func() time.Time { return now }
+	// A frozen clock: the access matrix runs for over a minute, and a
+	// session's once-a-minute touch would otherwise look like a refused
+	// write changing the database.
+	frozen := db.Now()
+	db.Now = func() time.Time { return frozen }
 	res, err := demo.Seed(bg, db)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +81,31 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	p2 := &collab.Partner{CollaborativeID: c2.ID, Role: collab.PartnerFunder, Org: collab.Organization{Name: "Canary Funder"}}
 	must(t, db.CreatePartner(bg, who, p2))
 
+	// Improvement work: the demo's, and the same kinds of object in
+	// collaborative 2.
+	imp, err := demo.SeedImprovement(bg, db, res)
+	must(t, err)
+	bs, err := framework.Builtin()
+	must(t, err)
+	fw2, err := db.AdoptFramework(bg, who, c2.ID, framework.Lookup(bs, "what-goes-well"), "what-goes-well")
+	must(t, err)
+	node2 := fw2.Nodes[0].ID
+	m2 := &improve.Measure{CollaborativeID: c2.ID, Name: "Canary measure", Chart: "run"}
+	must(t, db.CreateMeasure(bg, who, m2))
+	aimC := &improve.Aim{CollaborativeID: c2.ID, TeamID: teamC.ID, Statement: "Canary aim"}
+	must(t, db.SaveAim(bg, who, aimC))
+	drvC := &improve.Driver{CollaborativeID: c2.ID, TeamID: teamC.ID, AimID: aimC.ID, Kind: improve.DriverPrimary, Title: "Canary driver"}
+	must(t, db.AddDriver(bg, who, drvC))
+	secC := &improve.Driver{CollaborativeID: c2.ID, TeamID: teamC.ID, AimID: aimC.ID, Kind: improve.DriverSecondary, ParentID: drvC.ID, Title: "Canary secondary"}
+	must(t, db.AddDriver(bg, who, secC))
+	chC := &improve.Driver{CollaborativeID: c2.ID, TeamID: teamC.ID, AimID: aimC.ID, Kind: improve.DriverChange, ParentID: secC.ID, Title: "Canary change", FrameworkNodeID: node2}
+	must(t, db.AddDriver(bg, who, chC))
+	pdsaC := &improve.PDSA{CollaborativeID: c2.ID, TeamID: teamC.ID, ChangeID: chC.ID, Title: "Canary cycle"}
+	must(t, db.SavePDSA(bg, who, pdsaC))
+	one := 1.0
+	_, err = db.SaveValues(bg, who, c2.ID, teamC.ID, []*improve.Value{{MeasureID: m2.ID, Period: collab.NewDate(2026, 1, 1), Value: &one}}, "form")
+	must(t, err)
+
 	apps, err := db.Applications(bg, c1)
 	must(t, err)
 	ps, err := db.Partners(bg, c1)
@@ -90,7 +118,13 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		"c1": c1, "teamA": teamA.ID, "teamB": teamB.ID, "app1": apps[0].ID, "partner1": ps[0].ID,
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
 		"c2": c2.ID, "teamC": teamC.ID, "app2": app2.ID, "partner2": p2.ID, "userC": memC.ID,
+		"aimA": imp.AimIDs[0], "aimB": imp.AimIDs[1], "aimC": aimC.ID,
+		"driverA": imp.DriverIDs[0], "driverB": imp.DriverIDs[1], "driverC": drvC.ID,
+		"pdsaA": imp.CycleIDs[0], "pdsaB": imp.CycleIDs[3], "pdsaC": pdsaC.ID,
+		"measure1": imp.MeasureID, "measure2": m2.ID,
+		"fw1": imp.FrameworkID, "fw2": fw2.ID, "node1": imp.NodeID, "node2": node2,
 	}
+	e.imp = imp
 	learningFixtures(t, e, c1, c2.ID, teamA.ID, teamB.ID, teamC.ID)
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",

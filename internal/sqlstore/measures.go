@@ -1,0 +1,279 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/improve"
+)
+
+const measureCols = `id, collaborative_id, COALESCE(team_id, 0), name, kind, definition, ratio, unit, better, target, chart, period, group_key, group_values, created_at`
+
+func scanMeasure(row interface{ Scan(...any) error }) (*improve.Measure, error) {
+	var m improve.Measure
+	var target sql.NullFloat64
+	var groups string
+	var created Time
+	if err := row.Scan(&m.ID, &m.CollaborativeID, &m.TeamID, &m.Name, &m.Kind, &m.Definition, &m.Ratio, &m.Unit, &m.Better, &target, &m.Chart, &m.Period,
+		&m.GroupKey, &groups, &created); err != nil {
+		return nil, err
+	}
+	if target.Valid {
+		m.Target = &target.Float64
+	}
+	if groups != "" {
+		m.GroupValues = strings.Split(groups, "\n")
+	}
+	m.CreatedAt = created.Time
+	return &m, nil
+}
+
+func nullFloat(p *float64) sql.NullFloat64 {
+	if p == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *p, Valid: true}
+}
+
+func floatPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Float64
+	return &v
+}
+
+// CreateMeasure adds a measure: shared by the collaborative (TeamID 0) or
+// a team's own.
+func (db *DB) CreateMeasure(ctx context.Context, who collab.Who, m *improve.Measure) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	m.CreatedAt = db.Now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if m.TeamID != 0 {
+			if err := teamInCollab(ctx, tx, m.CollaborativeID, m.TeamID); err != nil {
+				return err
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO measures (collaborative_id, team_id, name, kind, definition, ratio, unit, better, target, chart, period, group_key, group_values, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			m.CollaborativeID, nullID(m.TeamID), m.Name, m.Kind, m.Definition, m.Ratio, m.Unit, m.Better, nullFloat(m.Target), m.Chart, m.Period,
+			m.GroupKey, strings.Join(m.GroupValues, "\n"), ts(m.CreatedAt)).Scan(&m.ID)
+		if err != nil {
+			return fmt.Errorf("create measure: %w", err)
+		}
+		return db.audit(ctx, tx, who, m.CollaborativeID, "measure.create", fmt.Sprintf("team:%d measure:%d", m.TeamID, m.ID), m.Name)
+	})
+}
+
+func teamInCollab(ctx context.Context, tx *sql.Tx, collabID, teamID int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM teams WHERE id = $1 AND collaborative_id = $2`, teamID, collabID).Scan(&n); err != nil {
+		return fmt.Errorf("find team %d: %w", teamID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("find team %d: %w", teamID, collab.ErrNotFound)
+	}
+	return nil
+}
+
+// Measures lists the collaborative's shared measures and, with teamID, that
+// team's own.
+func (db *DB) Measures(ctx context.Context, collabID, teamID int64) ([]*improve.Measure, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+measureCols+` FROM measures WHERE collaborative_id = $1 AND (team_id IS NULL OR team_id = $2)
+		ORDER BY CASE WHEN team_id IS NULL THEN 0 ELSE 1 END, CASE kind WHEN 'outcome' THEN 0 WHEN 'process' THEN 1 ELSE 2 END, name, id`, collabID, teamID)
+	if err != nil {
+		return nil, fmt.Errorf("list measures: %w", err)
+	}
+	defer rows.Close()
+	var out []*improve.Measure
+	for rows.Next() {
+		m, err := scanMeasure(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list measures: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// FindMeasure returns a measure a team reports (shared, or the team's own);
+// with teamID 0, a shared measure only.
+func (db *DB) FindMeasure(ctx context.Context, collabID, teamID, measureID int64) (*improve.Measure, error) {
+	m, err := scanMeasure(db.read.QueryRowContext(ctx, `SELECT `+measureCols+` FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
+		measureID, collabID, teamID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find measure %d: %w", measureID, collab.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find measure %d: %w", measureID, err)
+	}
+	return m, nil
+}
+
+// ValueFilter selects values.
+type ValueFilter struct {
+	MeasureID int64 // 0 for every measure
+	TeamID    int64 // 0 for every team of the collaborative
+	// Lean leaves out who entered each value.
+	Lean bool
+}
+
+// Values lists values of a collaborative by team, measure, period and
+// group, with who entered each.
+func (db *DB) Values(ctx context.Context, collabID int64, f ValueFilter) ([]*improve.Value, error) {
+	q := `SELECT v.id, v.team_id, v.measure_id, v.period, v.grp, v.value, v.numerator, v.denominator, COALESCE(v.entered_by, 0), COALESCE(u.name, ''), v.entered_at, v.first_entered_at
+		FROM measure_values v LEFT JOIN users u ON u.id = v.entered_by WHERE v.collaborative_id = $1`
+	if f.Lean {
+		// Charts need only the numbers: no names, one table.
+		q = `SELECT v.id, v.team_id, v.measure_id, v.period, v.grp, v.value, v.numerator, v.denominator, 0, '', v.entered_at, v.first_entered_at
+		FROM measure_values v WHERE v.collaborative_id = $1`
+	}
+	args := []any{collabID}
+	if f.MeasureID != 0 {
+		args = append(args, f.MeasureID)
+		q += fmt.Sprintf(` AND v.measure_id = $%d`, len(args))
+	}
+	if f.TeamID != 0 {
+		args = append(args, f.TeamID)
+		q += fmt.Sprintf(` AND v.team_id = $%d`, len(args))
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY v.team_id, v.measure_id, v.period, v.grp`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list values: %w", err)
+	}
+	defer rows.Close()
+	var out []*improve.Value
+	for rows.Next() {
+		v, err := scanValue(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list values: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func scanValue(row interface{ Scan(...any) error }) (*improve.Value, error) {
+	var v improve.Value
+	var val, num, den sql.NullFloat64
+	var at, first Time
+	if err := row.Scan(&v.ID, &v.TeamID, &v.MeasureID, &v.Period, &v.Group, &val, &num, &den, &v.EnteredBy, &v.EnteredByName, &at, &first); err != nil {
+		return nil, err
+	}
+	v.Value, v.Numerator, v.Denominator = floatPtr(val), floatPtr(num), floatPtr(den)
+	v.EnteredAt, v.FirstEnteredAt = at.Time, first.Time
+	return &v, nil
+}
+
+// ValueKey identifies one cell of a team's data.
+type ValueKey struct {
+	MeasureID int64
+	Period    collab.Date
+	Group     string
+}
+
+// SaveValues writes a team's values all together or not at all. A value
+// equal to the stored one is left alone; an empty one clears the cell.
+// Every change appends to the value history, so a correction never loses
+// what was there. It returns how many cells changed.
+func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID int64, vals []*improve.Value, source string) (int, error) {
+	changed := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		changed = 0
+		if err := teamInCollab(ctx, tx, collabID, teamID); err != nil {
+			return err
+		}
+		now := db.Now()
+		measures := map[int64]bool{}
+		for _, v := range vals {
+			if !measures[v.MeasureID] {
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
+					v.MeasureID, collabID, teamID).Scan(&n); err != nil {
+					return fmt.Errorf("save values: %w", err)
+				}
+				if n == 0 {
+					return fmt.Errorf("save values: measure %d: %w", v.MeasureID, collab.ErrNotFound)
+				}
+				measures[v.MeasureID] = true
+			}
+			var id int64
+			var val, num, den sql.NullFloat64
+			err := tx.QueryRowContext(ctx, `SELECT id, value, numerator, denominator FROM measure_values WHERE team_id = $1 AND measure_id = $2 AND period = $3 AND grp = $4`,
+				teamID, v.MeasureID, v.Period, v.Group).Scan(&id, &val, &num, &den)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("save values: %w", err)
+			}
+			exists := err == nil
+			if exists && same(val, v.Value) && same(num, v.Numerator) && same(den, v.Denominator) {
+				continue
+			}
+			if !exists && v.Empty() {
+				continue
+			}
+			switch {
+			case v.Empty():
+				_, err = tx.ExecContext(ctx, `DELETE FROM measure_values WHERE id = $1`, id)
+			case exists:
+				_, err = tx.ExecContext(ctx, `UPDATE measure_values SET value = $1, numerator = $2, denominator = $3, entered_by = $4, entered_at = $5 WHERE id = $6`,
+					nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now), id)
+			default:
+				_, err = tx.ExecContext(ctx, `INSERT INTO measure_values (collaborative_id, team_id, measure_id, period, grp, value, numerator, denominator, entered_by, entered_at, first_entered_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`, collabID, teamID, v.MeasureID, v.Period, v.Group,
+					nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now))
+			}
+			if err != nil {
+				return fmt.Errorf("save value %s: %w", v.Period, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO measure_value_history (team_id, measure_id, period, grp, value, numerator, denominator, entered_by, entered_at, source)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, teamID, v.MeasureID, v.Period, v.Group,
+				nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now), source); err != nil {
+				return fmt.Errorf("record value history: %w", err)
+			}
+			changed++
+		}
+		if changed == 0 {
+			return nil
+		}
+		return db.audit(ctx, tx, who, collabID, "values.save", fmt.Sprint("team:", teamID), fmt.Sprintf("%d values by %s", changed, source))
+	})
+	return changed, err
+}
+
+func same(n sql.NullFloat64, p *float64) bool {
+	if !n.Valid || p == nil {
+		return !n.Valid && p == nil
+	}
+	return n.Float64 == *p
+}
+
+// ValueHistory lists every version of a team's values of one measure,
+// newest first; an entry with no number is a cleared cell.
+func (db *DB) ValueHistory(ctx context.Context, collabID, teamID, measureID int64) ([]*improve.Value, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT h.id, h.team_id, h.measure_id, h.period, h.grp, h.value, h.numerator, h.denominator, COALESCE(h.entered_by, 0), COALESCE(u.name, ''), h.entered_at, h.source
+		FROM measure_value_history h JOIN teams t ON t.id = h.team_id LEFT JOIN users u ON u.id = h.entered_by
+		WHERE h.team_id = $1 AND h.measure_id = $2 AND t.collaborative_id = $3 ORDER BY h.id DESC`, teamID, measureID, collabID)
+	if err != nil {
+		return nil, fmt.Errorf("value history: %w", err)
+	}
+	defer rows.Close()
+	var out []*improve.Value
+	for rows.Next() {
+		var v improve.Value
+		var val, num, den sql.NullFloat64
+		var at Time
+		if err := rows.Scan(&v.ID, &v.TeamID, &v.MeasureID, &v.Period, &v.Group, &val, &num, &den, &v.EnteredBy, &v.EnteredByName, &at, &v.Source); err != nil {
+			return nil, fmt.Errorf("value history: %w", err)
+		}
+		v.Value, v.Numerator, v.Denominator = floatPtr(val), floatPtr(num), floatPtr(den)
+		v.EnteredAt = at.Time
+		out = append(out, &v)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,345 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/framework"
+	"github.com/goeswell/goeswell/internal/improve"
+	"github.com/goeswell/goeswell/internal/sqlstore"
+	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
+)
+
+// TestPagesRender reads every page as every actor and target and fails
+// on a server error: the access matrix counts a 500 as "allowed".
+func TestPagesRender(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	for _, rt := range e.srv.Routes() {
+		if rt.Method != "GET" {
+			continue
+		}
+		for _, tg := range targets {
+			path, err := fill(e, rt.Pattern, tg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, actor := range actors {
+				if w := e.do(actor, "GET", path, nil, ""); w.Code >= 500 {
+					t.Errorf("GET %s as %s: %d %s", path, actorName(actor), w.Code, w.Body.String())
+				}
+			}
+		}
+	}
+}
+
+func location(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303: %s", w.Code, w.Body.String())
+	}
+	return w.Header().Get("Location")
+}
+
+var idRE = regexp.MustCompile(`(?:/|#driver-)(\d+)$`)
+
+func lastID(t *testing.T, loc string) string {
+	t.Helper()
+	m := idRE.FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("no id in %q", loc)
+	}
+	return m[1]
+}
+
+// TestTeamImprovementFlow: a direct-service member of a team writes an
+// aim, builds a driver diagram whose change idea links to a Blueprint
+// action, runs a PDSA cycle to "adopt", pastes 24 months of data and sees
+// the chart with the cycle's marker, a new phase and its signals.
+func TestTeamImprovementFlow(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	base := fmt.Sprintf("/c/%d/teams/%d", c, team)
+
+	aimURL := location(t, e.form("advocate", base+"/aims", url.Values{"statement": {"Every survivor is asked what goes well."}, "howKnow": {"The share rises."},
+		"whatChanges": {"Ask first."}, "targetDate": {"2027-06-30"}}))
+	aim := lastID(t, aimURL)
+	// What was typed survives a validation error.
+	if w := e.form("advocate", base+"/aims", url.Values{"statement": {" "}, "howKnow": {"kept text"}}); w.Code != 422 || !strings.Contains(w.Body.String(), "kept text") {
+		t.Errorf("invalid aim: %d", w.Code)
+	}
+	drivers := base + "/aims/" + aim + "/drivers"
+	p := lastID(t, location(t, e.form("advocate", drivers, url.Values{"kind": {"primary"}, "title": {"Safety and connection"}})))
+	s := lastID(t, location(t, e.form("advocate", drivers, url.Values{"kind": {"secondary"}, "parent": {p}, "title": {"Intake as conversation"}})))
+	ch := lastID(t, location(t, e.form("advocate", drivers, url.Values{"kind": {"change"}, "parent": {s}, "title": {"Open with a strengths question"},
+		"frameworkNode": {fmt.Sprint(e.imp.NodeID)}})))
+	svg := e.do("advocate", "GET", base+"/aims/"+aim+"/diagram.svg", nil, "")
+	if svg.Code != 200 || !strings.Contains(svg.Body.String(), "Open with a strengths question") || !strings.Contains(svg.Body.String(), "1.6.1") ||
+		strings.Contains(svg.Body.String(), "style=") || strings.Contains(svg.Body.String(), "<script") {
+		t.Errorf("driver diagram: %d %s", svg.Code, svg.Body.String())
+	}
+	// Coaches read a team's work but do not write it.
+	if w := e.form("coach", drivers, url.Values{"kind": {"primary"}, "title": {"x"}}); w.Code != 403 {
+		t.Errorf("coach adds a driver: %d", w.Code)
+	}
+
+	cycle := lastID(t, location(t, e.form("advocate", base+"/pdsa", url.Values{"change": {ch}, "title": {"Strengths question, one week"}, "objective": {"Try it"}})))
+	// A decision without what went well is refused, keeping what was typed.
+	w := e.form("advocate", base+"/pdsa/"+cycle, url.Values{"decision": {"adopt"}, "differed": {"slower than predicted"}})
+	if w.Code != 422 || !strings.Contains(w.Body.String(), "slower than predicted") {
+		t.Fatalf("decision without what went well: %d", w.Code)
+	}
+	location(t, e.form("advocate", base+"/pdsa/"+cycle, url.Values{"startedOn": {"2025-06-03"}, "endedOn": {"2025-12-20"}, "doNotes": {"Done"},
+		"wentWell": {"People talked about their children"}, "differed": {"slower"}, "decision": {"adopt"}}))
+	board := e.do("advocate", "GET", base+"/pdsa", nil, "").Body.String()
+	if !strings.Contains(board, "Strengths question, one week") {
+		t.Error("the board lacks the cycle")
+	}
+
+	mURL := location(t, e.form("advocate", base+"/measures", url.Values{"name": {"Days to safe housing"}, "kind": {"outcome"}, "better": {"down"}, "chart": {"i"},
+		"period": {"monthly"}, "target": {"10"}}))
+	m := lastID(t, mURL)
+	var paste strings.Builder
+	paste.WriteString("Month\tDays\n")
+	for i := 0; i < 24; i++ {
+		d := collab.NewDate(2024, 7, 1).AddMonths(i)
+		v := 30 + (i*7)%5
+		if i >= 12 {
+			v = 14 + (i*3)%4
+		}
+		fmt.Fprintf(&paste, "%s\t%d\n", d.String()[:7], v)
+	}
+	location(t, e.form("advocate", base+"/data", url.Values{"pasteMeasure": {m}, "paste": {paste.String()}}))
+	page := e.do("advocate", "GET", mURL, nil, "")
+	body := page.Body.String()
+	for _, want := range []string{"PDSA: Strengths question", `class="annotation"`, `class="target"`, "spc-table", "points signal"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("measure page lacks %q", want)
+		}
+	}
+	csvw := e.do("advocate", "GET", mURL+"/data.csv", nil, "")
+	if lines := strings.Count(csvw.Body.String(), "\n"); csvw.Code != 200 || lines != 25 {
+		t.Errorf("data.csv: %d, %d lines", csvw.Code, lines)
+	}
+	// The adopted cycle ended in 2025-12: the chart has a second phase.
+	if !strings.Contains(csvw.Body.String(), ",2,") {
+		t.Errorf("no second phase in %s", csvw.Body.String())
+	}
+	// A bad cell in the grid is named and nothing is saved.
+	before := e.dbHash()
+	cell := cellName(e.imp.MeasureID, collab.NewDate(2025, 1, 1), 0, "n")
+	w = e.form("advocate", base+"/data", url.Values{"from": {"2025-01"}, cell: {"lots"}, cellName(e.imp.MeasureID, collab.NewDate(2025, 1, 1), 0, "d"): {"10"}})
+	if w.Code != 422 || !strings.Contains(w.Body.String(), `aria-invalid="true"`) || !strings.Contains(w.Body.String(), `value="lots"`) {
+		t.Errorf("bad grid cell: %d", w.Code)
+	}
+	if e.dbHash() != before {
+		t.Error("a refused grid changed the database")
+	}
+}
+
+func multipartFile(t *testing.T, fields map[string]string, name string, data []byte) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if name != "" {
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+// TestImportFlow: a dry run shows the plan and saves nothing; applying it
+// saves; a wrong file names the cell and loses nothing.
+func TestImportFlow(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	imp := fmt.Sprintf("/c/%d/teams/%d/data/import", c, team)
+	mname := "Conversations that start with what goes well"
+	good := "measure,period,numerator,denominator\n" + mname + ",2019-01,5,10\n" + mname + ",2019-02,6,10\n"
+	before := e.dbHash()
+	body, ct := multipartFile(t, nil, "values.csv", []byte(good))
+	w := e.do("advocate", "POST", imp, body, ct)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `id="import-plan"`) || !strings.Contains(w.Body.String(), "2 to add") {
+		t.Fatalf("dry run: %d %s", w.Code, w.Body.String())
+	}
+	if e.dbHash() != before {
+		t.Fatal("the dry run changed the database")
+	}
+	payload := regexp.MustCompile(`name="payload" value="([^"]+)"`).FindStringSubmatch(w.Body.String())
+	if payload == nil {
+		t.Fatal("no payload in the plan")
+	}
+	body, ct = multipartFile(t, map[string]string{"payload": payload[1], "payloadName": "values.csv", "apply": "1"}, "", nil)
+	location(t, e.do("advocate", "POST", imp, body, ct))
+	vals, err := e.db.Values(bg, c, sqlstore.ValueFilter{TeamID: team, MeasureID: e.imp.MeasureID})
+	must(t, err)
+	if len(vals) != 20 || vals[0].Period.String() != "2019-01-01" || *vals[0].Numerator != 5 {
+		t.Fatalf("after import: %d values, first %s", len(vals), vals[0].Period)
+	}
+
+	bad := "measure,period,numerator,denominator\n" + mname + ",2019-03,5,10\n" + mname + ",2019-04,six,10\n"
+	before = e.dbHash()
+	body, ct = multipartFile(t, nil, "values.csv", []byte(bad))
+	w = e.do("advocate", "POST", imp, body, ct)
+	if w.Code != 422 || !strings.Contains(w.Body.String(), "Cell C3") {
+		t.Fatalf("bad file: %d %s", w.Code, w.Body.String())
+	}
+	if e.dbHash() != before {
+		t.Fatal("a wrong file changed the database")
+	}
+
+	// The API: a dry run, then the write, all or nothing.
+	api := fmt.Sprintf("/api/v1/collaboratives/%d/teams/%d/values", c, team)
+	in := fmt.Sprintf(`{"dryRun":true,"values":[{"measureId":%d,"period":"2019-05","numerator":1,"denominator":2}]}`, e.imp.MeasureID)
+	w = e.do("advocate", "PUT", api, strings.NewReader(in), "application/json")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"adds": 1`) || !strings.Contains(w.Body.String(), `"applied": false`) {
+		t.Fatalf("api dry run: %d %s", w.Code, w.Body.String())
+	}
+	in = fmt.Sprintf(`{"values":[{"measureId":%d,"period":"2019-05","numerator":1,"denominator":2},{"measureId":%d,"period":"2019-06","value":3}]}`, e.imp.MeasureID, e.imp.MeasureID)
+	before = e.dbHash()
+	w = e.do("advocate", "PUT", api, strings.NewReader(in), "application/json")
+	if w.Code != 422 || !strings.Contains(w.Body.String(), `"row": 2`) || e.dbHash() != before {
+		t.Fatalf("api bad row: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// TestFrameworkFlow: a convener adopts a built-in framework, edits it
+// (history kept), exports it, and imports a broken file that is refused
+// by line.
+func TestFrameworkFlow(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	base := fmt.Sprintf("/c/%d/frameworks", c)
+	fwURL := location(t, e.form("convener", base, url.Values{"key": {"five-domains"}}))
+	fw := lastID(t, fwURL)
+	if w := e.form("convener", base, url.Values{"key": {"five-domains"}}); w.Code != 422 {
+		t.Errorf("adopting twice: %d", w.Code)
+	}
+	location(t, e.form("convener", fwURL+"/nodes", url.Values{"parent": {"0"}, "title": {"Joy"}}))
+	f, err := e.db.FindFramework(bg, c, int64(atoi(fw)))
+	must(t, err)
+	first := fmt.Sprint(f.Nodes[0].ID)
+	location(t, e.form("convener", fwURL+"/nodes/"+first, url.Values{"title": {"Social connectedness, renamed"}}))
+	location(t, e.form("convener", fwURL+"/nodes/"+first, url.Values{"action": {"down"}}))
+	location(t, e.form("convener", fwURL+"/nodes/"+first, url.Values{"action": {"retire"}}))
+	if w := e.form("director", fwURL+"/nodes/"+first, url.Values{"action": {"restore"}}); w.Code != 403 {
+		t.Errorf("a team member edits a framework: %d", w.Code)
+	}
+	hist := e.do("convener", "GET", fwURL+"/history", nil, "").Body.String()
+	for _, want := range []string{"Social connectedness, renamed", "Joy", "Retired", "Moved", "Adopted"} {
+		if !strings.Contains(hist, want) {
+			t.Errorf("history lacks %q", want)
+		}
+	}
+	exp := e.do("funder", "GET", fwURL+"/export?format=json", nil, "")
+	back, err := framework.Parse(exp.Body, "json")
+	if err != nil {
+		t.Fatalf("export does not read back: %v", err)
+	}
+	for _, n := range back.Nodes {
+		if strings.Contains(n.Title, "renamed") {
+			t.Error("a retired node was exported")
+		}
+	}
+	if back.Nodes[len(back.Nodes)-1].Title != "Joy" {
+		t.Errorf("the added node is not last: %+v", back.Nodes)
+	}
+	// Search finds a node of an adopted framework.
+	if s := e.do("advocate", "GET", base+"?q=joy", nil, "").Body.String(); !strings.Contains(s, "search-results") {
+		t.Error("search found nothing")
+	}
+	// A broken framework is refused, by line, and nothing is adopted.
+	before := e.dbHash()
+	broken := "key: broken\nname: Broken\nlevels:\n- name: Level\n  kinds: [item]\nnodes:\n- code: '1'\n  kind: item\n"
+	w := e.form("convener", base+"/import", url.Values{"text": {broken}, "format": {"yaml"}})
+	if w.Code != 422 || !strings.Contains(w.Body.String(), "line 7") {
+		t.Fatalf("broken import: %d %s", w.Code, w.Body.String())
+	}
+	if e.dbHash() != before {
+		t.Fatal("a refused import changed the database")
+	}
+	location(t, e.form("convener", base+"/import", url.Values{"text": {broken + "  title: One\n"}, "format": {"yaml"}}))
+	// The change package shows the demo teams testing the Blueprint action.
+	pkg := e.do("advocate", "GET", fmt.Sprintf("/c/%d/frameworks/%d/package", c, e.imp.FrameworkID), nil, "").Body.String()
+	if !strings.Contains(pkg, "Harbor Safe Haven") || !strings.Contains(pkg, "4 adopted, 4 adapted, 0 abandoned, 4 under way") {
+		t.Errorf("change package: %s", pkg)
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscan(s, &n)
+	return n
+}
+
+// TestMeasureViews: conveners and coaches see every team side by side;
+// funders and evaluators see only the aggregate.
+func TestMeasureViews(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, m := e.ids["c1"], e.ids["measure1"]
+	side := fmt.Sprintf("/c/%d/measures/%d", c, m)
+	w := e.do("coach", "GET", side, nil, "")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Pioneer Valley Survivor Services") || strings.Count(w.Body.String(), `class="small-multiples"`) != 1 {
+		t.Fatalf("side by side: %d", w.Code)
+	}
+	for _, a := range []string{"funder", "evaluator", "director"} {
+		if w := e.do(a, "GET", side, nil, ""); w.Code != 403 {
+			t.Errorf("%s on the side-by-side view: %d", a, w.Code)
+		}
+	}
+	agg := e.do("funder", "GET", side+"/aggregate", nil, "")
+	if agg.Code != 200 || strings.Contains(agg.Body.String(), "Harbor") || !strings.Contains(agg.Body.String(), "<svg") {
+		t.Errorf("aggregate for a funder: %d", agg.Code)
+	}
+	svg := e.do("funder", "GET", side+"/aggregate.svg", nil, "")
+	if svg.Code != 200 || svg.Header().Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("aggregate.svg: %d", svg.Code)
+	}
+	// Shared measures are defined by conveners only.
+	if w := e.form("director", fmt.Sprintf("/c/%d/measures", c), url.Values{"name": {"x"}}); w.Code != 403 {
+		t.Errorf("a team member defines a shared measure: %d", w.Code)
+	}
+	location(t, e.form("convener", fmt.Sprintf("/c/%d/measures", c), url.Values{"name": {"Referrals"}, "kind": {"process"}, "chart": {"run"}, "period": {"monthly"},
+		"better": {"up"}, "groupKey": {"age"}, "groupValues": {"under 25\n25 and over"}}))
+}
+
+// BenchmarkCollabMeasurePage times the collaborative view of one measure
+// for 1,000 teams with 36 months each: the aggregate chart, every team's
+// chart computed for its signals, and the summary table.
+func BenchmarkCollabMeasurePage(b *testing.B) {
+	db := sqltest.SQLite(b)
+	e := newEnv(b, db)
+	c := e.ids["c1"]
+	m := &improve.Measure{CollaborativeID: c, Name: "Benchmark measure", Ratio: true, Chart: "p"}
+	must(b, db.CreateMeasure(bg, collab.Who{}, m))
+	for i := 0; i < 1000; i++ {
+		t := &collab.Team{CollaborativeID: c, Name: fmt.Sprintf("Bench team %04d", i), Kind: collab.KindCommunity}
+		must(b, db.CreateTeam(bg, collab.Who{}, t))
+		var vals []*improve.Value
+		for k := 0; k < 36; k++ {
+			num, den := float64((i*7+k*13)%40), 40.0
+			vals = append(vals, &improve.Value{MeasureID: m.ID, Period: collab.NewDate(2023, 1, 1).AddMonths(k), Numerator: &num, Denominator: &den})
+		}
+		_, err := db.SaveValues(bg, collab.Who{}, c, t.ID, vals, "import")
+		must(b, err)
+	}
+	path := fmt.Sprintf("/c/%d/measures/%d", c, m.ID)
+	b.ResetTimer()
+	for b.Loop() {
+		w := e.do("convener", "GET", path, nil, "")
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}

@@ -1,0 +1,1095 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goeswell/goeswell/internal/chart"
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/importer"
+	"github.com/goeswell/goeswell/internal/improve"
+	"github.com/goeswell/goeswell/internal/spc"
+	"github.com/goeswell/goeswell/internal/sqlstore"
+)
+
+// periodLabel shows a period as people write it: 2025-03 for a month, the
+// Monday's date for a week.
+func periodLabel(m *improve.Measure, d collab.Date) string {
+	if m.Period == improve.Monthly {
+		return d.String()[:7]
+	}
+	return d.String()
+}
+
+// teamSeries is one team's points of a measure: per period, the total over
+// groups (the sum of the groups' numbers), as y and, for a ratio, n.
+type teamPoint struct {
+	y, n  float64
+	hasN  bool
+	first time.Time // when the period was first entered
+}
+
+func teamTotals(m *improve.Measure, vals []*improve.Value) map[collab.Date]*teamPoint {
+	out := map[collab.Date]*teamPoint{}
+	for _, v := range vals {
+		p := out[v.Period]
+		if p == nil {
+			p = &teamPoint{first: v.FirstEnteredAt}
+			out[v.Period] = p
+		}
+		if v.FirstEnteredAt.Before(p.first) {
+			p.first = v.FirstEnteredAt
+		}
+		if m.Ratio {
+			if v.Numerator != nil && v.Denominator != nil {
+				p.y += *v.Numerator
+				p.n += *v.Denominator
+				p.hasN = true
+			}
+		} else if v.Value != nil {
+			p.y += *v.Value
+			p.hasN = true
+		}
+	}
+	for k, p := range out {
+		if !p.hasN {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// chartOptions turns a measure's settings into the SPC engine's.
+func chartOptions(m *improve.Measure, rules string) spc.Options {
+	c := spc.ChartRun
+	if ch, ok := spc.ParseChart(m.Chart); ok {
+		c = ch
+	}
+	o := spc.DefaultOptions(c)
+	switch spc.RuleSet(rules) {
+	case spc.RulesIHI:
+		o.Rules = spc.RulesIHI
+	}
+	return o
+}
+
+// measureChart computes a measure's chart from per-period points, with
+// PDSA cycles as markers and a new phase after each period in which a
+// cycle ended with "adopt".
+func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*improve.PDSA, rules, title string) (*spc.Result, chart.Options, error) {
+	periods := make([]collab.Date, 0, len(pts))
+	for d := range pts {
+		periods = append(periods, d)
+	}
+	sort.Slice(periods, func(i, j int) bool { return periods[i].Before(periods[j]) })
+	obs := make([]spc.Obs, 0, len(periods))
+	for _, d := range periods {
+		p := pts[d]
+		o := spc.Obs{Key: spc.DateKey(d.Time()), Label: periodLabel(m, d), Y: p.y, N: spc.NA}
+		if m.Ratio {
+			o.N = p.n
+		}
+		obs = append(obs, o)
+	}
+	opts := chartOptions(m, rules)
+	co := chart.Options{Title: title, YLabel: m.Unit, Width: 720, Height: 340}
+	if m.Target != nil {
+		co.HasTarget, co.Target = true, *m.Target
+	}
+	for _, c := range cycles {
+		if c.StartedOn.IsZero() {
+			continue
+		}
+		k := spc.DateKey(improve.PeriodStart(m.Period, c.StartedOn).Time())
+		co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA: " + truncate(c.Title, 24)})
+		if c.Decision == improve.DecisionAdopt && !c.EndedOn.IsZero() {
+			end := improve.PeriodStart(m.Period, c.EndedOn)
+			i := sort.Search(len(periods), func(i int) bool { return periods[i].After(end) })
+			// A phase needs points on both sides to mean anything.
+			if i >= 2 && i <= len(periods)-2 && !slices.Contains(opts.Parts, i) {
+				opts.Parts = append(opts.Parts, i)
+			}
+		}
+	}
+	slices.Sort(opts.Parts)
+	if len(obs) == 0 {
+		return nil, co, nil
+	}
+	r, err := spc.Compute(obs, m.Ratio, spc.AggSum, opts)
+	return r, co, err
+}
+
+func writeSVG(w http.ResponseWriter, r *spc.Result, co chart.Options, name string) error {
+	var buf bytes.Buffer
+	if r == nil {
+		fmt.Fprintf(&buf, `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="60" viewBox="0 0 720 60" role="img" aria-label="%s"><text x="10" y="30" font-family="sans-serif">%s</text></svg>`, esc(co.Title), esc(co.Title))
+	} else if err := chart.SVG(&buf, r, co); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "no-store")
+	if name != "" && w.Header().Get("Content-Disposition") == "" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s.svg"`, name))
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func svgString(r *spc.Result, co chart.Options) (template.HTML, error) {
+	if r == nil {
+		return "", nil
+	}
+	var buf bytes.Buffer
+	if err := chart.SVG(&buf, r, co); err != nil {
+		return "", err
+	}
+	// chart.SVG escapes every text it writes; its output is safe to inline.
+	return template.HTML(buf.String()), nil
+}
+
+// chartCSV writes a chart's numbers: one row a point.
+func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	head := []string{"period", "y"}
+	if r != nil && r.HasN {
+		head = append(head, "n")
+	}
+	head = append(head, "part", "centre", "lower_limit", "upper_limit", "signal")
+	cw.Write(head)
+	if r != nil {
+		for pi := range r.Panels {
+			p := &r.Panels[pi]
+			for i := 0; i < p.Len(); i++ {
+				q := p.Point(i)
+				row := []string{p.Labels[i], num(q.Y)}
+				if r.HasN {
+					row = append(row, num(q.N))
+				}
+				row = append(row, strconv.Itoa(q.Part), num(q.CL), num(q.LCL), num(q.UCL), strings.Join(spc.PointReasons(&q), "; "))
+				cw.Write(row)
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func num(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// signals counts the points that signal and whether any part has a runs
+// signal.
+func signals(r *spc.Result) (points int, runs bool) {
+	if r == nil {
+		return 0, false
+	}
+	for pi := range r.Panels {
+		p := &r.Panels[pi]
+		for i := 0; i < p.Len(); i++ {
+			if p.SigmaSignal[i] || p.Shift[i] || p.Trend[i] {
+				points++
+			}
+		}
+		for _, ps := range p.Parts {
+			runs = runs || ps.Runs.Signal
+		}
+	}
+	return
+}
+
+// reportingPeriods are the periods a team owes for a measure: from the
+// collaborative's start to the current period, within its end.
+func (s *Server) reportingPeriods(c *collab.Collaborative, m *improve.Measure) []collab.Date {
+	today := collab.DateOf(s.db.Now())
+	end := today
+	if !c.EndDate.IsZero() && c.EndDate.Before(end) {
+		end = c.EndDate
+	}
+	if c.StartDate.IsZero() || end.Before(c.StartDate) {
+		return nil
+	}
+	return improve.PeriodRange(m.Period, c.StartDate, end)
+}
+
+// status works out a team's missing and late periods of a measure.
+func (s *Server) status(c *collab.Collaborative, m *improve.Measure, have map[collab.Date]*teamPoint) measureStatus {
+	st := measureStatus{M: m, Reported: len(have)}
+	today := collab.DateOf(s.db.Now())
+	for _, p := range s.reportingPeriods(c, m) {
+		var at *time.Time
+		if tp := have[p]; tp != nil {
+			at = &tp.first
+		}
+		switch improve.ReportStatus(m.Period, p, at, today) {
+		case improve.StatusMissing:
+			st.Missing++
+			st.MissingPeriods = append(st.MissingPeriods, periodLabel(m, p))
+		case improve.StatusLate:
+			st.Late++
+		}
+	}
+	return st
+}
+
+func (s *Server) teamMeasureStatuses(r *http.Request, rc *reqCtx) ([]measureStatus, error) {
+	ctx := r.Context()
+	ms, err := s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := s.db.Values(ctx, rc.Collab.ID, sqlstore.ValueFilter{TeamID: rc.Team.ID})
+	if err != nil {
+		return nil, err
+	}
+	var out []measureStatus
+	for _, m := range ms {
+		var mine []*improve.Value
+		for _, v := range vals {
+			if v.MeasureID == m.ID {
+				mine = append(mine, v)
+			}
+		}
+		out = append(out, s.status(rc.Collab, m, teamTotals(m, mine)))
+	}
+	return out, nil
+}
+
+// measureFormPage is shared by the team's and the collaborative's measure
+// lists: the measures and the form to define one.
+type measureForm struct {
+	Kinds   []improve.MeasureKind
+	Betters []improve.Better
+	Periods []improve.Period
+	Charts  []string
+}
+
+func newMeasureForm() measureForm {
+	return measureForm{Kinds: improve.MeasureKinds, Betters: improve.Betters, Periods: improve.Periods, Charts: improve.ChartTypes}
+}
+
+func measureFromForm(f url.Values, m *improve.Measure) error {
+	m.Name, m.Definition, m.Unit = f.Get("name"), strings.TrimSpace(f.Get("definition")), strings.TrimSpace(f.Get("unit"))
+	m.Kind, m.Better, m.Period, m.Chart = improve.MeasureKind(f.Get("kind")), improve.Better(f.Get("better")), improve.Period(f.Get("period")), f.Get("chart")
+	m.Ratio = f.Get("ratio") != ""
+	m.GroupKey = f.Get("groupKey")
+	m.GroupValues = strings.Split(strings.ReplaceAll(f.Get("groupValues"), ",", "\n"), "\n")
+	if t := strings.TrimSpace(f.Get("target")); t != "" {
+		x, err := strconv.ParseFloat(t, 64)
+		if err != nil {
+			return &collab.ValidationError{Fields: map[string]string{"target": "error.number"}}
+		}
+		m.Target = &x
+	}
+	return m.Validate()
+}
+
+type teamMeasuresPage struct {
+	teamBase
+	measureForm
+	Measures []measureStatus
+}
+
+func (s *Server) teamMeasures(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ms, err := s.teamMeasureStatuses(r, rc)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "team_measures", &teamMeasuresPage{teamBase: s.teamBase(r, rc, "measure.team_title"), measureForm: newMeasureForm(), Measures: ms})
+}
+
+func (s *Server) teamMeasureCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	m := &improve.Measure{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID}
+	err := measureFromForm(r.PostForm, m)
+	if err == nil {
+		err = s.db.CreateMeasure(r.Context(), rc.who(), m)
+	}
+	if fe := collab.FieldErrors(err); fe != nil {
+		ms, merr := s.teamMeasureStatuses(r, rc)
+		if merr != nil {
+			return merr
+		}
+		p := &teamMeasuresPage{teamBase: s.teamBase(r, rc, "measure.team_title"), measureForm: newMeasureForm(), Measures: ms}
+		p.Form, p.Errors = r.PostForm, fe
+		return s.render(w, http.StatusUnprocessableEntity, "team_measures", p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, rc.teamURL(fmt.Sprintf("/measures/%d", m.ID)), "flash.created")
+}
+
+type teamMeasurePage struct {
+	teamBase
+	M       *improve.Measure
+	Status  measureStatus
+	SVG     template.HTML
+	Table   template.HTML
+	Signals int
+	Runs    bool
+	History []*improve.Value
+	Rules   string
+	Cycles  []*improve.PDSA
+}
+
+// V formats a stored number.
+func (p *teamMeasurePage) V(x *float64) string {
+	if x == nil {
+		return "—"
+	}
+	return num(*x)
+}
+
+func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*improve.Measure, map[collab.Date]*teamPoint, *spc.Result, chart.Options, []*improve.PDSA, error) {
+	ctx := r.Context()
+	id, err := pathID(r.PathValue("measure"))
+	if err != nil {
+		return nil, nil, nil, chart.Options{}, nil, err
+	}
+	m, err := s.db.FindMeasure(ctx, rc.Collab.ID, rc.Team.ID, id)
+	if err != nil {
+		return nil, nil, nil, chart.Options{}, nil, err
+	}
+	vals, err := s.db.Values(ctx, rc.Collab.ID, sqlstore.ValueFilter{TeamID: rc.Team.ID, MeasureID: id})
+	if err != nil {
+		return nil, nil, nil, chart.Options{}, nil, err
+	}
+	cycles, err := s.db.PDSAs(ctx, rc.Collab.ID, rc.Team.ID)
+	if err != nil {
+		return nil, nil, nil, chart.Options{}, nil, err
+	}
+	pts := teamTotals(m, vals)
+	res, co, err := measureChart(m, pts, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
+	return m, pts, res, co, cycles, err
+}
+
+func (s *Server) teamMeasurePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	m, pts, res, co, cycles, err := s.teamMeasureChart(r, rc)
+	if err != nil {
+		return err
+	}
+	p := &teamMeasurePage{teamBase: s.teamBase(r, rc, "measure.title"), M: m, Rules: r.URL.Query().Get("rules"), Cycles: cycles}
+	p.Title = m.Name + " · " + rc.Team.Name
+	if p.SVG, err = svgString(res, co); err != nil {
+		return err
+	}
+	if res != nil {
+		p.Table = template.HTML(chart.Table(res))
+	}
+	p.Signals, p.Runs = signals(res)
+	p.Status = s.status(rc.Collab, m, pts)
+	if p.History, err = s.db.ValueHistory(r.Context(), rc.Collab.ID, rc.Team.ID, m.ID); err != nil {
+		return err
+	}
+	if len(p.History) > 200 {
+		p.History = p.History[:200]
+	}
+	return s.render(w, http.StatusOK, "team_measure", p)
+}
+
+func (s *Server) teamMeasureSVG(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	m, _, res, co, _, err := s.teamMeasureChart(r, rc)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="measure-%d-team-%d.svg"`, m.ID, rc.Team.ID))
+	}
+	if r.URL.Query().Get("size") == "small" {
+		co.Width, co.Height = 420, 240
+	}
+	return writeSVG(w, res, co, fmt.Sprintf("measure-%d-team-%d", m.ID, rc.Team.ID))
+}
+
+func (s *Server) teamMeasureCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	m, _, res, _, _, err := s.teamMeasureChart(r, rc)
+	if err != nil {
+		return err
+	}
+	return chartCSV(w, res, fmt.Sprintf("measure-%d-team-%d", m.ID, rc.Team.ID))
+}
+
+// The data grid.
+
+type gridCell struct {
+	Name  string // the input's name
+	Value string
+	Class string // missing, late, or ""
+	Label string // for screen readers: measure, group, period
+	Note  string // who entered the value and when
+}
+
+type gridRow struct {
+	Label string
+	Cells []gridCell
+}
+
+type dataPage struct {
+	teamBase
+	Periods     []string
+	Rows        []gridRow
+	Weeks       []string
+	WeekRows    []gridRow
+	Measures    []*improve.Measure
+	Statuses    []measureStatus
+	From        string
+	ImportErrs  []importer.CellError
+	Plan        *importer.Plan
+	PlanLabels  map[int64]string
+	Payload     string
+	PayloadName string
+}
+
+// MeasureName names a measure in the import plan.
+func (p *dataPage) MeasureName(id int64) string { return p.PlanLabels[id] }
+
+// V formats a number of the import plan.
+func (p *dataPage) V(v *improve.Value) string {
+	if v == nil || v.Empty() {
+		return "—"
+	}
+	if v.Value != nil {
+		return num(*v.Value)
+	}
+	n, d := "", ""
+	if v.Numerator != nil {
+		n = num(*v.Numerator)
+	}
+	if v.Denominator != nil {
+		d = num(*v.Denominator)
+	}
+	return n + " / " + d
+}
+
+// cellName is an input of the grid: c.MEASURE.PERIOD.GROUPINDEX.PART
+// (part v, n or d).
+func cellName(m int64, d collab.Date, g int, part string) string {
+	return fmt.Sprintf("c.%d.%s.%d.%s", m, d, g, part)
+}
+
+func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPage, error) {
+	ctx := r.Context()
+	p := &dataPage{teamBase: s.teamBase(r, rc, "measure.data_title"), PlanLabels: map[int64]string{}}
+	var err error
+	if p.Measures, err = s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID); err != nil {
+		return nil, err
+	}
+	for _, m := range p.Measures {
+		p.PlanLabels[m.ID] = m.Name
+	}
+	vals, err := s.db.Values(ctx, rc.Collab.ID, sqlstore.ValueFilter{TeamID: rc.Team.ID})
+	if err != nil {
+		return nil, err
+	}
+	if p.Statuses, err = s.teamMeasureStatuses(r, rc); err != nil {
+		return nil, err
+	}
+	// The window: 12 months (or weeks) ending with the current period,
+	// or from ?from=YYYY-MM for 12 periods; 24 with ?n=24.
+	n := 12
+	if q, _ := strconv.Atoi(r.URL.Query().Get("n")); q > 0 && q <= 60 {
+		n = q
+	}
+	if form != nil {
+		if q, _ := strconv.Atoi(form.Get("n")); q > 0 && q <= 60 {
+			n = q
+		}
+	}
+	today := collab.DateOf(s.db.Now())
+	start := improve.PeriodStart(improve.Monthly, today).AddMonths(-(n - 1))
+	from := r.URL.Query().Get("from")
+	if form != nil && form.Get("from") != "" {
+		from = form.Get("from")
+	}
+	if d, err := collab.ParseDate(from + "-01"); err == nil && !d.IsZero() {
+		start = d
+	}
+	p.From = start.String()[:7]
+	type key struct {
+		m int64
+		d collab.Date
+		g string
+	}
+	have := map[key]*improve.Value{}
+	for _, v := range vals {
+		have[key{v.MeasureID, v.Period, v.Group}] = v
+	}
+	st := map[int64]measureStatus{}
+	for _, x := range p.Statuses {
+		st[x.M.ID] = x
+	}
+	monthly := improve.PeriodRange(improve.Monthly, start, start.AddMonths(n-1))
+	for _, d := range monthly {
+		p.Periods = append(p.Periods, d.String()[:7])
+	}
+	// Weekly measures get a grid of their own: the twelve weeks up to the
+	// end of the monthly window (or this week).
+	end := start.AddMonths(n).AddDays(-1)
+	if today.Before(end) {
+		end = today
+	}
+	weekly := improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end)
+	for _, d := range weekly {
+		p.Weeks = append(p.Weeks, d.String())
+	}
+	for _, m := range p.Measures {
+		missing := map[string]bool{}
+		for _, mp := range st[m.ID].MissingPeriods {
+			missing[mp] = true
+		}
+		periods := monthly
+		if m.Period == improve.Weekly {
+			periods = weekly
+		}
+		parts := []string{"v"}
+		if m.Ratio {
+			parts = []string{"n", "d"}
+		}
+		for gi, g := range m.Groups() {
+			for _, part := range parts {
+				label := m.Name
+				if g != "" {
+					label += " · " + g
+				}
+				if part != "v" {
+					label += " · " + p.T("measure.part_"+part)
+				}
+				row := gridRow{Label: label}
+				for _, d := range periods {
+					pl := periodLabel(m, d)
+					c := gridCell{Name: cellName(m.ID, d, gi, part), Label: label + " · " + pl}
+					if v := have[key{m.ID, d, g}]; v != nil {
+						var x *float64
+						switch part {
+						case "v":
+							x = v.Value
+						case "n":
+							x = v.Numerator
+						case "d":
+							x = v.Denominator
+						}
+						if x != nil {
+							c.Value = num(*x)
+						}
+						// Who entered it and when, on hover and for
+						// screen readers.
+						c.Note = p.T("measure.entered_note", v.EnteredByName, p.Date(v.EnteredAt))
+						if improve.ReportStatus(m.Period, d, &v.FirstEnteredAt, today) == improve.StatusLate {
+							c.Class = "late"
+						}
+					} else if missing[pl] {
+						c.Class = "missing"
+						c.Note = p.T("measure.missing")
+					}
+					if form != nil {
+						c.Value = form.Get(c.Name)
+					}
+					row.Cells = append(row.Cells, c)
+				}
+				if m.Period == improve.Weekly {
+					p.WeekRows = append(p.WeekRows, row)
+				} else {
+					p.Rows = append(p.Rows, row)
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) dataGrid(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	p, err := s.dataData(r, rc, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "data", p)
+}
+
+// gridValues reads the grid's cells (and a pasted block) into values,
+// with errors by cell.
+func gridValues(f url.Values, measures []*improve.Measure) ([]*improve.Value, map[string]string) {
+	byID := map[int64]*improve.Measure{}
+	for _, m := range measures {
+		byID[m.ID] = m
+	}
+	type key struct {
+		m int64
+		d collab.Date
+		g int
+	}
+	cells := map[key]*improve.Value{}
+	var order []key
+	errs := map[string]string{}
+	for name := range f {
+		parts := strings.Split(name, ".")
+		if len(parts) != 5 || parts[0] != "c" {
+			continue
+		}
+		mid, _ := strconv.ParseInt(parts[1], 10, 64)
+		m := byID[mid]
+		d, derr := collab.ParseDate(parts[2])
+		gi, gerr := strconv.Atoi(parts[3])
+		if m == nil || derr != nil || d.IsZero() || gerr != nil || gi < 0 || gi >= len(m.Groups()) {
+			continue // not a cell of this team's grid
+		}
+		k := key{mid, d, gi}
+		v := cells[k]
+		if v == nil {
+			v = &improve.Value{MeasureID: mid, Period: improve.PeriodStart(m.Period, d), Group: m.Groups()[gi]}
+			cells[k] = v
+			order = append(order, k)
+		}
+		txt := strings.TrimSpace(f.Get(name))
+		if txt == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(strings.ReplaceAll(txt, ",", "."), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			errs[name] = "error.number"
+			continue
+		}
+		switch parts[4] {
+		case "v":
+			v.Value = &x
+		case "n":
+			v.Numerator = &x
+		case "d":
+			v.Denominator = &x
+		}
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.m != b.m {
+			return a.m < b.m
+		}
+		if a.d != b.d {
+			return a.d.Before(b.d)
+		}
+		return a.g < b.g
+	})
+	var out []*improve.Value
+	for _, k := range order {
+		v := cells[k]
+		if msg := v.ValidateFor(byID[k.m]); msg != "" {
+			part := "v"
+			if byID[k.m].Ratio {
+				part = "d"
+			}
+			errs[cellName(k.m, k.d, k.g, part)] = msg
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, errs
+}
+
+func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	f := r.PostForm
+	ctx := r.Context()
+	ms, err := s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID)
+	if err != nil {
+		return err
+	}
+	var vals []*improve.Value
+	var errs map[string]string
+	var importErrs []importer.CellError
+	if paste := strings.TrimSpace(f.Get("paste")); paste != "" {
+		// A block pasted from a spreadsheet: it works without script.
+		var m *improve.Measure
+		for _, x := range ms {
+			if x.ID == formID(f, "pasteMeasure") {
+				m = x
+			}
+		}
+		if m == nil {
+			errs = map[string]string{"pasteMeasure": "error.required"}
+		} else {
+			rows, err := importer.ParsePaste(paste, m)
+			var ie *importer.Errors
+			switch {
+			case errors.As(err, &ie):
+				importErrs = *ie
+				errs = map[string]string{"paste": "measure.import_error_see_list"}
+			case err != nil:
+				return err
+			}
+			for _, row := range rows {
+				vals = append(vals, row.Value)
+			}
+		}
+	} else {
+		vals, errs = gridValues(f, ms)
+	}
+	if len(errs) == 0 {
+		_, err = s.db.SaveValues(ctx, rc.who(), rc.Collab.ID, rc.Team.ID, vals, "form")
+		if fe := collab.FieldErrors(err); fe != nil {
+			errs = fe
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		keep := f
+		if f.Get("paste") != "" {
+			keep = nil // the grid shows what is stored; the paste box keeps its text
+		}
+		p, perr := s.dataData(r, rc, keep)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors, p.ImportErrs = f, errs, importErrs
+		return s.render(w, http.StatusUnprocessableEntity, "data", p)
+	}
+	return s.redirect(w, r, rc.teamURL("/data?from="+url.QueryEscape(f.Get("from"))), "flash.saved")
+}
+
+// dataImport takes a CSV or XLSX file. The first post is a dry run that
+// shows the plan and carries the file along; "apply" saves it.
+func (s *Server) dataImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ctx := r.Context()
+	// #nosec G120 -- bounded: maxBody here, and wrap's MaxBytesReader on the body.
+	if err := r.ParseMultipartForm(maxBody); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return errBadRequest
+		}
+	}
+	var data []byte
+	name := r.FormValue("payloadName")
+	if file, hdr, err := r.FormFile("file"); err == nil {
+		defer file.Close()
+		if data, err = io.ReadAll(file); err != nil {
+			return err
+		}
+		name = hdr.Filename
+	} else if pl := r.FormValue("payload"); pl != "" {
+		if data, err = base64.StdEncoding.DecodeString(pl); err != nil {
+			return errBadRequest
+		}
+	}
+	ms, err := s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID)
+	if err != nil {
+		return err
+	}
+	fail := func(errs []importer.CellError) error {
+		p, err := s.dataData(r, rc, nil)
+		if err != nil {
+			return err
+		}
+		p.ImportErrs = errs
+		p.Errors = map[string]string{"file": "measure.import_error_see_list"}
+		return s.render(w, http.StatusUnprocessableEntity, "data", p)
+	}
+	if len(data) == 0 {
+		return fail([]importer.CellError{{Key: "measure.import_error_no_file", Msg: "choose a file"}})
+	}
+	format, err := importer.FormatForFile(name)
+	var ie *importer.Errors
+	if errors.As(err, &ie) {
+		return fail(*ie)
+	}
+	rows, err := importer.Parse(bytes.NewReader(data), format, ms)
+	if errors.As(err, &ie) {
+		return fail(*ie)
+	}
+	if err != nil {
+		return err
+	}
+	existing, err := s.db.Values(ctx, rc.Collab.ID, sqlstore.ValueFilter{TeamID: rc.Team.ID})
+	if err != nil {
+		return err
+	}
+	plan := importer.MakePlan(rows, existing)
+	if r.FormValue("apply") == "" {
+		p, err := s.dataData(r, rc, nil)
+		if err != nil {
+			return err
+		}
+		p.Plan, p.Payload, p.PayloadName = plan, base64.StdEncoding.EncodeToString(data), name
+		return s.render(w, http.StatusOK, "data", p)
+	}
+	if _, err := importer.Apply(ctx, s.db, rc.who(), rc.Collab.ID, rc.Team.ID, plan, "import"); err != nil {
+		return err
+	}
+	return s.redirect(w, r, rc.teamURL("/data"), "measure.flash_imported")
+}
+
+// The collaborative's measures.
+
+type collabMeasuresPage struct {
+	basePage
+	measureForm
+	Measures []*improve.Measure
+	Manager  bool
+	Coach    bool
+}
+
+func (s *Server) collabMeasuresData(r *http.Request, rc *reqCtx) (*collabMeasuresPage, error) {
+	p := &collabMeasuresPage{basePage: s.base(r, rc, "measure.collab_title"), measureForm: newMeasureForm(),
+		Manager: rc.can(collab.PermCollabManage), Coach: rc.can(collab.PermCollabCoach)}
+	var err error
+	p.Measures, err = s.db.Measures(r.Context(), rc.Collab.ID, 0)
+	return p, err
+}
+
+func (s *Server) collabMeasures(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	p, err := s.collabMeasuresData(r, rc)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "collab_measures", p)
+}
+
+func (s *Server) collabMeasureCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	m := &improve.Measure{CollaborativeID: rc.Collab.ID}
+	err := measureFromForm(r.PostForm, m)
+	if err == nil {
+		err = s.db.CreateMeasure(r.Context(), rc.who(), m)
+	}
+	if fe := collab.FieldErrors(err); fe != nil {
+		p, perr := s.collabMeasuresData(r, rc)
+		if perr != nil {
+			return perr
+		}
+		p.Form, p.Errors = r.PostForm, fe
+		return s.render(w, http.StatusUnprocessableEntity, "collab_measures", p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/measures", rc.Collab.ID), "flash.created")
+}
+
+// teamChart is one team's row of the collaborative measure page.
+type teamChart struct {
+	Team    *collab.Team
+	Status  measureStatus
+	Last    string
+	Signals int
+	Runs    bool
+}
+
+type collabMeasurePage struct {
+	basePage
+	M        *improve.Measure
+	SVG      template.HTML
+	Table    template.HTML
+	Teams    []teamChart
+	Page     []teamChart // the teams whose charts this page shows
+	PageNo   int
+	Pages    []int
+	Coach    bool
+	Signals  int
+	Runs     bool
+	Rules    string
+	Reported int
+}
+
+// chartsPerPage bounds how many team charts one page shows side by side;
+// the summary table above them covers every team.
+const chartsPerPage = 24
+
+func (s *Server) sharedMeasure(r *http.Request, rc *reqCtx) (*improve.Measure, error) {
+	id, err := pathID(r.PathValue("measure"))
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindMeasure(r.Context(), rc.Collab.ID, 0, id)
+}
+
+// aggregate pools every team's totals: a ratio's numerators and
+// denominators are summed; a plain value is the mean of the teams that
+// reported it.
+func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) map[collab.Date]*teamPoint {
+	out := map[collab.Date]*teamPoint{}
+	count := map[collab.Date]int{}
+	for _, pts := range byTeam {
+		for d, p := range pts {
+			a := out[d]
+			if a == nil {
+				a = &teamPoint{hasN: true}
+				out[d] = a
+			}
+			a.y += p.y
+			a.n += p.n
+			count[d]++
+		}
+	}
+	if !m.Ratio {
+		for d, a := range out {
+			a.y /= float64(count[d])
+		}
+	}
+	return out
+}
+
+func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
+	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID, Lean: true})
+	if err != nil {
+		return nil, err
+	}
+	byTeam := map[int64][]*improve.Value{}
+	for _, v := range vals {
+		byTeam[v.TeamID] = append(byTeam[v.TeamID], v)
+	}
+	out := map[int64]map[collab.Date]*teamPoint{}
+	for t, vs := range byTeam {
+		out[t] = teamTotals(m, vs)
+	}
+	return out, nil
+}
+
+func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ctx := r.Context()
+	m, err := s.sharedMeasure(r, rc)
+	if err != nil {
+		return err
+	}
+	rules := r.URL.Query().Get("rules")
+	p := &collabMeasurePage{basePage: s.base(r, rc, "measure.collab_measure_title"), M: m, Coach: true, Rules: rules}
+	p.Title = m.Name
+	byTeam, err := s.measureByTeam(r, rc, m)
+	if err != nil {
+		return err
+	}
+	res, co, err := measureChart(m, aggregate(m, byTeam), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	if err != nil {
+		return err
+	}
+	if p.SVG, err = svgString(res, co); err != nil {
+		return err
+	}
+	if res != nil {
+		p.Table = template.HTML(chart.Table(res))
+	}
+	p.Signals, p.Runs = signals(res)
+	teams, err := s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{})
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		pts := byTeam[t.ID]
+		tc := teamChart{Team: t, Status: s.status(rc.Collab, m, pts)}
+		if len(pts) > 0 {
+			p.Reported++
+			tr, _, err := measureChart(m, pts, nil, rules, "")
+			if err != nil {
+				return err
+			}
+			tc.Signals, tc.Runs = signals(tr)
+			var lastD collab.Date
+			for d := range pts {
+				if d.After(lastD) {
+					lastD = d
+				}
+			}
+			lp := pts[lastD]
+			tc.Last = periodLabel(m, lastD) + ": " + num(lp.y)
+			if m.Ratio {
+				tc.Last = periodLabel(m, lastD) + ": " + num(lp.y) + " / " + num(lp.n)
+			}
+		}
+		p.Teams = append(p.Teams, tc)
+	}
+	p.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	pages := (len(p.Teams) + chartsPerPage - 1) / chartsPerPage
+	if p.PageNo < 1 || p.PageNo > pages {
+		p.PageNo = 1
+	}
+	for i := 1; i <= pages && pages > 1; i++ {
+		p.Pages = append(p.Pages, i)
+	}
+	lo := (p.PageNo - 1) * chartsPerPage
+	p.Page = p.Teams[lo:min(lo+chartsPerPage, len(p.Teams))]
+	return s.render(w, http.StatusOK, "collab_measure", p)
+}
+
+func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, *spc.Result, chart.Options, error) {
+	m, err := s.sharedMeasure(r, rc)
+	if err != nil {
+		return nil, nil, chart.Options{}, err
+	}
+	byTeam, err := s.measureByTeam(r, rc, m)
+	if err != nil {
+		return nil, nil, chart.Options{}, err
+	}
+	p := s.cat.Printer(rc.Lang)
+	res, co, err := measureChart(m, aggregate(m, byTeam), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	return m, res, co, err
+}
+
+type aggregatePage struct {
+	basePage
+	M       *improve.Measure
+	SVG     template.HTML
+	Table   template.HTML
+	Signals int
+	Runs    bool
+}
+
+func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	m, res, co, err := s.aggregateChart(r, rc)
+	if err != nil {
+		return err
+	}
+	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m}
+	p.Title = m.Name
+	if p.SVG, err = svgString(res, co); err != nil {
+		return err
+	}
+	if res != nil {
+		p.Table = template.HTML(chart.Table(res))
+	}
+	p.Signals, p.Runs = signals(res)
+	return s.render(w, http.StatusOK, "aggregate", p)
+}
+
+func (s *Server) aggregateSVG(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	m, res, co, err := s.aggregateChart(r, rc)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="measure-%d-all-teams.svg"`, m.ID))
+	}
+	return writeSVG(w, res, co, fmt.Sprintf("measure-%d-all-teams", m.ID))
+}
+
+func (s *Server) aggregateCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	m, res, _, err := s.aggregateChart(r, rc)
+	if err != nil {
+		return err
+	}
+	return chartCSV(w, res, fmt.Sprintf("measure-%d-all-teams", m.ID))
+}
