@@ -68,6 +68,16 @@ var ArchiveItemRefs = map[string]ItemRef{
 	"shares": {KindColumn: "kind", IDColumn: "item_id", Tables: map[string]string{"resource": "resources"}},
 }
 
+// ArchiveSoftRefs are references by id with no declared foreign key (a
+// history row keeps the id of a node that may since be gone; a topic names
+// a meeting of a feature that may not be installed): table -> column ->
+// referenced table. Import remaps them when the referenced row is in the
+// archive and clears them otherwise.
+var ArchiveSoftRefs = map[string]map[string]string{
+	"framework_changes": {"node_id": "framework_nodes"},
+	"agenda_topics":     {"meeting_id": "meetings"},
+}
+
 // ItemRef describes a polymorphic reference.
 type ItemRef struct {
 	KindColumn, IDColumn string
@@ -650,6 +660,15 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 						}
 					}
 					vals[i] = v
+				}
+				for col, ref := range ArchiveSoftRefs[t.Name] {
+					if i := indexOf(t.Columns, col); i >= 0 && vals[i] != nil {
+						if nv, ok := ids[ref][vals[i].(int64)]; ok {
+							vals[i] = nv
+						} else {
+							vals[i] = nil
+						}
+					}
 				}
 				if ir, ok := ArchiveItemRefs[t.Name]; ok {
 					ki, ii := indexOf(t.Columns, ir.KindColumn), indexOf(t.Columns, ir.IDColumn)
