@@ -45,6 +45,9 @@ type Summary struct {
 	// Signal names a chart's signal, such as "shift".
 	Signal string            `json:"signal,omitempty"`
 	Fields map[string]string `json:"fields,omitempty"`
+	// Chart is a chart's SVG as the server drew it at share time. Only
+	// the server sets it (it is shown as markup): never from input.
+	Chart string `json:"chart,omitempty"`
 }
 
 // A Share is one item on the cohort feed.

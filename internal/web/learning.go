@@ -27,7 +27,7 @@ func (s *Server) learningRoutes() []Route {
 		get("/c/{collab}/resources/{resource}", collab.PermCollabCohort, s.resourcePage),
 		get("/c/{collab}/resources/{resource}/file", collab.PermCollabCohort, s.resourceFile),
 		post("/c/{collab}/resources/{resource}/delete", collab.PermCollabManage, s.resourceDelete),
-		post("/c/{collab}/teams/{team}/resources/{resource}/use", collab.PermTeamRead, s.resourceUse),
+		post("/c/{collab}/teams/{team}/resources/{resource}/use", collab.PermTeamWrite, s.resourceUse),
 
 		// Learning agenda.
 		get("/c/{collab}/agenda", collab.PermCollabCohort, s.agendaPage),
@@ -44,13 +44,15 @@ func (s *Server) learningRoutes() []Route {
 		get("/c/{collab}/feed", collab.PermCollabCohort, s.feedPage),
 		post("/c/{collab}/feed/{share}/comments", collab.PermCollabCohort, s.feedComment),
 		get("/c/{collab}/teams/{team}/sharing", collab.PermTeamRead, s.sharingPage),
-		post("/c/{collab}/teams/{team}/shares", collab.PermTeamRead, s.shareCreate),
-		post("/c/{collab}/teams/{team}/shares/{share}/withdraw", collab.PermTeamRead, s.shareWithdraw),
+		post("/c/{collab}/teams/{team}/shares", collab.PermTeamWrite, s.shareCreate),
+		post("/c/{collab}/teams/{team}/shares/{share}/withdraw", collab.PermTeamWrite, s.shareWithdraw),
+		post("/c/{collab}/teams/{team}/pdsa/{pdsa}/share", collab.PermTeamWrite, s.pdsaShare),
+		post("/c/{collab}/teams/{team}/measures/{measure}/share", collab.PermTeamWrite, s.measureShare),
 		post("/c/{collab}/teams/{team}/sharing/defaults", collab.PermTeamManage, s.shareDefaults),
 
 		// Monthly reports.
 		get("/c/{collab}/teams/{team}/reports", collab.PermTeamRead, s.teamReportsPage),
-		post("/c/{collab}/teams/{team}/reports", collab.PermTeamRead, s.reportSave),
+		post("/c/{collab}/teams/{team}/reports", collab.PermTeamWrite, s.reportSave),
 		get("/c/{collab}/teams/{team}/reports/{report}", collab.PermTeamRead, s.reportPage),
 		post("/c/{collab}/teams/{team}/reports/{report}/comments", collab.PermTeamRead, s.reportComment),
 		post("/c/{collab}/teams/{team}/reports/{report}/review", collab.PermCollabCoach, s.reportReview),
@@ -75,7 +77,7 @@ func (s *Server) learningRoutes() []Route {
 		apiGet("/collaboratives/{collab}/resources", collab.PermCollabCohort, s.apiResources),
 		apiGet("/collaboratives/{collab}/agenda", collab.PermCollabCohort, s.apiAgenda),
 		apiGet("/collaboratives/{collab}/feed", collab.PermCollabCohort, s.apiFeed),
-		apiDo("POST", "/collaboratives/{collab}/teams/{team}/shares", collab.PermTeamRead, s.apiShare),
+		apiDo("POST", "/collaboratives/{collab}/teams/{team}/shares", collab.PermTeamWrite, s.apiShare),
 		apiGet("/collaboratives/{collab}/indicators", collab.PermCollabAggregate, s.apiIndicators),
 	}
 }

@@ -119,7 +119,17 @@ func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 type apiShareInput struct {
 	Kind    learning.ShareKind `json:"kind"`
 	ItemID  int64              `json:"itemId"`
-	Summary learning.Summary   `json:"summary"`
+	Summary apiSummaryInput    `json:"summary"`
+}
+
+// apiSummaryInput is what a client may say about a shared item: no chart
+// markup, which only the server draws.
+type apiSummaryInput struct {
+	Title   string            `json:"title"`
+	Body    string            `json:"body"`
+	Learned string            `json:"learned"`
+	Signal  string            `json:"signal"`
+	Fields  map[string]string `json:"fields"`
 }
 
 // apiShare shares one of the team's items on the feed: the generic entry
@@ -129,7 +139,8 @@ func (s *Server) apiShare(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err != nil {
 		return err
 	}
-	sh := &learning.Share{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, Kind: in.Kind, ItemID: in.ItemID, Summary: in.Summary}
+	sum := learning.Summary{Title: in.Summary.Title, Body: in.Summary.Body, Learned: in.Summary.Learned, Signal: in.Summary.Signal, Fields: in.Summary.Fields}
+	sh := &learning.Share{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, Kind: in.Kind, ItemID: in.ItemID, Summary: sum}
 	if err := s.db.Share(r.Context(), rc.who(), sh); err != nil {
 		return err
 	}

@@ -234,6 +234,9 @@ func TestMonthlyReportFlow(t *testing.T) {
 	}
 	loc := w.Header().Get("Location")
 	page := e.do("coach", "GET", loc, nil, "")
+	if !strings.Contains(page.Body.String(), "<svg") {
+		t.Errorf("the report has no measure chart")
+	}
 	if !strings.Contains(page.Body.String(), "We tested a new intake conversation.") || !strings.Contains(page.Body.String(), "review-form") {
 		t.Errorf("coach's view of the report: %d", page.Code)
 	}
@@ -315,5 +318,35 @@ func TestArchiveDownloadAndImport(t *testing.T) {
 	}
 	if bad := e.upload("admin", "/collaboratives/import", nil, "x.zip", []byte("not a zip")); bad.Code != http.StatusUnprocessableEntity {
 		t.Errorf("bad archive: %d", bad.Code)
+	}
+}
+
+func TestShareImprovementWork(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	if w := e.form("advocate", fmt.Sprintf("/c/%d/teams/%d/pdsa/%d/share", c, team, e.ids["pdsaA"]), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("share PDSA: %d", w.Code)
+	}
+	ms, err := e.db.Measures(bg, c, team)
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("measures: %v", err)
+	}
+	if w := e.form("advocate", fmt.Sprintf("/c/%d/teams/%d/measures/%d/share", c, team, ms[0].ID), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("share chart: %d", w.Code)
+	}
+	// Another team's member sees both on the feed, the chart drawn.
+	feed := e.do("director", "GET", fmt.Sprintf("/c/%d/feed", c), nil, "").Body.String()
+	if !strings.Contains(feed, "PDSA cycle") || !strings.Contains(feed, "Chart with a signal") || !strings.Contains(feed, "<svg") {
+		t.Errorf("feed lacks the shared improvement work")
+	}
+	// A client cannot put markup on the feed through the API.
+	w := e.do("advocate", "POST", fmt.Sprintf("/api/v1/collaboratives/%d/teams/%d/shares", c, team),
+		strings.NewReader(`{"kind":"note","itemId":5,"summary":{"title":"x","chart":"<script>alert(1)</script>"}}`), "application/json")
+	if w.Code != http.StatusBadRequest {
+		t.Errorf("API share with chart markup: %d", w.Code)
+	}
+	// A coach reads the team's work but does not share for it.
+	if w := e.form("coach", fmt.Sprintf("/c/%d/teams/%d/pdsa/%d/share", c, team, e.ids["pdsaA"]), nil); w.Code != http.StatusForbidden {
+		t.Errorf("coach shared: %d", w.Code)
 	}
 }

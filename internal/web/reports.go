@@ -81,7 +81,7 @@ func (s *Server) teamReportsData(r *http.Request, rc *reqCtx) (*teamReportsPage,
 		}
 	}
 	if p.Draft == nil || !p.Draft.Frozen() {
-		if p.Content, err = s.db.CompileReport(ctx, rc.Collab.ID, rc.Team.ID, month); err != nil {
+		if p.Content, err = s.compileReport(ctx, rc.Collab, rc.Team, month); err != nil {
 			return nil, err
 		}
 	}
@@ -120,7 +120,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	} else {
 		var content *learning.Content
 		if submit {
-			content, err = s.db.CompileReport(ctx, rc.Collab.ID, rc.Team.ID, rep.Month)
+			content, err = s.compileReport(ctx, rc.Collab, rc.Team, rep.Month)
 		}
 		if err == nil {
 			err = s.db.SaveReport(ctx, rc.who(), rep, submit, content)
@@ -170,7 +170,7 @@ func (s *Server) reportData(r *http.Request, rc *reqCtx) (*reportPage, error) {
 	p := &reportPage{basePage: s.base(r, rc, "report.title"), Team: rc.Team, Report: rep, CanReview: allowed(rc, collab.PermCollabCoach),
 		Due: learning.DueDate(rep.Month, st.ReportDueDay)}
 	p.Title = p.T("report.heading", rc.Team.Name, rep.Month.String()[:7])
-	live, err := s.db.CompileReport(ctx, rc.Collab.ID, rc.Team.ID, rep.Month)
+	live, err := s.compileReport(ctx, rc.Collab, rc.Team, rep.Month)
 	if err != nil {
 		return nil, err
 	}
