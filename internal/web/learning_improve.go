@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -36,9 +37,10 @@ func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, tea
 			continue
 		}
 		learned := joinNonEmpty(p.WentWell, p.Differed)
-		val := string(p.Stage())
+		// Catalog keys, shown in the reader's language (see Label).
+		val := "pdsa.stage_" + string(p.Stage())
 		if p.Decision != improve.DecisionNone {
-			val = string(p.Decision)
+			val = "pdsa.decision_" + string(p.Decision)
 		}
 		pdsa.Rows = append(pdsa.Rows, learning.Row{ID: fmt.Sprint("pdsa:", p.ID), Label: p.Title, Value: val, Note: joinNonEmpty(p.Objective, learned)})
 	}
@@ -76,7 +78,7 @@ func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, tea
 			if m.Ratio && p.n != 0 {
 				y = p.y / p.n
 			}
-			parts = append(parts, periodLabel(m, d)+": "+num(y))
+			parts = append(parts, periodLabel(m, d)+": "+strconv.FormatFloat(y, 'g', 4, 64))
 		}
 		row.Value = strings.Join(parts, "; ")
 		res, co, err := measureChart(m, pts, cycles, "", m.Name+" · "+team.Name)
@@ -177,4 +179,13 @@ func (p basePage) FieldLabel(k string) string {
 		return p.T(key)
 	}
 	return k
+}
+
+// Label shows a compiled report's value: a catalog key in the reader's
+// language, anything else as it is.
+func (p basePage) Label(v string) string {
+	if strings.HasPrefix(v, "pdsa.") && p.s.cat.Has(v) {
+		return p.T(v)
+	}
+	return v
 }
