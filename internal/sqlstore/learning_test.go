@@ -283,3 +283,36 @@ func TestSharesAndReports(t *testing.T) {
 		}
 	})
 }
+
+func TestShareByDefault(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		who := collab.Who{UserID: f.convID}
+		item := func(team, id int64) *learning.Share {
+			return &learning.Share{CollaborativeID: f.c.ID, TeamID: team, Kind: learning.SharePDSA, ItemID: id, Summary: learning.Summary{Title: "Cycle"}}
+		}
+		if ok, err := db.ShareByDefault(ctx, who, item(f.teamA.ID, 1)); ok || err != nil {
+			t.Fatalf("shared with no default: %v %v", ok, err)
+		}
+		if err := db.SetShareDefaults(ctx, who, f.c.ID, f.teamA.ID, []learning.ShareKind{learning.SharePDSA}); err != nil {
+			t.Fatal(err)
+		}
+		s := item(f.teamA.ID, 1)
+		if ok, err := db.ShareByDefault(ctx, who, s); !ok || err != nil {
+			t.Fatalf("not shared by default: %v %v", ok, err)
+		}
+		if ok, _ := db.ShareByDefault(ctx, who, item(f.teamB.ID, 1)); ok {
+			t.Error("team B's item shared by team A's default")
+		}
+		if err := db.WithdrawShare(ctx, who, f.c.ID, f.teamA.ID, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := db.ShareByDefault(ctx, who, item(f.teamA.ID, 1)); ok {
+			t.Error("a withdrawn item came back by default")
+		}
+		feed, _ := db.Shares(ctx, f.c.ID, sqlstore.ShareFilter{})
+		if len(feed) != 0 {
+			t.Errorf("feed: %d items", len(feed))
+		}
+	})
+}

@@ -229,3 +229,39 @@ func (db *DB) SetShareDefaults(ctx context.Context, who collab.Who, collabID, te
 		return db.audit(ctx, tx, who, collabID, "share.defaults", fmt.Sprint("team:", teamID), fmt.Sprint(kinds))
 	})
 }
+
+// ShareByDefault shares an item if its team shares items of its kind by
+// default and the item was never shared (a withdrawn item stays withdrawn;
+// the team re-shares it by hand). It reports whether it shared. Features
+// call it when they record an item.
+func (db *DB) ShareByDefault(ctx context.Context, who collab.Who, s *learning.Share) (bool, error) {
+	if err := s.Validate(); err != nil {
+		return false, err
+	}
+	sum, err := json.Marshal(s.Summary)
+	if err != nil {
+		return false, err
+	}
+	s.SharedAt, s.SharedBy = db.Now(), who.UserID
+	shared := false
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM share_defaults d JOIN teams t ON t.id = d.team_id
+			WHERE d.team_id = $1 AND d.kind = $2 AND t.collaborative_id = $3
+			AND NOT EXISTS (SELECT 1 FROM shares s WHERE s.team_id = d.team_id AND s.kind = d.kind AND s.item_id = $4)`,
+			s.TeamID, s.Kind, s.CollaborativeID, s.ItemID).Scan(&n); err != nil {
+			return fmt.Errorf("share by default: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO shares (collaborative_id, team_id, kind, item_id, title, summary, shared_by, shared_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			s.CollaborativeID, s.TeamID, s.Kind, s.ItemID, s.Summary.Title, string(sum), nullID(s.SharedBy), ts(s.SharedAt)).Scan(&s.ID); err != nil {
+			return fmt.Errorf("share by default: %w", err)
+		}
+		shared = true
+		return db.audit(ctx, tx, who, s.CollaborativeID, "share.default", fmt.Sprintf("share:%d team:%d %s:%d", s.ID, s.TeamID, s.Kind, s.ItemID), s.Summary.Title)
+	})
+	return shared, err
+}

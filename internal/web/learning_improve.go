@@ -125,16 +125,8 @@ func activeIn(p *improve.PDSA, from, to collab.Date) bool {
 // learning.Row.Chart: never from input).
 func (p basePage) SVG(s string) template.HTML { return template.HTML(s) }
 
-// pdsaShare shares a PDSA cycle and what the team learned from it.
-func (s *Server) pdsaShare(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	id, err := pathID(r.PathValue("pdsa"))
-	if err != nil {
-		return err
-	}
-	p, err := s.db.FindPDSA(r.Context(), rc.Collab.ID, rc.Team.ID, id)
-	if err != nil {
-		return err
-	}
+// pdsaSummary is a PDSA cycle's snapshot for the feed.
+func pdsaSummary(p *improve.PDSA) learning.Summary {
 	sum := learning.Summary{Title: p.Title, Body: joinNonEmpty(p.Objective, p.Predictions), Learned: joinNonEmpty(p.WentWell, p.Differed),
 		Fields: map[string]string{"stage": string(p.Stage())}}
 	if p.Change != "" {
@@ -146,7 +138,30 @@ func (s *Server) pdsaShare(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	if p.NextStep != "" {
 		sum.Fields["next"] = p.NextStep
 	}
-	sh := &learning.Share{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, Kind: learning.SharePDSA, ItemID: p.ID, Summary: sum}
+	return sum
+}
+
+// autoSharePDSA shares a cycle just recorded if the team shares cycles by
+// default (see sqlstore.ShareByDefault). Sharing is a courtesy to the
+// cohort: a failure is logged, and the team's save stands.
+func (s *Server) autoSharePDSA(ctx context.Context, rc *reqCtx, p *improve.PDSA) {
+	sh := &learning.Share{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, Kind: learning.SharePDSA, ItemID: p.ID, Summary: pdsaSummary(p)}
+	if _, err := s.db.ShareByDefault(ctx, rc.who(), sh); err != nil {
+		s.log.Warn("share a PDSA cycle by default", "pdsa", p.ID, "err", err)
+	}
+}
+
+// pdsaShare shares a PDSA cycle and what the team learned from it.
+func (s *Server) pdsaShare(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	id, err := pathID(r.PathValue("pdsa"))
+	if err != nil {
+		return err
+	}
+	p, err := s.db.FindPDSA(r.Context(), rc.Collab.ID, rc.Team.ID, id)
+	if err != nil {
+		return err
+	}
+	sh := &learning.Share{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, Kind: learning.SharePDSA, ItemID: p.ID, Summary: pdsaSummary(p)}
 	if err := s.db.Share(r.Context(), rc.who(), sh); err != nil {
 		return err
 	}
