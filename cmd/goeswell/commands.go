@@ -79,6 +79,9 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Reminder emails (when SMTP is configured); every replica runs the
+	// loop and each reminder is claimed in the database, so it goes once.
+	srv.StartReminders(ctx)
 	log.Info("serving", "addr", ln.Addr().String(), "store", db.Dialect, "version", version())
 	ready(c.baseURL)
 	select {

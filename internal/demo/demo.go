@@ -152,6 +152,9 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 	if err := db.CreateApplication(ctx, who, app); err != nil {
 		return nil, fmt.Errorf("demo application: %w", err)
 	}
+	if err := SeedEngagement(ctx, db, res); err != nil {
+		return nil, fmt.Errorf("demo engagement: %w", err)
+	}
 	return res, nil
 }
 

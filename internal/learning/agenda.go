@@ -39,8 +39,12 @@ type Topic struct {
 	SessionText string
 	SessionDate collab.Date
 	MeetingID   int64
-	Outcome     string
-	Votes       int
+	// MeetingTitle and MeetingAt describe the meeting, when scheduled
+	// into one.
+	MeetingTitle string
+	MeetingAt    time.Time
+	Outcome      string
+	Votes        int
 	// Voted and Mine are from the viewer's point of view.
 	Voted, Mine bool
 	CreatedAt   time.Time

@@ -19,18 +19,18 @@ const topicQuery = `SELECT a.id, a.collaborative_id, a.title, a.detail,
 	a.anonymous, a.status, a.session_text, a.session_date, COALESCE(a.meeting_id, 0), a.outcome, a.created_at, a.updated_at,
 	(SELECT COUNT(*) FROM agenda_votes v WHERE v.topic_id = a.id),
 	EXISTS (SELECT 1 FROM agenda_votes v WHERE v.topic_id = a.id AND v.user_id = $2),
-	COALESCE(a.proposed_by = $2, FALSE)
-	FROM agenda_topics a LEFT JOIN users u ON u.id = a.proposed_by
+	COALESCE(a.proposed_by = $2, FALSE), COALESCE(m.title, ''), m.starts_at
+	FROM agenda_topics a LEFT JOIN users u ON u.id = a.proposed_by LEFT JOIN meetings m ON m.id = a.meeting_id
 	WHERE a.collaborative_id = $1`
 
 func scanTopic(row interface{ Scan(...any) error }) (*learning.Topic, error) {
 	var t learning.Topic
-	var created, updated Time
+	var created, updated, meetingAt Time
 	if err := row.Scan(&t.ID, &t.CollaborativeID, &t.Title, &t.Detail, &t.ProposerName, &t.Anonymous, &t.Status, &t.SessionText, &t.SessionDate,
-		&t.MeetingID, &t.Outcome, &created, &updated, &t.Votes, &t.Voted, &t.Mine); err != nil {
+		&t.MeetingID, &t.Outcome, &created, &updated, &t.Votes, &t.Voted, &t.Mine, &t.MeetingTitle, &meetingAt); err != nil {
 		return nil, err
 	}
-	t.CreatedAt, t.UpdatedAt = created.Time, updated.Time
+	t.CreatedAt, t.UpdatedAt, t.MeetingAt = created.Time, updated.Time, meetingAt.Time
 	return &t, nil
 }
 
@@ -159,6 +159,15 @@ func (db *DB) DecideTopic(ctx context.Context, who collab.Who, collabID, id int6
 	}
 	if t.Status == learning.TopicWithdrawn {
 		return fmt.Errorf("decide a withdrawn topic: %w", collab.ErrConflict)
+	}
+	if d.MeetingID != 0 {
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM meetings WHERE id = $1 AND collaborative_id = $2`, d.MeetingID, collabID).Scan(&n); err != nil {
+			return fmt.Errorf("decide topic: %w", err)
+		}
+		if n == 0 {
+			return &collab.ValidationError{Fields: map[string]string{"meetingId": "error.invalid_choice"}}
+		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE agenda_topics SET status = $1, session_text = $2, session_date = $3, meeting_id = $4, outcome = $5, updated_at = $6

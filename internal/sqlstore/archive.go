@@ -36,7 +36,7 @@ import (
 // adds is archived without changes here. Left out on purpose: the audit
 // log (an installation's own append-only record), invitations (single-use
 // secrets), and everything about signing in (sessions, tokens, password
-// hashes, second factors): people are matched by email on import and set
+// hashes, second factors), and calendar-feed secrets: people are matched by email on import and set
 // their password through the new server's own invitation or reset.
 //
 // Import loads the rows in a new collaborative, in one transaction, with
@@ -75,7 +75,6 @@ var ArchiveItemRefs = map[string]ItemRef{
 // archive and clears them otherwise.
 var ArchiveSoftRefs = map[string]map[string]string{
 	"framework_changes": {"node_id": "framework_nodes"},
-	"agenda_topics":     {"meeting_id": "meetings"},
 }
 
 // ItemRef describes a polymorphic reference.

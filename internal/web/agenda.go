@@ -3,9 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
 type agendaPage struct {
@@ -13,13 +16,27 @@ type agendaPage struct {
 	Topics    []*learning.Topic
 	Statuses  []learning.TopicStatus
 	IsManager bool
+	// Meetings are those a convener may schedule a topic into.
+	Meetings []*engage.Meeting
 }
 
 func (s *Server) agendaData(r *http.Request, rc *reqCtx) (*agendaPage, error) {
 	p := &agendaPage{basePage: s.base(r, rc, "agenda.title"), Statuses: learning.TopicStatuses, IsManager: allowed(rc, collab.PermCollabManage)}
 	var err error
-	p.Topics, err = s.db.Topics(r.Context(), rc.Collab.ID, rc.Actor.UserID)
+	if p.Topics, err = s.db.Topics(r.Context(), rc.Collab.ID, rc.Actor.UserID); err != nil {
+		return nil, err
+	}
+	if p.IsManager {
+		// Meetings from a month back, so a topic covered at a recent
+		// session can be recorded against it.
+		p.Meetings, err = s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{From: s.db.Now().AddDate(0, -1, 0)})
+	}
 	return p, err
+}
+
+// MeetingLabel names a meeting in the decide form.
+func (p *agendaPage) MeetingLabel(m *engage.Meeting) string {
+	return m.Local().Format("2006-01-02 15:04") + " — " + m.Title
 }
 
 // agendaTable is the agenda as exported: what was asked, by whom (never for
@@ -36,8 +53,12 @@ func agendaTable(p *agendaPage) table {
 		if tp.Anonymous {
 			by = p.T("agenda.anonymous")
 		}
+		when := joinNonEmpty(tp.SessionDate.String(), tp.SessionText)
+		if tp.MeetingID != 0 {
+			when = joinNonEmpty(tp.MeetingAt.UTC().Format("2006-01-02"), tp.MeetingTitle)
+		}
 		t.Rows = append(t.Rows, []string{tp.Title, tp.Detail, by, fmt.Sprint(tp.Votes), p.T("agenda.status." + string(tp.Status)),
-			joinNonEmpty(tp.SessionDate.String(), tp.SessionText), tp.Outcome, tp.CreatedAt.UTC().Format("2006-01-02")})
+			when, tp.Outcome, tp.CreatedAt.UTC().Format("2006-01-02")})
 	}
 	return t
 }
@@ -132,6 +153,12 @@ func (s *Server) agendaDecide(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	}
 	f := r.PostForm
 	d := learning.TopicDecision{Status: learning.TopicStatus(f.Get("status")), SessionText: f.Get("sessionText"), Outcome: f.Get("outcome")}
+	if v := f.Get("meetingId"); v != "" {
+		d.MeetingID, _ = strconv.ParseInt(v, 10, 64)
+		if d.MeetingID <= 0 {
+			d.MeetingID = -1 // not a meeting: the store says so
+		}
+	}
 	var derr error
 	if d.SessionDate, derr = collab.ParseDate(f.Get("sessionDate")); derr != nil {
 		err = &collab.ValidationError{Fields: map[string]string{"sessionDate": "error.date"}}

@@ -437,3 +437,33 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestExportsAudited opens every export and results route the convener
+// may, and checks each left exactly one audit row naming it.
+func TestExportsAudited(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	n := 0
+	for _, rt := range e.srv.Routes() {
+		if !rt.Audited {
+			continue
+		}
+		path, err := fill(e, rt.Pattern, targets[0])
+		must(t, err)
+		before, err := e.db.AuditLog(bg, auditAll)
+		must(t, err)
+		w := e.do("convener", "GET", path, nil, "")
+		after, err := e.db.AuditLog(bg, auditAll)
+		must(t, err)
+		if w.Code != 200 {
+			continue // not the convener's, or nothing there in the fixture
+		}
+		n++
+		if len(after) != len(before)+1 || after[0].Action != "export" || !strings.Contains(after[0].Target, rt.Pattern) {
+			t.Errorf("%s: %d audit rows added, newest %+v", path, len(after)-len(before), after[0])
+		}
+	}
+	if n == 0 {
+		t.Error("no export route answered: nothing was tested")
+	}
+	t.Logf("%d exports audited", n)
+}

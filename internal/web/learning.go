@@ -25,7 +25,7 @@ func (s *Server) learningRoutes() []Route {
 		get("/c/{collab}/resources", collab.PermCollabCohort, s.resourcesPage),
 		upload(post("/c/{collab}/resources", collab.PermCollabCohort, s.resourceCreate)),
 		get("/c/{collab}/resources/{resource}", collab.PermCollabCohort, s.resourcePage),
-		get("/c/{collab}/resources/{resource}/file", collab.PermCollabCohort, s.resourceFile),
+		audited(get("/c/{collab}/resources/{resource}/file", collab.PermCollabCohort, s.resourceFile)),
 		post("/c/{collab}/resources/{resource}/delete", collab.PermCollabManage, s.resourceDelete),
 		post("/c/{collab}/teams/{team}/resources/{resource}/use", collab.PermTeamWrite, s.resourceUse),
 
@@ -81,6 +81,9 @@ func (s *Server) learningRoutes() []Route {
 		apiGet("/collaboratives/{collab}/indicators", collab.PermCollabAggregate, s.apiIndicators),
 	}
 }
+
+// audited marks a read that leaves an audit row (a download).
+func audited(rt Route) Route { rt.Audited = true; return rt }
 
 // withBody raises a route's request body limit.
 func withBody(rt Route, n int64) Route { rt.MaxBody = n; return rt }

@@ -17,7 +17,7 @@ import (
 )
 
 // upload posts a multipart form with one file as actor.
-func (e *env) upload(actor, path string, fields map[string]string, fileName string, content []byte) *responseRecorder {
+func (e *env) uploadFile(actor, path string, fields map[string]string, fileName string, content []byte) *responseRecorder {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -51,7 +51,7 @@ func TestResourceUpload(t *testing.T) {
 		{"pdf named docx", "letter.docx", pdf, http.StatusUnprocessableEntity, "does not match"},
 		{"too large", "big.txt", bytes.Repeat([]byte("a"), 10<<20+1), http.StatusUnprocessableEntity, "larger than 10 MiB"},
 	} {
-		w := e.upload("director", fmt.Sprintf("/c/%d/resources", c), map[string]string{"title": tc.name, "kind": "tool"}, tc.file, tc.content)
+		w := e.uploadFile("director", fmt.Sprintf("/c/%d/resources", c), map[string]string{"title": tc.name, "kind": "tool"}, tc.file, tc.content)
 		if w.Code != tc.want || (tc.errText != "" && !strings.Contains(w.Body.String(), tc.errText)) {
 			t.Errorf("%s: status %d, want %d; body has %q: %v", tc.name, w.Code, tc.want, tc.errText, strings.Contains(w.Body.String(), tc.errText))
 		}
@@ -308,7 +308,7 @@ func TestArchiveDownloadAndImport(t *testing.T) {
 	if len(log) != 1 || log[0].Action != "export" {
 		t.Errorf("archive not audited: %+v", log)
 	}
-	imp := e.upload("admin", "/collaboratives/import", nil, "wlc.zip", w.Body.Bytes())
+	imp := e.uploadFile("admin", "/collaboratives/import", nil, "wlc.zip", w.Body.Bytes())
 	if imp.Code != http.StatusSeeOther {
 		t.Fatalf("import: %d %s", imp.Code, imp.Body.String())
 	}
@@ -316,7 +316,7 @@ func TestArchiveDownloadAndImport(t *testing.T) {
 	if !strings.Contains(page.Body.String(), "Wellbeing conversation guide") {
 		t.Errorf("imported collaborative lacks its resources")
 	}
-	if bad := e.upload("admin", "/collaboratives/import", nil, "x.zip", []byte("not a zip")); bad.Code != http.StatusUnprocessableEntity {
+	if bad := e.uploadFile("admin", "/collaboratives/import", nil, "x.zip", []byte("not a zip")); bad.Code != http.StatusUnprocessableEntity {
 		t.Errorf("bad archive: %d", bad.Code)
 	}
 }
@@ -348,5 +348,30 @@ func TestShareImprovementWork(t *testing.T) {
 	// A coach reads the team's work but does not share for it.
 	if w := e.form("coach", fmt.Sprintf("/c/%d/teams/%d/pdsa/%d/share", c, team, e.ids["pdsaA"]), nil); w.Code != http.StatusForbidden {
 		t.Errorf("coach shared: %d", w.Code)
+	}
+}
+
+func TestAgendaScheduledIntoMeeting(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, topic := e.ids["c1"], e.ids["topic1"]
+	path := fmt.Sprintf("/c/%d/agenda/%d/decide", c, topic)
+	// Another collaborative's meeting is not a choice.
+	if w := e.form("convener", path, url.Values{"status": {"scheduled"}, "meetingId": {fmt.Sprint(e.ids["meeting2"])}}); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("scheduled into another collaborative's meeting: %d", w.Code)
+	}
+	if w := e.form("convener", path, url.Values{"status": {"scheduled"}, "meetingId": {fmt.Sprint(e.ids["meeting1"])}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("schedule: %d %s", w.Code, w.Body.String())
+	}
+	m, err := e.db.FindMeeting(bg, c, e.ids["meeting1"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := e.do("advocate", "GET", fmt.Sprintf("/c/%d/agenda", c), nil, "").Body.String()
+	if !strings.Contains(page, fmt.Sprintf(`href="/c/%d/meetings/%d"`, c, m.ID)) || !strings.Contains(page, m.Title) {
+		t.Errorf("the agenda does not show the meeting %q", m.Title)
+	}
+	csv := e.do("advocate", "GET", fmt.Sprintf("/c/%d/agenda?format=csv", c), nil, "").Body.String()
+	if !strings.Contains(csv, m.Title) || !strings.Contains(csv, "Scheduled") {
+		t.Errorf("agenda export:\n%s", csv)
 	}
 }

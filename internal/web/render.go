@@ -118,6 +118,9 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"learning.nav.reports", "/reports", collab.PermCollabCoach},
 		{"learning.nav.indicators", "/indicators", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
+		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
+		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
 		{"nav.audit", "/audit", collab.PermCollabManage},
 		{"nav.settings", "/settings", collab.PermCollabManage},
 	}

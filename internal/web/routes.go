@@ -1,6 +1,10 @@
 package web
 
-import "github.com/goeswell/goeswell/internal/collab"
+import (
+	"strings"
+
+	"github.com/goeswell/goeswell/internal/collab"
+)
 
 // A Route is one entry of the route table: every route is declared once,
 // with the permission it needs and whether it changes state.
@@ -15,6 +19,9 @@ type Route struct {
 	// MaxBody raises the request body limit of a mutating route above the
 	// default 1 MiB (file uploads); 0 keeps the default.
 	MaxBody int64
+	// Audited marks reads that take data away or open sensitive results
+	// (exports, downloads, survey results): each leaves an audit row.
+	Audited bool
 	Handler handlerFunc
 }
 
@@ -23,12 +30,16 @@ type Route struct {
 func (s *Server) routeTable() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
+	rs = append(rs, s.engagementRoutes()...)
 	rs = append(rs, s.improvementRoutes()...)
 	rs = append(rs, s.mfaRoutes()...)
 	if s.sso != nil {
 		rs = append(rs, s.ssoRoutes()...)
 	}
 	rs = append(rs, s.learningRoutes()...)
+	for i := range rs {
+		rs[i].Audited = rs[i].Audited || (rs[i].Method == "GET" && isExport(rs[i].Pattern))
+	}
 	return rs
 }
 
@@ -114,4 +125,16 @@ func (s *Server) coreRoutes() []Route {
 		apiDo("POST", "/collaboratives/{collab}/applications/{app}/decision", collab.PermCollabManage, s.apiDecide),
 		apiGet("/collaboratives/{collab}/audit", collab.PermCollabManage, s.apiAudit),
 	}
+}
+
+// isExport recognises a read that hands data over as a file or shows
+// survey results, by its pattern: every feature's exports are audited
+// without each having to remember to.
+func isExport(pattern string) bool {
+	for _, s := range []string{".csv", ".xlsx", ".zip", ".geojson", ".json", ".yaml", "/export", "/results"} {
+		if strings.Contains(pattern, s) && !strings.HasSuffix(pattern, "/openapi.json") {
+			return true
+		}
+	}
+	return false
 }

@@ -182,6 +182,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 				r.Body = http.MaxBytesReader(w, r.Body, limit)
 				r, err = s.idempotent(r, rc)
 			}
+			if err == nil && rt.Audited {
+				err = s.auditRead(r, rc)
+			}
 			if err == nil {
 				err = rt.Handler(w, r, rc)
 			}
@@ -199,6 +202,22 @@ func (s *Server) wrap(rt Route) http.Handler {
 }
 
 const maxBody = 1 << 20
+
+// auditRead records an export or a view of sensitive results before it is
+// served: if the record cannot be written, nothing is handed over.
+func (s *Server) auditRead(r *http.Request, rc *reqCtx) error {
+	var cid int64
+	if rc.Collab != nil {
+		cid = rc.Collab.ID
+	}
+	target := r.Pattern
+	if q := r.URL.Query(); len(q) > 0 {
+		q.Del("token")
+		target += "?" + q.Encode()
+	}
+	// The pattern, not the path: a path may carry a token.
+	return s.db.Audit(r.Context(), rc.who(), cid, "export", target, "")
+}
 
 // idempotent attaches the request's Idempotency-Key (API writes by a
 // signed-in person) to its context, so the write it makes records the key

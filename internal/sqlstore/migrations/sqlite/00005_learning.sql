@@ -62,7 +62,7 @@ CREATE TABLE agenda_topics (
     status           TEXT NOT NULL CHECK (status IN ('proposed','scheduled','covered','declined','withdrawn')),
     session_text     TEXT NOT NULL DEFAULT '',
     session_date     DATE,
-    meeting_id       BIGINT,
+    meeting_id       BIGINT REFERENCES meetings(id) ON DELETE SET NULL,
     outcome          TEXT NOT NULL DEFAULT '',
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL
