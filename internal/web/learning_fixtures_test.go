@@ -61,7 +61,7 @@ func learningFixtures(t testing.TB, e *env, c1, c2, teamA, teamB, teamC int64) {
 	// Population data with one small count, to check suppression.
 	rows, err := learning.ParseIndicators(strings.NewReader("indicator,geography,period,count,denominator,value,unit\n" +
 		"Households with stable housing,Boston,2025,1200,1500,80,%\n" +
-		"Households with stable housing,Tiny Town,2025,7,9,77.7,%\n"))
+		"Households with stable housing,Tiny Town,2025,7,9,77.7777,%\n"))
 	must(t, err)
 	must(t, db.ImportIndicators(bg, who, &learning.IndicatorImport{CollaborativeID: c1, Source: "State census", AsOf: collab.NewDate(2025, 12, 31)}, rows))
 }
