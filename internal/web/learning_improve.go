@@ -95,8 +95,38 @@ func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, tea
 		row.Chart = string(svg)
 		ms.Rows = append(ms.Rows, row)
 	}
-	content.Sections = append([]learning.Section{ms, pdsa}, content.Sections...)
+	att, err := s.attendanceSection(ctx, c, team, from)
+	if err != nil {
+		return nil, err
+	}
+	content.Sections = append([]learning.Section{ms, pdsa, att}, content.Sections...)
 	return content, nil
+}
+
+// attendanceSection is the team's meetings and activity hours for the
+// month, from the engagement feature's compliance.
+func (s *Server) attendanceSection(ctx context.Context, c *collab.Collaborative, team *collab.Team, month collab.Date) (learning.Section, error) {
+	sec := learning.Section{Key: "attendance", Rows: []learning.Row{}}
+	tcs, err := s.db.Compliance(ctx, c)
+	if err != nil {
+		return sec, err
+	}
+	for _, tc := range tcs {
+		if tc.Team == nil || tc.Team.ID != team.ID {
+			continue
+		}
+		for _, mc := range tc.Months {
+			if mc.Month != month {
+				continue
+			}
+			sec.Rows = append(sec.Rows,
+				learning.Row{ID: "meetings", Label: "report.row.meetings", Value: strconv.Itoa(mc.Meetings),
+					Note: fmt.Sprintf("%d covered, %d excused, %d missed", mc.Covered, mc.Excused, mc.Missed)},
+				learning.Row{ID: "hours", Label: "report.row.hours", Value: strconv.FormatFloat(mc.Hours, 'f', -1, 64),
+					Note: fmt.Sprintf("%g–%g expected", c.Policy.HoursMin, c.Policy.HoursMax)})
+		}
+	}
+	return sec, nil
 }
 
 // signalText says what an SPC chart signals, for reports and the feed.
@@ -196,10 +226,10 @@ func (p basePage) FieldLabel(k string) string {
 	return k
 }
 
-// Label shows a compiled report's value: a catalog key in the reader's
-// language, anything else as it is.
+// Label shows a compiled report's value or label: a catalog key in the
+// reader's language, anything else as it is.
 func (p basePage) Label(v string) string {
-	if strings.HasPrefix(v, "pdsa.") && p.s.cat.Has(v) {
+	if (strings.HasPrefix(v, "pdsa.") || strings.HasPrefix(v, "report.row.")) && p.s.cat.Has(v) {
 		return p.T(v)
 	}
 	return v

@@ -192,7 +192,7 @@ func reportTable(p *reportPage) table {
 	if p.Content != nil {
 		for _, sec := range p.Content.Sections {
 			for _, row := range sec.Rows {
-				t.Rows = append(t.Rows, []string{p.T("report.section." + sec.Key), row.Label, p.Label(row.Value), row.Note})
+				t.Rows = append(t.Rows, []string{p.T("report.section." + sec.Key), p.Label(row.Label), p.Label(row.Value), row.Note})
 			}
 		}
 	}
