@@ -458,7 +458,7 @@ func (db *DB) ExportArchive(ctx context.Context, collabID int64, filesDir string
 			if key == "" {
 				continue
 			}
-			b, err := os.ReadFile(filepath.Join(filesDir, filepath.Base(key)))
+			b, err := os.ReadFile(filepath.Join(filesDir, filepath.Base(key))) // #nosec G304 -- a random key of ours, reduced to a base name
 			if errors.Is(err, os.ErrNotExist) {
 				// A lost file must not make the rest unexportable; the
 				// manifest says which are missing.
@@ -611,6 +611,10 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 	if m.SchemaVersion != version {
 		return 0, &collab.ValidationError{Fields: map[string]string{"file": "learning.error.archive_version"}}
 	}
+	tables, err := db.importPlan(ctx, m, data)
+	if err != nil {
+		return 0, err
+	}
 	newKeys := map[string]string{}
 	var written []string
 	if len(files) > 0 {
@@ -622,7 +626,7 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 		}
 		for key, b := range files {
 			nk := randomKey()
-			if err := os.WriteFile(filepath.Join(filesDir, nk), b, 0o640); err != nil {
+			if err := os.WriteFile(filepath.Join(filesDir, nk), b, 0o600); err != nil {
 				return 0, err
 			}
 			newKeys[key] = nk
@@ -632,7 +636,7 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 	ids := map[string]map[int64]int64{} // table -> old id -> new id
 	var newCollab int64
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		for _, t := range m.Tables {
+		for _, t := range tables {
 			ids[t.Name] = map[int64]int64{}
 			for ri, row := range data[t.Name] {
 				if len(row) != len(t.Columns) {
@@ -699,7 +703,9 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 				for i := range ph {
 					ph[i] = fmt.Sprintf("$%d", i+1)
 				}
-				q := `INSERT INTO ` + t.Name + ` (` + strings.Join(cols, ", ") + `) VALUES (` + strings.Join(ph, ", ") + `)`
+				// Table and column names are this database's own (importPlan
+				// checked every one against the schema); values are bound.
+				q := `INSERT INTO ` + t.Name + ` (` + strings.Join(cols, ", ") + `) VALUES (` + strings.Join(ph, ", ") + `)` // #nosec G202 -- names checked against the schema
 				if t.HasID {
 					var nid int64
 					if err := tx.QueryRowContext(ctx, q+` RETURNING id`, args...).Scan(&nid); err != nil {
@@ -731,6 +737,64 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 		return 0, err
 	}
 	return newCollab, nil
+}
+
+// importPlan checks an archive against this database's own schema and
+// returns its tables in load order, described by this database: which
+// tables may be loaded, their column kinds, foreign keys and ids come from
+// here, never from the archive, so a crafted manifest cannot write into
+// other tables (the audit log, sessions), name columns that do not exist,
+// or leave a reference to this server's rows unmapped. Each table keeps the
+// archive's column order, for its rows.
+func (db *DB) importPlan(ctx context.Context, m *Manifest, data ArchiveData) ([]ArchiveTable, error) {
+	si, err := db.schema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	order, _, _, err := si.archivePlan()
+	if err != nil {
+		return nil, err
+	}
+	refuse := func(format string, args ...any) ([]ArchiveTable, error) {
+		return nil, fmt.Errorf("import: "+format+": %w", append(args, &collab.ValidationError{Fields: map[string]string{"file": "learning.error.archive_broken"}})...)
+	}
+	given := map[string]ArchiveTable{}
+	for _, t := range m.Tables {
+		given[t.Name] = t
+	}
+	inPlan := map[string]bool{}
+	var out []ArchiveTable
+	for _, name := range order {
+		inPlan[name] = true
+		mt, ok := given[name]
+		if !ok {
+			continue
+		}
+		local := si.tables[name]
+		t := ArchiveTable{Name: name, Columns: mt.Columns, Kinds: map[string]string{}, FKs: map[string]string{}, HasID: local.HasID}
+		for _, col := range mt.Columns {
+			if indexOf(local.Columns, col) < 0 || (name == "users" && !archiveUserCols[col]) {
+				return refuse("table %s has no column %q here", name, col)
+			}
+			t.Kinds[col] = local.Kinds[col]
+			if ref, ok := local.FKs[col]; ok {
+				t.FKs[col] = ref
+			}
+		}
+		if local.HasID && indexOf(mt.Columns, "id") < 0 {
+			return refuse("table %s lacks its ids", name)
+		}
+		out = append(out, t)
+	}
+	for name, rows := range data {
+		if !inPlan[name] && len(rows) > 0 {
+			return refuse("table %s is not part of a collaborative", name)
+		}
+	}
+	if len(data["collaboratives"]) != 1 {
+		return refuse("the archive holds %d collaboratives, want 1", len(data["collaboratives"]))
+	}
+	return out, nil
 }
 
 func randomKey() string {

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -282,4 +283,93 @@ func diffLines(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// rezip writes an archive from its parts, for crafted-archive tests.
+func rezip(t *testing.T, m *sqlstore.Manifest, data sqlstore.ArchiveData) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, v := range map[string]any{"manifest.json": m, "data.json": data} {
+		w, _ := zw.Create(name)
+		if err := json.NewEncoder(w).Encode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestArchiveRefusesCraftedManifests: the target's schema, not the
+// archive's manifest, decides what may be written.
+func TestArchiveRefusesCraftedManifests(t *testing.T) {
+	src := sqltest.SQLite(t)
+	res, err := demo.Seed(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := exportOf(t, src, res.CollaborativeID, "")
+	for _, tc := range []struct {
+		name  string
+		craft func(m *sqlstore.Manifest, d sqlstore.ArchiveData)
+	}{
+		{"a site admin", func(m *sqlstore.Manifest, d sqlstore.ArchiveData) {
+			for i := range m.Tables {
+				if m.Tables[i].Name == "users" {
+					m.Tables[i].Columns = append(m.Tables[i].Columns, "site_admin")
+					for j := range d["users"] {
+						d["users"][j] = append(d["users"][j], true)
+					}
+				}
+			}
+		}},
+		{"audit rows", func(m *sqlstore.Manifest, d sqlstore.ArchiveData) {
+			m.Tables = append(m.Tables, sqlstore.ArchiveTable{Name: "audit_log", Columns: []string{"id", "action"}})
+			d["audit_log"] = [][]any{{1, "forged"}}
+		}},
+		{"an unmapped reference", func(m *sqlstore.Manifest, d sqlstore.ArchiveData) {
+			// Saying teams.collaborative_id is no reference must not
+			// leave it pointing at this server's collaborative.
+			for i := range m.Tables {
+				delete(m.Tables[i].FKs, "collaborative_id")
+			}
+		}},
+		{"two collaboratives", func(m *sqlstore.Manifest, d sqlstore.ArchiveData) {
+			d["collaboratives"] = append(d["collaboratives"], d["collaboratives"][0])
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := sqltest.SQLite(t)
+			if _, err := demo.Seed(ctx, dst); err != nil {
+				t.Fatal(err)
+			}
+			m, data, _, err := sqlstore.ReadArchive(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.craft(m, data)
+			crafted := rezip(t, m, data)
+			id, err := dst.ImportArchive(ctx, collab.Who{}, bytes.NewReader(crafted), int64(len(crafted)), t.TempDir())
+			if tc.name == "an unmapped reference" {
+				// Refused or remapped: either way nothing points at the
+				// existing collaborative 1 from the import.
+				if err == nil {
+					var n int
+					dst.Raw().QueryRowContext(ctx, `SELECT COUNT(*) FROM teams WHERE collaborative_id = $1`, id).Scan(&n)
+					if n != len(res.TeamIDs) {
+						t.Errorf("imported teams: %d", n)
+					}
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("a crafted archive was imported")
+			}
+			var admins int
+			dst.Raw().QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE site_admin`).Scan(&admins)
+			if admins != 1 {
+				t.Errorf("%d site admins", admins)
+			}
+		})
+	}
 }

@@ -47,7 +47,7 @@ func (s *Server) archiveImport(w http.ResponseWriter, r *http.Request, rc *reqCt
 		p.Errors = map[string]string{"file": key}
 		return s.render(w, http.StatusUnprocessableEntity, "archive_import", p)
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
+	if err := r.ParseMultipartForm(8 << 20); err != nil { // #nosec G120 -- bounded by the route's MaxBody (server.wrap)
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err

@@ -92,7 +92,7 @@ func (s *Server) indicatorsPage(w http.ResponseWriter, r *http.Request, rc *reqC
 // file with any bad cell is refused whole, every problem listed by row and
 // column.
 func (s *Server) indicatorsImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
+	if err := r.ParseMultipartForm(1 << 20); err != nil { // #nosec G120 -- bounded by the route's MaxBody (server.wrap)
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
