@@ -64,7 +64,7 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	if c.baseURL == "" {
 		c.baseURL = url
 	}
-	srv, err := web.New(web.Config{DB: db, Logger: log, Mailer: mail.New(c.smtp), Version: version(), BaseURL: c.baseURL, TrustProxy: c.trustProxy, OIDC: c.oidc})
+	srv, err := web.New(web.Config{DB: db, Logger: log, Mailer: mail.New(c.smtp), Version: version(), BaseURL: c.baseURL, TrustProxy: c.trustProxy, OIDC: c.oidc, TileURL: c.tileURL})
 	if err != nil {
 		ln.Close()
 		return err
@@ -159,6 +159,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
 			return fmt.Errorf("seed demo improvement work: %w", err)
+		}
+		if err := demo.SeedAssets(ctx, db, res); err != nil {
+			return fmt.Errorf("seed demo asset-based tools: %w", err)
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")

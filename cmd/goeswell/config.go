@@ -38,6 +38,7 @@ type config struct {
 	logFormat  string
 	logLevel   string
 	trustProxy bool
+	tileURL    string
 	migrate    bool
 	smtp       mail.Config
 	oidc       web.OIDCConfig
@@ -105,6 +106,7 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.logFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log format: text or json (env GOESWELL_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log level: debug, info, warn or error (env GOESWELL_LOG_LEVEL)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", envBool(getenv, "TRUST_PROXY", false), "take client addresses from X-Forwarded-For (env GOESWELL_TRUST_PROXY)")
+	fs.StringVar(&c.tileURL, "tile-url", env(getenv, "TILE_URL", ""), "map tile server URL template for asset maps, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws maps without tiles (env GOESWELL_TILE_URL)")
 	fs.StringVar(&c.smtp.Addr, "smtp-addr", env(getenv, "SMTP_ADDR", ""), "SMTP server host:port; empty shows invitation links instead of emailing them (env GOESWELL_SMTP_ADDR)")
 	fs.StringVar(&c.smtp.From, "smtp-from", env(getenv, "SMTP_FROM", "goeswell@localhost"), "sender address (env GOESWELL_SMTP_FROM)")
 	fs.StringVar(&c.smtp.Username, "smtp-user", env(getenv, "SMTP_USER", ""), "SMTP user name (env GOESWELL_SMTP_USER)")
@@ -127,6 +129,9 @@ func (c *config) check() error {
 	}
 	if c.baseURL != "" && !strings.HasPrefix(c.baseURL, "http://") && !strings.HasPrefix(c.baseURL, "https://") {
 		return usageError{fmt.Sprintf("--base-url %q: want an http:// or https:// URL", c.baseURL)}
+	}
+	if c.tileURL != "" && (!strings.HasPrefix(c.tileURL, "https://") && !strings.HasPrefix(c.tileURL, "http://") || !strings.Contains(c.tileURL, "{z}")) {
+		return usageError{fmt.Sprintf("--tile-url %q: want an http(s) URL template with {z}, {x} and {y}", c.tileURL)}
 	}
 	if c.oidc.Issuer != "" && (!strings.HasPrefix(c.oidc.Issuer, "https://") && !strings.HasPrefix(c.oidc.Issuer, "http://127.0.0.1") || c.oidc.ClientID == "") {
 		return usageError{"--oidc-issuer needs an https:// URL and --oidc-client-id"}

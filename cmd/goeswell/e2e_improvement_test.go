@@ -180,10 +180,13 @@ func TestBrowserImprovementFlow(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#measure-chart svg`)),
 	)
 	svg := read(t, b, chromedp.OuterHTML(chromedp.CSS(`#measure-chart`)))
-	for _, want := range []string{`class="annotation"`, "PDSA: Strengths question", `class="target"`} {
+	for _, want := range []string{`class="annotation"`, ">PDSA 1<", `class="target"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the chart lacks %q", want)
 		}
+	}
+	if list := read(t, b, chromedp.Text(chromedp.CSS(`#pdsa-markers`))); !strings.Contains(list, "PDSA 1, started 2025-06-02: Strengths question, every advocate") {
+		t.Errorf("markers: %q", list)
 	}
 	if sig := read(t, b, chromedp.Text(chromedp.CSS(`#chart-signals`))); !strings.Contains(sig, "points signal") {
 		t.Errorf("signals: %q", sig)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
@@ -46,9 +47,11 @@ func loadConfigFromEnv() loadConfig {
 // loadFixture is a collaborative with one team per user, each user its
 // director with an API token.
 type loadFixture struct {
-	collabID int64
-	teams    []int64
-	tokens   []string
+	collabID  int64
+	measureID int64
+	teams     []int64
+	tokens    []string
+	sessions  []string
 }
 
 func newLoadFixture(t *testing.T, dsn string, users int) *loadFixture {
@@ -63,7 +66,10 @@ func newLoadFixture(t *testing.T, dsn string, users int) *loadFixture {
 	must(t, db.CreateUser(ctx, collab.Who{}, conv, ""))
 	c := &collab.Collaborative{Name: "Deadline", StartDate: collab.NewDate(2026, 1, 1), EndDate: collab.NewDate(2027, 6, 30), Status: collab.StatusActive, Policy: collab.DefaultPolicy()}
 	must(t, db.CreateCollaborative(ctx, collab.Who{}, c, nil, conv.ID))
-	f := &loadFixture{collabID: c.ID}
+	// One measure every team reports (shared by the collaborative).
+	m := &improve.Measure{CollaborativeID: c.ID, Name: "Conversations that start with what goes well", Kind: improve.KindProcess, Ratio: true, Chart: "p"}
+	must(t, db.CreateMeasure(ctx, collab.Who{UserID: conv.ID}, m))
+	f := &loadFixture{collabID: c.ID, measureID: m.ID}
 	for i := 0; i < users; i++ {
 		u := &collab.User{Email: fmt.Sprintf("lead%d@example.org", i), Name: fmt.Sprintf("Lead %d", i)}
 		must(t, db.CreateUser(ctx, collab.Who{}, u, ""))
@@ -72,14 +78,18 @@ func newLoadFixture(t *testing.T, dsn string, users int) *loadFixture {
 		must(t, db.AddMember(ctx, collab.Who{}, c.ID, tm.ID, u.ID, collab.RoleDirector))
 		tok := fmt.Sprintf("gw_load_%d", i)
 		must(t, db.CreateAPIToken(ctx, collab.Who{}, &collab.APIToken{UserID: u.ID, Name: "load"}, tok))
+		sess := fmt.Sprintf("load-session-%d", i)
+		must(t, db.CreateSession(ctx, sess, u.ID))
 		f.teams = append(f.teams, tm.ID)
 		f.tokens = append(f.tokens, tok)
+		f.sessions = append(f.sessions, sess)
 	}
 	return f
 }
 
 // loadResult summarises one run.
 type loadResult struct {
+	firstError                string
 	sent, errors, writesAcked int
 	p50, p99, max             time.Duration
 	throughput                float64
@@ -98,6 +108,7 @@ func runLoad(cfg loadConfig, replicas []string, req func(i int, base string) (*h
 	total := cfg.seconds * cfg.rate
 	lat := make([]time.Duration, total)
 	var errs, acked atomic.Int64
+	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	interval := time.Second / time.Duration(cfg.rate)
 	start := time.Now()
@@ -109,13 +120,18 @@ func runLoad(cfg loadConfig, replicas []string, req func(i int, base string) (*h
 			r, write := req(i, replicas[i%len(replicas)])
 			t0 := time.Now()
 			res, err := client.Do(r)
+			var body []byte
 			if err == nil {
-				io.Copy(io.Discard, res.Body)
+				body, _ = io.ReadAll(res.Body)
 				res.Body.Close()
 			}
 			lat[i] = time.Since(t0)
 			if err != nil || res.StatusCode >= 300 {
 				errs.Add(1)
+				if err == nil {
+					err = fmt.Errorf("%s %s: %d %.300s", r.Method, r.URL.Path, res.StatusCode, body)
+				}
+				firstErr.CompareAndSwap(nil, err.Error())
 				return
 			}
 			if write {
@@ -126,7 +142,8 @@ func runLoad(cfg loadConfig, replicas []string, req func(i int, base string) (*h
 	wg.Wait()
 	elapsed := time.Since(start)
 	slices.Sort(lat)
-	return loadResult{sent: total, errors: int(errs.Load()), writesAcked: int(acked.Load()),
+	fe, _ := firstErr.Load().(string)
+	return loadResult{firstError: fe, sent: total, errors: int(errs.Load()), writesAcked: int(acked.Load()),
 		p50: lat[total/2], p99: lat[total*99/100], max: lat[total-1], throughput: float64(total) / elapsed.Seconds()}
 }
 
@@ -172,12 +189,22 @@ func TestLoadDeadline(t *testing.T) {
 			res := runLoad(cfg, bases, func(i int, base string) (*http.Request, bool) {
 				u := i % len(f.tokens)
 				if i%10 == 9 {
-					r, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/collaboratives/%d", base, f.collabID), nil)
-					r.Header.Set("Authorization", "Bearer "+f.tokens[u])
+					// The team's dashboard: its measure's chart, computed by
+					// the SPC engine on every view.
+					r, _ := http.NewRequest("GET", fmt.Sprintf("%s/c/%d/teams/%d/measures/%d", base, f.collabID, f.teams[u], f.measureID), nil)
+					r.AddCookie(&http.Cookie{Name: "goeswell", Value: f.sessions[u]})
 					return r, false
 				}
-				body := fmt.Sprintf(`{"email":"invitee%d@example.org","name":"Invitee %d","role":"other"}`, i, i)
-				r, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/collaboratives/%d/teams/%d/invitations", base, f.collabID, f.teams[u]), strings.NewReader(body))
+				// Half the writes are a month's measure data (each a new
+				// value: a correction keeps history), half activity hours.
+				var r *http.Request
+				if i%2 == 0 {
+					body := fmt.Sprintf(`{"values":[{"measureId":%d,"period":"2026-%02d","numerator":%d,"denominator":%d}]}`, f.measureID, 1+i%10, i%50, 50+i)
+					r, _ = http.NewRequest("PUT", fmt.Sprintf("%s/api/v1/collaboratives/%d/teams/%d/values", base, f.collabID, f.teams[u]), strings.NewReader(body))
+				} else {
+					body := fmt.Sprintf(`{"month":"2026-%02d","kind":"site_visit","hours":%d.5,"note":"visit %d"}`, 1+i%10, i%6, i)
+					r, _ = http.NewRequest("POST", fmt.Sprintf("%s/api/v1/collaboratives/%d/teams/%d/activities", base, f.collabID, f.teams[u]), strings.NewReader(body))
+				}
 				r.Header.Set("Authorization", "Bearer "+f.tokens[u])
 				r.Header.Set("Content-Type", "application/json")
 				r.Header.Set("Idempotency-Key", fmt.Sprint("load-", i))
@@ -190,13 +217,13 @@ func TestLoadDeadline(t *testing.T) {
 			t.Logf("%s, %d replica(s), %d users: %v", st.name, st.replicas, cfg.users, res)
 			t.Logf("%s static ceiling: %v; p99 ratio %.1fx", st.name, ceiling, float64(res.p99)/float64(max(ceiling.p99, time.Microsecond)))
 			if res.errors != 0 {
-				t.Errorf("%d of %d requests failed", res.errors, res.sent)
+				t.Errorf("%d of %d requests failed; the first: %s", res.errors, res.sent, res.firstError)
 			}
 			db, err := sqlstore.Open(context.Background(), dsn)
 			must(t, err)
 			defer db.Close()
 			var rows int
-			must(t, db.Raw().QueryRow(`SELECT COUNT(*) FROM invitations`).Scan(&rows))
+			must(t, db.Raw().QueryRow(`SELECT (SELECT COUNT(*) FROM measure_value_history) + (SELECT COUNT(*) FROM activities)`).Scan(&rows))
 			if rows != res.writesAcked {
 				t.Errorf("%d rows added, %d writes acknowledged", rows, res.writesAcked)
 			}

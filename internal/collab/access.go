@@ -78,9 +78,10 @@ const (
 	// PermTeamManage: the team's director or program manager and conveners.
 	PermTeamManage
 	// PermTeamWrite: any member of the team, whatever their designated
-	// role, and conveners — for the team's own improvement work (aims,
-	// driver diagrams, PDSA cycles, data). Coaches read it but do not
-	// write it: the work is the team's.
+	// role, and conveners — for the team's own work (aims, driver
+	// diagrams, PDSA cycles, data; the asset map, success moments and the
+	// other asset-based tools). Coaches read it but do not write it: the
+	// work is the team's.
 	PermTeamWrite
 )
 

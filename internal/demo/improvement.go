@@ -29,7 +29,8 @@ type ImprovementResult struct {
 // change idea links to a Blueprint action, and three PDSA cycles — the
 // second adopted, after which the team's data shift. Values are entered as
 // the team's director, a few days after each month ends, so nothing shows
-// late. Call it after Seed.
+// late: it sets db.Now for the while, so call it after Seed and before the
+// server starts serving.
 func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*ImprovementResult, error) {
 	who := collab.Who{RemoteAddr: "demo"}
 	c := res.CollaborativeID
@@ -111,7 +112,7 @@ func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*Improv
 		cycles := []*improve.PDSA{
 			{Title: "One advocate, one week", Objective: "Try the opening question at intake.", Predictions: "Half the survivors will answer at length.",
 				Who: "One advocate", What: "Open with the question", When: "One week", Where: "Intake", DataPlan: "Tally on the intake form",
-				StartedOn: thisMonth.AddMonths(-9), EndedOn: thisMonth.AddMonths(-9).AddDays(6), DoNotes: "Eleven intakes; the question was asked in nine.",
+				StartedOn: thisMonth.AddMonths(-10), EndedOn: thisMonth.AddMonths(-10).AddDays(6), DoNotes: "Eleven intakes; the question was asked in nine.",
 				WentWell: "Survivors smiled and talked about their children and friends.", Differed: "Fewer answered at length than predicted; some needed time.",
 				Decision: improve.DecisionAdapt, NextStep: "Ask again at the end of the conversation."},
 			{Title: "Every advocate, one month", Objective: "Ask at the start and again at the end.", Predictions: "Seven in ten conversations will start with what goes well.",

@@ -453,8 +453,10 @@ func (v *Value) Y() (float64, bool) {
 // Empty reports whether the value holds no number at all.
 func (v *Value) Empty() bool { return v.Value == nil && v.Numerator == nil && v.Denominator == nil }
 
-// ValidateFor checks a value against its measure; field names the cell in
-// messages.
+// ValidateFor checks a value against its measure and returns a message
+// key, or "" when it is fine. It also moves the value's period to the
+// start of the measure's period (the first of the month, or the Monday),
+// so a date anywhere in the period files the value under it.
 func (v *Value) ValidateFor(m *Measure) string {
 	bad := func(p *float64) bool { return p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) }
 	if bad(v.Value) || bad(v.Numerator) || bad(v.Denominator) {

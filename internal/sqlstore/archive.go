@@ -34,8 +34,8 @@ import (
 // with a foreign key to one of those, transitively; the users and
 // organizations those rows refer to come along. So a table a later feature
 // adds is archived without changes here. Left out on purpose: the audit
-// log (an installation's own append-only record), invitations (single-use
-// secrets), and everything about signing in (sessions, tokens, password
+// log (an installation's own append-only record), invitations and survey
+// links (secrets; the new server makes its own), and everything about signing in (sessions, tokens, password
 // hashes, second factors), and calendar-feed secrets: people are matched by email on import and set
 // their password through the new server's own invitation or reset.
 //
@@ -51,7 +51,7 @@ const (
 
 // archiveSkip are tables never archived (see above).
 var archiveSkip = map[string]bool{"audit_log": true, "invitations": true, "sessions": true, "api_tokens": true,
-	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true}
+	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true, "survey_links": true}
 
 // archiveUserCols are the only user columns an archive carries.
 var archiveUserCols = map[string]bool{"id": true, "email": true, "name": true, "lang": true, "created_at": true}

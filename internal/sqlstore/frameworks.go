@@ -286,6 +286,19 @@ func (db *DB) EditFrameworkNode(ctx context.Context, who collab.Who, collabID, f
 			siblings = x.Children
 		}
 	}
+	if e.Retired != nil && *e.Retired && n.ParentID == 0 {
+		// A framework keeps at least one top-level node, so that it can
+		// always be exported and read back.
+		active := 0
+		for _, x := range f.Nodes {
+			if !x.Retired {
+				active++
+			}
+		}
+		if active <= 1 && !n.Retired {
+			return &collab.ValidationError{Fields: map[string]string{"retired": "framework.error_last_node"}}
+		}
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		change := func(action, before, after string) error {
 			if err := db.fwChange(ctx, tx, who, fwID, nodeID, action, before, after); err != nil {

@@ -99,6 +99,15 @@ func TestAdoptEditFramework(t *testing.T) {
 		must(t, db.EditFrameworkNode(ctx, who, c, fw.ID, fw.Nodes[1].ID, sqlstore.NodeEdit{Move: -1}))
 		retire := true
 		must(t, db.EditFrameworkNode(ctx, who, c, fw.ID, top.Children[0].ID, sqlstore.NodeEdit{Retired: &retire}))
+		// The last top-level node of a framework cannot be retired.
+		small, err := db.FindFramework(ctx, c, fws[0].ID)
+		must(t, err)
+		for i, n := range small.Nodes {
+			err := db.EditFrameworkNode(ctx, who, c, small.ID, n.ID, sqlstore.NodeEdit{Retired: &retire})
+			if last := i == len(small.Nodes)-1; last != (collab.FieldErrors(err)["retired"] != "") {
+				t.Errorf("retire top-level node %d of %d: %v", i+1, len(small.Nodes), err)
+			}
+		}
 		// Another collaborative's id is not found.
 		if err := db.EditFrameworkNode(ctx, who, c+1000, fw.ID, top.ID, sqlstore.NodeEdit{Title: &title}); !errors.Is(err, collab.ErrNotFound) {
 			t.Errorf("edit out of scope: %v", err)
@@ -220,6 +229,27 @@ func TestValuesHistory(t *testing.T) {
 		}
 		if strings.Join(got, " ") != "form: import:4 form:3" {
 			t.Errorf("history %v", got)
+		}
+		// Totals per team and period, summed in the database.
+		m, err := db.FindMeasure(ctx, c, 0, imp.MeasureID)
+		must(t, err)
+		tps, err := db.MeasureTotals(ctx, c, m)
+		must(t, err)
+		if len(tps) != 18*len(res.TeamIDs) {
+			t.Errorf("%d team periods, want %d", len(tps), 18*len(res.TeamIDs))
+		}
+		vals, err := db.Values(ctx, c, sqlstore.ValueFilter{TeamID: team, MeasureID: imp.MeasureID})
+		must(t, err)
+		if tp := tps[0]; tp.TeamID != team || tp.Period != vals[0].Period || tp.Y != *vals[0].Numerator || tp.N != *vals[0].Denominator || tp.First.IsZero() {
+			t.Errorf("first total %+v, first value %+v", tp, vals[0])
+		}
+		plain := &improve.Measure{CollaborativeID: c, Name: "Plain", Chart: "run", GroupKey: "g", GroupValues: []string{"a", "b"}}
+		must(t, db.CreateMeasure(ctx, who, plain))
+		_, err = db.SaveValues(ctx, who, c, team, []*improve.Value{{MeasureID: plain.ID, Period: period, Group: "a", Value: f(2)}, {MeasureID: plain.ID, Period: period, Group: "b", Value: f(3.5)}}, "form")
+		must(t, err)
+		tps, err = db.MeasureTotals(ctx, c, plain)
+		if err != nil || len(tps) != 1 || tps[0].Y != 5.5 {
+			t.Errorf("plain totals %+v %v", tps, err)
 		}
 		// Another team's history is not this team's.
 		other, _ := db.ValueHistory(ctx, c, res.TeamIDs[1], imp.MeasureID)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/improve"
@@ -274,6 +275,44 @@ func (db *DB) ValueHistory(ctx context.Context, collabID, teamID, measureID int6
 		v.Value, v.Numerator, v.Denominator = floatPtr(val), floatPtr(num), floatPtr(den)
 		v.EnteredAt = at.Time
 		out = append(out, &v)
+	}
+	return out, rows.Err()
+}
+
+// A TeamPeriod is one team's total of a measure for one period: the sum
+// over its groups of the values, or of the numerators and denominators.
+type TeamPeriod struct {
+	TeamID int64
+	Period collab.Date
+	Y, N   float64
+	// First is when the period was first entered.
+	First time.Time
+}
+
+// MeasureTotals sums a measure's values per team and period in the
+// database, for the views of every team at once: one row per team and
+// period instead of one per group, and no names.
+func (db *DB) MeasureTotals(ctx context.Context, collabID int64, m *improve.Measure) ([]TeamPeriod, error) {
+	// A ratio counts only rows with both parts, as the team's own chart does.
+	y, n, ok := `value`, `0`, `value IS NOT NULL`
+	if m.Ratio {
+		y, n, ok = `numerator`, `denominator`, `numerator IS NOT NULL AND denominator IS NOT NULL`
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT team_id, period, SUM(`+y+`), SUM(`+n+`), MIN(first_entered_at) FROM measure_values
+		WHERE collaborative_id = $1 AND measure_id = $2 AND `+ok+` GROUP BY team_id, period ORDER BY team_id, period`, collabID, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("measure totals: %w", err)
+	}
+	defer rows.Close()
+	var out []TeamPeriod
+	for rows.Next() {
+		var tp TeamPeriod
+		var first Time
+		if err := rows.Scan(&tp.TeamID, &tp.Period, &tp.Y, &tp.N, &first); err != nil {
+			return nil, fmt.Errorf("measure totals: %w", err)
+		}
+		tp.First = first.Time
+		out = append(out, tp)
 	}
 	return out, rows.Err()
 }

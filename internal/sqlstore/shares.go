@@ -265,3 +265,20 @@ func (db *DB) ShareByDefault(ctx context.Context, who collab.Who, s *learning.Sh
 	})
 	return shared, err
 }
+
+// WithdrawItem takes an item off the feed if it is on it, for features
+// whose items carry their own "shared" choice; it is no error if the item
+// was not shared.
+func (db *DB) WithdrawItem(ctx context.Context, who collab.Who, collabID, teamID int64, kind learning.ShareKind, itemID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE shares SET withdrawn_at = $1 WHERE team_id = $2 AND collaborative_id = $3 AND kind = $4 AND item_id = $5 AND withdrawn_at IS NULL`,
+			ts(db.Now()), teamID, collabID, kind, itemID)
+		if err != nil {
+			return fmt.Errorf("withdraw %s %d: %w", kind, itemID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return db.audit(ctx, tx, who, collabID, "share.withdraw", fmt.Sprintf("team:%d %s:%d", teamID, kind, itemID), "")
+	})
+}

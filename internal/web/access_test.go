@@ -24,12 +24,15 @@ type target struct {
 var targets = []target{
 	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA",
 		"aim": "aimA", "driver": "driverA", "pdsa": "pdsaA", "measure": "measure1", "fw": "fw1", "node": "node1", "meeting": "meeting1", "activity": "activityA",
+		"survey": "survey1", "asset": "assetA", "moment": "momentA",
 		"resource": "resource1", "topic": "topic1", "share": "shareA", "report": "reportA"}},
 	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB",
 		"aim": "aimB", "driver": "driverB", "pdsa": "pdsaB", "measure": "measure1", "fw": "fw1", "node": "node1", "meeting": "meeting1", "activity": "activityB",
+		"survey": "survey1", "asset": "assetB", "moment": "momentB",
 		"resource": "resource1", "topic": "topic1", "share": "shareB", "report": "reportB"}},
 	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC",
 		"aim": "aimC", "driver": "driverC", "pdsa": "pdsaC", "measure": "measure2", "fw": "fw2", "node": "node2", "meeting": "meeting2", "activity": "activityC",
+		"survey": "survey2", "asset": "assetC", "moment": "momentC",
 		"resource": "resource2", "topic": "topic2", "share": "shareC", "report": "reportC"}},
 }
 
@@ -215,6 +218,9 @@ func TestNoLeaks(t *testing.T) {
 	e := newEnv(t, sqltest.SQLite(t))
 	otherTeam := []string{"advocate.pioneer@example.org", "director.pioneer@example.org", "Keisha Brown", "shelter curfew"}
 	teamWork := []string{"shelter curfew", "One advocate, one week", "Every advocate, one month"}
+	// The asset-based tools: funders and evaluators see counts only, even
+	// of items a team shared with the cohort (assetFixtures).
+	teamWork = append(teamWork, "Harbor shared moment", "Harbor library", "Keisha Brown", "bus pass")
 	canary := []string{"canary", "Canary"}
 	members := []string{"@example.org"}
 	// Engagement: another team's person with a stipend, and a feedback

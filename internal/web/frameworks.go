@@ -21,7 +21,7 @@ type builtinEntry struct {
 }
 
 type searchHit struct {
-	FwID      int64
+	FwID      int64 // 0 for a built-in framework not adopted
 	Framework string
 	Node      *improve.FwNode
 }
@@ -67,6 +67,19 @@ func (s *Server) frameworksData(r *http.Request, rc *reqCtx) (*frameworksPage, e
 				}
 				if len(p.Hits) >= 200 {
 					break
+				}
+			}
+		}
+		// Built-in frameworks not adopted yet are searched too, to help
+		// choose one.
+		for _, b := range p.Builtins {
+			if b.Adopted {
+				continue
+			}
+			for _, e := range b.F.Flatten() {
+				n := e.Node
+				if strings.Contains(strings.ToLower(n.Code+" "+n.Title+" "+n.Body+" "+strings.Join(n.Themes, " ")), q) && len(p.Hits) < 200 {
+					p.Hits = append(p.Hits, searchHit{Framework: b.F.Name, Node: &improve.FwNode{Code: n.Code, Title: n.Title, Depth: e.Depth}})
 				}
 			}
 		}
@@ -232,7 +245,9 @@ func (s *Server) frameworkExport(w http.ResponseWriter, r *http.Request, rc *req
 	}
 	var buf bytes.Buffer
 	if err := framework.Export(&buf, f.Export(), format); err != nil {
-		return err
+		// Only an edited copy can fail, such as one whose every node is
+		// retired: say so rather than fail.
+		return &collab.ValidationError{Fields: map[string]string{"framework": "framework.error_export"}}
 	}
 	w.Header().Set("Content-Type", ct+"; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, f.Key, format))

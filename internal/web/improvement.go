@@ -66,6 +66,7 @@ func (s *Server) improvementRoutes() []Route {
 		apiGet(at+"/measures", collab.PermTeamRead, s.apiTeamMeasures),
 		apiGet(at+"/values", collab.PermTeamRead, s.apiValues),
 		apiDo("PUT", at+"/values", collab.PermTeamWrite, s.apiValuesPut),
+		apiDo("POST", at+"/values/import", collab.PermTeamWrite, s.apiValuesImport),
 		apiGet(at+"/aims", collab.PermTeamRead, s.apiAims),
 		apiGet(at+"/pdsa", collab.PermTeamRead, s.apiPDSAs),
 		apiDo("POST", at+"/pdsa", collab.PermTeamWrite, s.apiPDSACreate),
@@ -210,8 +211,8 @@ type aimPage struct {
 	Drivers  []*improve.Driver
 	Measures []*improve.Measure
 	Nodes    []*improve.FwNode
-	// DriverErrors are the errors of the driver form that failed, by id
-	// ("new" for the add form).
+	// DriverForm names the form whose errors the page shows: "aim", a
+	// driver's id, or "new-" and the kind of driver being added.
 	DriverForm string
 }
 

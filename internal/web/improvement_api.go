@@ -1,8 +1,11 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/importer"
@@ -185,6 +188,49 @@ func (s *Server) apiValuesPut(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	plan := importer.MakePlan(rows, existing)
 	out := apiPlan{Adds: plan.Adds, Updates: plan.Updates, Clears: plan.Clears, Unchanged: plan.Unchanged}
 	if !in.DryRun {
+		if _, err := importer.Apply(ctx, s.db, rc.who(), rc.Collab.ID, rc.Team.ID, plan, "api"); err != nil {
+			return err
+		}
+		out.Applied = true
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiValuesImport takes a CSV or XLSX file as the request body (by its
+// Content-Type) and imports it all or nothing, as the data page does;
+// ?dryRun=1 only says what would change.
+func (s *Server) apiValuesImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ctx := r.Context()
+	var format importer.Format
+	switch ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); strings.TrimSpace(ct) {
+	case "text/csv":
+		format = importer.CSV
+	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		format = importer.XLSX
+	default:
+		return fmt.Errorf("%w: send the file as text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", errBadRequest)
+	}
+	ms, err := s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID)
+	if err != nil {
+		return err
+	}
+	rows, err := importer.Parse(r.Body, format, ms)
+	var ie *importer.Errors
+	if errors.As(err, &ie) {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "invalid", "message": s.cat.Printer(rc.Lang).Sprintf("error.invalid"), "rows": *ie}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	existing, err := s.db.Values(ctx, rc.Collab.ID, sqlstore.ValueFilter{TeamID: rc.Team.ID})
+	if err != nil {
+		return err
+	}
+	plan := importer.MakePlan(rows, existing)
+	out := apiPlan{Adds: plan.Adds, Updates: plan.Updates, Clears: plan.Clears, Unchanged: plan.Unchanged}
+	if r.URL.Query().Get("dryRun") == "" {
 		if _, err := importer.Apply(ctx, s.db, rc.who(), rc.Collab.ID, rc.Team.ID, plan, "api"); err != nil {
 			return err
 		}

@@ -119,7 +119,7 @@ func TestTeamImprovementFlow(t *testing.T) {
 	location(t, e.form("advocate", base+"/data", url.Values{"pasteMeasure": {m}, "paste": {paste.String()}}))
 	page := e.do("advocate", "GET", mURL, nil, "")
 	body := page.Body.String()
-	for _, want := range []string{"PDSA: Strengths question", `class="annotation"`, `class="target"`, "spc-table", "points signal"} {
+	for _, want := range []string{">PDSA 1<", "PDSA 1, started 2025-06-03:", `class="annotation"`, `class="target"`, "spc-table", "points signal"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("measure page lacks %q", want)
 		}
@@ -205,6 +205,16 @@ func TestImportFlow(t *testing.T) {
 	w = e.do("advocate", "PUT", api, strings.NewReader(in), "application/json")
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"adds": 1`) || !strings.Contains(w.Body.String(), `"applied": false`) {
 		t.Fatalf("api dry run: %d %s", w.Code, w.Body.String())
+	}
+	// A file through the API: a wrong one names the cell and saves nothing.
+	before = e.dbHash()
+	w = e.do("advocate", "POST", api+"/import", strings.NewReader(bad), "text/csv")
+	if w.Code != 422 || !strings.Contains(w.Body.String(), `"cell": "C3"`) || e.dbHash() != before {
+		t.Fatalf("api bad file: %d %s", w.Code, w.Body.String())
+	}
+	w = e.do("advocate", "POST", api+"/import?dryRun=1", strings.NewReader(strings.ReplaceAll(bad, "six", "6")), "text/csv")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"adds": 2`) || e.dbHash() != before {
+		t.Fatalf("api dry run of a file: %d %s", w.Code, w.Body.String())
 	}
 	in = fmt.Sprintf(`{"values":[{"measureId":%d,"period":"2019-05","numerator":1,"denominator":2},{"measureId":%d,"period":"2019-06","value":3}]}`, e.imp.MeasureID, e.imp.MeasureID)
 	before = e.dbHash()
@@ -306,6 +316,19 @@ func TestMeasureViews(t *testing.T) {
 	if svg.Code != 200 || svg.Header().Get("Content-Type") != "image/svg+xml" {
 		t.Errorf("aggregate.svg: %d", svg.Code)
 	}
+	// A month only two teams reported is in the coach's aggregate but not
+	// in the funder's.
+	for _, tm := range []int64{e.ids["teamA"], e.ids["teamB"]} {
+		n, d := 1.0, 2.0
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, tm, []*improve.Value{{MeasureID: m, Period: collab.NewDate(2019, 1, 1), Numerator: &n, Denominator: &d}}, "form")
+		must(t, err)
+	}
+	if csv := e.do("funder", "GET", side+"/aggregate.csv", nil, "").Body.String(); strings.Contains(csv, "2019-01") || !strings.Contains(csv, "\n") {
+		t.Errorf("a funder's aggregate shows a month of two teams: %s", csv)
+	}
+	if csv := e.do("coach", "GET", side+"/aggregate.csv", nil, "").Body.String(); !strings.Contains(csv, "2019-01") {
+		t.Errorf("the coach's aggregate lacks a month of two teams")
+	}
 	// Shared measures are defined by conveners only.
 	if w := e.form("director", fmt.Sprintf("/c/%d/measures", c), url.Values{"name": {"x"}}); w.Code != 403 {
 		t.Errorf("a team member defines a shared measure: %d", w.Code)
@@ -341,5 +364,41 @@ func BenchmarkCollabMeasurePage(b *testing.B) {
 		if w.Code != 200 {
 			b.Fatalf("status %d", w.Code)
 		}
+	}
+}
+
+// TestDisaggregatedMeasure: a measure with groups takes values per group
+// in the grid; its chart has a panel a group and its CSV a group column.
+func TestDisaggregatedMeasure(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	base := fmt.Sprintf("/c/%d/teams/%d", c, team)
+	mURL := location(t, e.form("director", base+"/measures", url.Values{"name": {"Visits"}, "kind": {"process"}, "better": {"up"}, "chart": {"run"},
+		"period": {"monthly"}, "groupKey": {"age group"}, "groupValues": {"under 25\n25 and over"}}))
+	mid := int64(atoi(lastID(t, mURL)))
+	f := url.Values{"from": {"2025-01"}}
+	for k := 0; k < 12; k++ {
+		d := collab.NewDate(2025, 1, 1).AddMonths(k)
+		f.Set(cellName(mid, d, 0, "v"), fmt.Sprint(10+k%3))
+		f.Set(cellName(mid, d, 1, "v"), fmt.Sprint(20+k%4))
+	}
+	location(t, e.form("director", base+"/data", f))
+	vals, err := e.db.Values(bg, c, sqlstore.ValueFilter{TeamID: team, MeasureID: mid})
+	must(t, err)
+	if len(vals) != 24 {
+		t.Fatalf("%d values, want 24", len(vals))
+	}
+	svg := e.do("director", "GET", mURL+"/chart.svg?groups=1", nil, "").Body.String()
+	if n := strings.Count(svg, `class="panel"`); n != 2 {
+		t.Errorf("%d panels, want 2", n)
+	}
+	csvBody := e.do("director", "GET", mURL+"/data.csv?groups=1", nil, "").Body.String()
+	if !strings.HasPrefix(csvBody, "group,period") || !strings.Contains(csvBody, "under 25,2025-01") {
+		t.Errorf("grouped csv: %s", csvBody)
+	}
+	// The total chart sums the groups.
+	total := e.do("director", "GET", mURL+"/data.csv", nil, "").Body.String()
+	if !strings.Contains(total, "2025-01,30,") {
+		t.Errorf("total csv: %s", total)
 	}
 }

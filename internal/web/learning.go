@@ -82,9 +82,6 @@ func (s *Server) learningRoutes() []Route {
 	}
 }
 
-// audited marks a read that leaves an audit row (a download).
-func audited(rt Route) Route { rt.Audited = true; return rt }
-
 // withBody raises a route's request body limit.
 func withBody(rt Route, n int64) Route { rt.MaxBody = n; return rt }
 

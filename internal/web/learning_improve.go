@@ -18,8 +18,8 @@ import (
 // compileReport compiles a team's monthly report: the store's sections
 // (resources used, items shared) and, from the improvement work, the PDSA
 // cycles active in the month and each measure with its value, signals and
-// chart. Attendance and activity hours (issue 5) and success moments
-// (issue 6) join here as those features land on main.
+// chart; the success moments recorded in the month; the team's meetings and
+// activity hours.
 func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, team *collab.Team, month collab.Date) (*learning.Content, error) {
 	content, err := s.db.CompileReport(ctx, c.ID, team.ID, month)
 	if err != nil {
@@ -99,7 +99,18 @@ func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, tea
 	if err != nil {
 		return nil, err
 	}
-	content.Sections = append([]learning.Section{ms, pdsa, att}, content.Sections...)
+	moments, err := s.db.Moments(ctx, c.ID, sqlstore.ItemFilter{TeamID: team.ID})
+	if err != nil {
+		return nil, err
+	}
+	mo := learning.Section{Key: "moments", Rows: []learning.Row{}}
+	for _, m := range moments {
+		if d := collab.DateOf(m.CreatedAt); d.Before(from) || !d.Before(to) {
+			continue
+		}
+		mo.Rows = append(mo.Rows, learning.Row{ID: fmt.Sprint("moment:", m.ID), Label: m.Title, Value: m.Learning, Note: m.MadePossible})
+	}
+	content.Sections = append([]learning.Section{ms, pdsa, mo, att}, content.Sections...)
 	return content, nil
 }
 
@@ -233,4 +244,27 @@ func (p basePage) Label(v string) string {
 		return p.T(v)
 	}
 	return v
+}
+
+// syncMomentShare keeps the cohort feed in step with a success moment's
+// own "share with the cohort" choice: shared, it is on the feed with a
+// fresh snapshot; not shared, it is taken off. A failure is logged; the
+// team's save stands.
+func (s *Server) syncMomentShare(ctx context.Context, rc *reqCtx, m *collab.SuccessMoment) {
+	var err error
+	if m.Shared {
+		sum := learning.Summary{Title: m.Title, Body: m.Story, Learned: m.Learning, Fields: map[string]string{}}
+		if m.MadePossible != "" {
+			sum.Fields["made_possible"] = m.MadePossible
+		}
+		if m.WhoInvolved != "" {
+			sum.Fields["who_involved"] = m.WhoInvolved
+		}
+		err = s.db.Share(ctx, rc.who(), &learning.Share{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, Kind: learning.ShareMoment, ItemID: m.ID, Summary: sum})
+	} else {
+		err = s.db.WithdrawItem(ctx, rc.who(), rc.Collab.ID, rc.Team.ID, learning.ShareMoment, m.ID)
+	}
+	if err != nil {
+		s.log.Warn("sync a success moment with the feed", "moment", m.ID, "err", err)
+	}
 }

@@ -375,3 +375,26 @@ func TestAgendaScheduledIntoMeeting(t *testing.T) {
 		t.Errorf("agenda export:\n%s", csv)
 	}
 }
+
+func TestSuccessMomentOnTheFeed(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	w := e.form("advocate", fmt.Sprintf("/c/%d/teams/%d/moments", c, team), url.Values{"title": {"A family came back to say thanks"},
+		"story": {"They found housing through the network."}, "learning": {"Ask about neighbours early"}, "shared": {"1"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("moment: %d %s", w.Code, w.Body.String())
+	}
+	feed := e.do("director", "GET", fmt.Sprintf("/c/%d/feed?kind=moment", c), nil, "").Body.String()
+	if !strings.Contains(feed, "A family came back to say thanks") || !strings.Contains(feed, "Ask about neighbours early") {
+		t.Fatal("the shared moment is not on the feed")
+	}
+	// Unsharing it on its own page takes it off the feed.
+	loc := w.Header().Get("Location")
+	if w := e.form("advocate", loc, url.Values{"title": {"A family came back to say thanks"}, "story": {"They found housing through the network."}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("unshare: %d", w.Code)
+	}
+	feed = e.do("director", "GET", fmt.Sprintf("/c/%d/feed?kind=moment", c), nil, "").Body.String()
+	if strings.Contains(feed, "A family came back to say thanks") {
+		t.Error("an unshared moment stayed on the feed")
+	}
+}

@@ -86,6 +86,21 @@ func chartOptions(m *improve.Measure, rules string) spc.Options {
 	return o
 }
 
+// pdsaNumber is a cycle's number among the started cycles of its team,
+// in order of start: the label of its marker on the charts.
+func pdsaNumber(cycles []*improve.PDSA, c *improve.PDSA) int {
+	n := 1
+	for _, o := range cycles {
+		if o == c || o.StartedOn.IsZero() || o.TeamID != c.TeamID {
+			continue
+		}
+		if o.StartedOn.Before(c.StartedOn) || o.StartedOn == c.StartedOn && o.ID < c.ID {
+			n++
+		}
+	}
+	return n
+}
+
 // measureChart computes a measure's chart from per-period points, with
 // PDSA cycles as markers and a new phase after each period in which a
 // cycle ended with "adopt".
@@ -106,15 +121,31 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 	}
 	opts := chartOptions(m, rules)
 	co := chart.Options{Title: title, YLabel: m.Unit, Width: 720, Height: 340}
+	if m.Ratio && m.Unit == "%" {
+		// A proportion reported in per cent: plot 0.35 as 35.
+		opts.Multiply = 100
+	}
 	if m.Target != nil {
 		co.HasTarget, co.Target = true, *m.Target
+		if opts.Multiply == 100 && *m.Target <= 1 {
+			co.Target *= 100
+		}
 	}
+	// Markers are numbered as the page lists the cycles (pdsaNumbers);
+	// cycles starting in the same period share one marker.
+	byKey := map[float64]int{}
 	for _, c := range cycles {
 		if c.StartedOn.IsZero() {
 			continue
 		}
 		k := spc.DateKey(improve.PeriodStart(m.Period, c.StartedOn).Time())
-		co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA: " + truncate(c.Title, 24)})
+		n := fmt.Sprint(pdsaNumber(cycles, c))
+		if i, ok := byKey[k]; ok {
+			co.Annotations[i].Label += "+" + n
+		} else {
+			byKey[k] = len(co.Annotations)
+			co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA " + n})
+		}
 		if c.Decision == improve.DecisionAdopt && !c.EndedOn.IsZero() {
 			end := improve.PeriodStart(m.Period, c.EndedOn)
 			i := sort.Search(len(periods), func(i int) bool { return periods[i].After(end) })
@@ -128,6 +159,34 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 	if len(obs) == 0 {
 		return nil, co, nil
 	}
+	r, err := spc.Compute(obs, m.Ratio, spc.AggSum, opts)
+	return r, co, err
+}
+
+// groupChart draws a disaggregated measure with one panel a group.
+func groupChart(m *improve.Measure, vals []*improve.Value, cycles []*improve.PDSA, rules, title string) (*spc.Result, chart.Options, error) {
+	_, co, err := measureChart(m, teamTotals(m, vals), cycles, rules, title)
+	if err != nil {
+		return nil, co, err
+	}
+	var obs []spc.Obs
+	for _, v := range vals {
+		o := spc.Obs{Key: spc.DateKey(v.Period.Time()), Label: periodLabel(m, v.Period), Facet1: v.Group, N: spc.NA}
+		switch {
+		case m.Ratio && v.Numerator != nil && v.Denominator != nil:
+			o.Y, o.N = *v.Numerator, *v.Denominator
+		case !m.Ratio && v.Value != nil:
+			o.Y = *v.Value
+		default:
+			continue
+		}
+		obs = append(obs, o)
+	}
+	if len(obs) == 0 {
+		return nil, co, nil
+	}
+	opts := chartOptions(m, rules)
+	co.Height = 260
 	r, err := spc.Compute(obs, m.Ratio, spc.AggSum, opts)
 	return r, co, err
 }
@@ -166,7 +225,11 @@ func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
+	grouped := r != nil && len(r.Panels) > 0 && r.Panels[0].Facet1 != ""
 	head := []string{"period", "y"}
+	if grouped {
+		head = append([]string{"group"}, head...)
+	}
 	if r != nil && r.HasN {
 		head = append(head, "n")
 	}
@@ -178,6 +241,9 @@ func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
 			for i := 0; i < p.Len(); i++ {
 				q := p.Point(i)
 				row := []string{p.Labels[i], num(q.Y)}
+				if grouped {
+					row = append([]string{p.Facet1}, row...)
+				}
 				if r.HasN {
 					row = append(row, num(q.N))
 				}
@@ -354,6 +420,23 @@ type teamMeasurePage struct {
 	Cycles  []*improve.PDSA
 }
 
+type marker struct {
+	N int
+	C *improve.PDSA
+}
+
+// Markers lists the cycles drawn on the chart, by their marker's number.
+func (p *teamMeasurePage) Markers() []marker {
+	var out []marker
+	for _, c := range p.Cycles {
+		if !c.StartedOn.IsZero() {
+			out = append(out, marker{N: pdsaNumber(p.Cycles, c), C: c})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N })
+	return out
+}
+
 // V formats a stored number.
 func (p *teamMeasurePage) V(x *float64) string {
 	if x == nil {
@@ -381,6 +464,11 @@ func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*improve.Measure
 		return nil, nil, nil, chart.Options{}, nil, err
 	}
 	pts := teamTotals(m, vals)
+	if r.URL.Query().Get("groups") != "" && m.GroupKey != "" {
+		// One panel a group, for a disaggregated measure (seed 003, 1.1.3).
+		res, co, err := groupChart(m, vals, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
+		return m, pts, res, co, cycles, err
+	}
 	res, co, err := measureChart(m, pts, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
 	return m, pts, res, co, cycles, err
 }
@@ -931,7 +1019,11 @@ func (s *Server) sharedMeasure(r *http.Request, rc *reqCtx) (*improve.Measure, e
 // aggregate pools every team's totals: a ratio's numerators and
 // denominators are summed; a plain value is the mean of the teams that
 // reported it.
-func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) map[collab.Date]*teamPoint {
+//
+// minTeams > 1 leaves out periods fewer teams reported: for funders and
+// evaluators, who see aggregates only, an "aggregate" of one or two teams
+// would be those teams' own data.
+func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint, minTeams int) map[collab.Date]*teamPoint {
 	out := map[collab.Date]*teamPoint{}
 	count := map[collab.Date]int{}
 	for _, pts := range byTeam {
@@ -946,8 +1038,12 @@ func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) 
 			count[d]++
 		}
 	}
-	if !m.Ratio {
-		for d, a := range out {
+	for d, a := range out {
+		if count[d] < minTeams {
+			delete(out, d)
+			continue
+		}
+		if !m.Ratio {
 			a.y /= float64(count[d])
 		}
 	}
@@ -955,17 +1051,18 @@ func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint) 
 }
 
 func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
-	vals, err := s.db.Values(r.Context(), rc.Collab.ID, sqlstore.ValueFilter{MeasureID: m.ID, Lean: true})
+	tps, err := s.db.MeasureTotals(r.Context(), rc.Collab.ID, m)
 	if err != nil {
 		return nil, err
 	}
-	byTeam := map[int64][]*improve.Value{}
-	for _, v := range vals {
-		byTeam[v.TeamID] = append(byTeam[v.TeamID], v)
-	}
 	out := map[int64]map[collab.Date]*teamPoint{}
-	for t, vs := range byTeam {
-		out[t] = teamTotals(m, vs)
+	for _, tp := range tps {
+		pts := out[tp.TeamID]
+		if pts == nil {
+			pts = map[collab.Date]*teamPoint{}
+			out[tp.TeamID] = pts
+		}
+		pts[tp.Period] = &teamPoint{y: tp.Y, n: tp.N, hasN: true, first: tp.First}
 	}
 	return out, nil
 }
@@ -983,7 +1080,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	if err != nil {
 		return err
 	}
-	res, co, err := measureChart(m, aggregate(m, byTeam), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, byTeam, 1), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
 	if err != nil {
 		return err
 	}
@@ -1045,17 +1142,29 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 		return nil, nil, chart.Options{}, err
 	}
 	p := s.cat.Printer(rc.Lang)
-	res, co, err := measureChart(m, aggregate(m, byTeam), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	min := 1
+	if !rc.can(collab.PermCollabCohort) {
+		min = MinAggregateTeams
+	}
+	res, co, err := measureChart(m, aggregate(m, byTeam, min), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
 	return m, res, co, err
 }
 
+// MinAggregateTeams is how many teams must have reported a period before
+// funders and evaluators see it in an aggregate.
+const MinAggregateTeams = 3
+
 type aggregatePage struct {
 	basePage
-	M       *improve.Measure
-	SVG     template.HTML
-	Table   template.HTML
-	Signals int
-	Runs    bool
+	// Restricted: the reader sees aggregates only, so thin periods are
+	// left out.
+	Restricted bool
+	MinTeams   int
+	M          *improve.Measure
+	SVG        template.HTML
+	Table      template.HTML
+	Signals    int
+	Runs       bool
 }
 
 func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1063,7 +1172,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m}
+	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m, Restricted: !rc.can(collab.PermCollabCohort), MinTeams: MinAggregateTeams}
 	p.Title = m.Name
 	if p.SVG, err = svgString(res, co); err != nil {
 		return err

@@ -84,6 +84,23 @@ func (p basePage) Date(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
+// AllDomains lists the Five Domains of Wellbeing, for forms.
+func (p basePage) AllDomains() []collab.Domain { return collab.Domains }
+
+// DomainChecked reports whether domain d is ticked: in the typed form if
+// there is one, else in def.
+func (p basePage) DomainChecked(d collab.Domain, def []collab.Domain) bool {
+	if p.Form != nil {
+		for _, v := range p.Form["domains"] {
+			if v == string(d) {
+				return true
+			}
+		}
+		return false
+	}
+	return collab.HasDomain(def, d)
+}
+
 // Asset returns the content-hashed URL of a static file.
 func (p basePage) Asset(name string) string { return p.s.static.url(name) }
 
@@ -121,6 +138,8 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
 		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
 		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
+		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
+		{"nav.surveys", "/surveys", collab.PermCollabAggregate},
 		{"nav.audit", "/audit", collab.PermCollabManage},
 		{"nav.settings", "/settings", collab.PermCollabManage},
 	}
@@ -160,6 +179,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			}
 			return fmt.Sprint(v)
 		},
+		// mul100 turns a proportion into a percentage.
+		"mul100": func(x float64) float64 { return x * 100 },
 		// dict builds the argument of a shared form template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

@@ -19,6 +19,9 @@ type Route struct {
 	// MaxBody raises the request body limit of a mutating route above the
 	// default 1 MiB (file uploads); 0 keeps the default.
 	MaxBody int64
+	// Anonymous routes never learn the client's address (anonymous
+	// check-ins): it is not passed to the handler, the audit or the logs.
+	Anonymous bool
 	// Audited marks reads that take data away or open sensitive results
 	// (exports, downloads, survey results): each leaves an audit row.
 	Audited bool
@@ -37,6 +40,7 @@ func (s *Server) routeTable() []Route {
 		rs = append(rs, s.ssoRoutes()...)
 	}
 	rs = append(rs, s.learningRoutes()...)
+	rs = append(rs, s.assetsRoutes()...)
 	for i := range rs {
 		rs[i].Audited = rs[i].Audited || (rs[i].Method == "GET" && isExport(rs[i].Pattern))
 	}

@@ -45,6 +45,9 @@ type Config struct {
 	FilesDir string
 	// OIDC, when its Issuer is set, offers single sign-on.
 	OIDC OIDCConfig
+	// TileURL is a map tile server's URL template ({z}/{x}/{y}) for the
+	// asset maps; empty draws maps without tiles.
+	TileURL string
 }
 
 // Server serves the UI and the API.
@@ -63,9 +66,11 @@ type Server struct {
 	trustXF bool
 	static  *staticFiles
 	openapi []byte
+	sso     *sso
+	tileURL string
+	imgSrc  string
 	// filesDir holds uploaded files; "" refuses uploads.
 	filesDir string
-	sso      *sso
 }
 
 // New builds a server.
@@ -78,7 +83,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, mailer: cfg.Mailer, cat: cat, version: cfg.Version,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy}
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), secure: strings.HasPrefix(cfg.BaseURL, "https://"), trustXF: cfg.TrustProxy,
+		tileURL: cfg.TileURL, imgSrc: tileOrigin(cfg.TileURL)}
 	if cfg.OIDC.Issuer != "" {
 		if cfg.OIDC.Name == "" {
 			cfg.OIDC.Name = cfg.OIDC.Issuer
@@ -128,7 +134,7 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:"+s.imgSrc+"; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		// Invitation links carry their token in the path; never leak it.
@@ -141,6 +147,25 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tileOrigin is the CSP source for a tile URL template, so map tiles may
+// load: "https://{s}.tile.example.org/{z}/{x}/{y}.png" becomes
+// " https://*.tile.example.org".
+func tileOrigin(tmpl string) string {
+	if tmpl == "" {
+		return ""
+	}
+	scheme, rest, ok := strings.Cut(tmpl, "://")
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host = strings.ReplaceAll(host, "{s}", "*")
+	if host == "" || strings.ContainsAny(host, " ;'{}") {
+		return ""
+	}
+	return " " + scheme + "://" + host
 }
 
 // reqCtx is what the wrapper hands a handler: who is asking, in which
@@ -171,7 +196,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 // wrap is the one layer every route goes through.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc := &reqCtx{API: rt.API || strings.HasPrefix(r.URL.Path, "/api/"), addr: s.remoteAddr(r)}
+		rc := &reqCtx{API: rt.API || strings.HasPrefix(r.URL.Path, "/api/")}
+		if !rt.Anonymous {
+			rc.addr = s.remoteAddr(r)
+		}
 		err := s.authorize(r, rt, rc)
 		if err == nil {
 			if rt.Mutates && r.Method != http.MethodGet {
@@ -250,6 +278,13 @@ func (s *Server) remoteAddr(r *http.Request) string {
 // permission.
 func (s *Server) authorize(r *http.Request, rt Route, rc *reqCtx) error {
 	ctx := r.Context()
+	if rt.Anonymous {
+		// Not even a session is read: an anonymous answer is not tied to
+		// a signed-in person, not even by a session's last-seen time.
+		rc.Actor = &collab.Actor{}
+		rc.Lang = s.cat.Match("", r.Header.Get("Accept-Language"))
+		return nil
+	}
 	uid, token, err := s.identify(r, rc.API)
 	if err != nil {
 		return err

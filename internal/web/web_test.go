@@ -146,6 +146,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	must(t, db.CreateMeeting(bg, who, mtg2))
 	actC := &engage.Activity{CollaborativeID: c2.ID, TeamID: teamC.ID, UserID: memC.ID, Month: collab.DateOf(db.Now()), Kind: engage.ActOther, Hours: 2, Note: "canary note"}
 	must(t, db.AddActivity(bg, who, actC))
+	assetIDs := assetFixtures(t, db, c1, teamA.ID, teamB.ID, c2.ID, teamC.ID)
 	e.ids = map[string]int64{
 		"c1": c1, "teamA": teamA.ID, "teamB": teamB.ID, "app1": apps[0].ID, "partner1": ps[0].ID,
 		"userA": teamA.Members[1].UserID, "userB": teamB.Members[1].UserID,
@@ -156,6 +157,9 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		"measure1": imp.MeasureID, "measure2": m2.ID,
 		"fw1": imp.FrameworkID, "fw2": fw2.ID, "node1": imp.NodeID, "node2": node2,
 		"meeting1": meeting1, "activityA": actOf(teamA), "activityB": actOf(teamB), "meeting2": mtg2.ID, "activityC": actC.ID,
+	}
+	for k, v := range assetIDs {
+		e.ids[k] = v
 	}
 	e.imp = imp
 	learningFixtures(t, e, c1, c2.ID, teamA.ID, teamB.ID, teamC.ID)

@@ -1,6 +1,35 @@
-// goeswell's only script: a convenience. Every form works without it.
+// goeswell's shared script: conveniences only. Every form and page works
+// without it.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("input.copy").forEach(function (el) {
     el.addEventListener("focus", function () { el.select(); });
+  });
+  // "Download as PNG": the browser draws the chart's SVG on a canvas at
+  // twice its size and saves the picture. The link stays hidden without
+  // JavaScript, where the SVG download serves.
+  document.querySelectorAll("a[data-png]").forEach(function (a) {
+    a.hidden = false;
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      fetch(a.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (svg) {
+        var img = new Image();
+        img.onload = function () {
+          var scale = 2, c = document.createElement("canvas");
+          c.width = img.naturalWidth * scale;
+          c.height = img.naturalHeight * scale;
+          var g = c.getContext("2d");
+          g.fillStyle = "#fff";
+          g.fillRect(0, 0, c.width, c.height);
+          g.drawImage(img, 0, 0, c.width, c.height);
+          var link = document.createElement("a");
+          link.download = a.getAttribute("data-png");
+          link.href = c.toDataURL("image/png");
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+        };
+        img.src = "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(svg)));
+      });
+    });
   });
 });
