@@ -25,10 +25,12 @@ func TestBrowserAssets(t *testing.T) {
 	}
 	signedIn(t, member)
 	assets := srv.URL + "/c/1/teams/1/assets"
+	// The demo's own assets come first; ours add three.
+	before := read(t, member, chromedp.Evaluate[int](`fetch("/c/1/teams/1/assets.geojson").then(r => r.json()).then(g => g.features.length)`, chromedp.EvalAwaitPromise))
 	for _, a := range []struct{ name, kind, lat, lng string }{
 		{"Laundromat bulletin board", "place", "42.3601", "-71.0589"},
-		{"Auntie Rose", "person", "42.3651", "-71.0542"},
-		{"Friday potluck", "event", "42.3555", "-71.0650"},
+		{"Grandma Inez", "person", "42.3651", "-71.0542"},
+		{"Saturday soccer pickup", "event", "42.3555", "-71.0650"},
 	} {
 		do(t, member,
 			chromedp.Navigate(assets),
@@ -44,14 +46,14 @@ func TestBrowserAssets(t *testing.T) {
 		waitTrue(t, member, `(document.querySelector("#asset-list") || {innerText: ""}).innerText.includes(`+strconv.Quote(a.name)+`)`)
 	}
 	list := read(t, member, chromedp.Text(chromedp.CSS(`#asset-list`)))
-	for _, n := range []string{"Laundromat bulletin board", "Auntie Rose", "Friday potluck"} {
+	for _, n := range []string{"Laundromat bulletin board", "Grandma Inez", "Saturday soccer pickup"} {
 		if !strings.Contains(list, n) {
 			t.Errorf("the list lacks %q: %s", n, list)
 		}
 	}
 	// The map without tiles: one numbered point per asset.
-	if pts := read(t, member, chromedp.Evaluate[int](`document.querySelectorAll("#asset-plain svg g.pt").length`)); pts != 3 {
-		t.Errorf("the map shows %d points, want 3", pts)
+	if pts := read(t, member, chromedp.Evaluate[int](`document.querySelectorAll("#asset-plain svg g.pt").length`)); pts != before+3 {
+		t.Errorf("the map shows %d points, want %d", pts, before+3)
 	}
 	if title := read(t, member, chromedp.TextContent(chromedp.CSS(`#asset-plain svg g.pt title`))); !strings.Contains(title, "1. ") {
 		t.Errorf("first point's title %q", title)
@@ -59,7 +61,7 @@ func TestBrowserAssets(t *testing.T) {
 	// GeoJSON export parses and reads back.
 	geo := read(t, member, chromedp.Evaluate[string](`fetch("/c/1/teams/1/assets.geojson").then(r => r.text())`, chromedp.EvalAwaitPromise))
 	back, err := assetmap.ReadGeoJSON(strings.NewReader(geo))
-	if err != nil || len(back) != 3 || !back[0].HasLocation {
+	if err != nil || len(back) != before+3 || !back[0].HasLocation {
 		t.Fatalf("GeoJSON export: %v %+v", err, back)
 	}
 
