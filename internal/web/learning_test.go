@@ -237,6 +237,10 @@ func TestMonthlyReportFlow(t *testing.T) {
 	if !strings.Contains(page.Body.String(), "<svg") {
 		t.Errorf("the report has no measure chart")
 	}
+	// Two months back, it is past its due date.
+	if !strings.Contains(page.Body.String(), "after the due date") {
+		t.Errorf("a late report is not marked late")
+	}
 	if !strings.Contains(page.Body.String(), "We tested a new intake conversation.") || !strings.Contains(page.Body.String(), "review-form") {
 		t.Errorf("coach's view of the report: %d", page.Code)
 	}

@@ -185,6 +185,11 @@ func (s *Server) reportData(r *http.Request, rc *reqCtx) (*reportPage, error) {
 	return p, nil
 }
 
+// Late reports whether the report was submitted after its due date.
+func (p *reportPage) Late() bool {
+	return !p.Report.SubmittedAt.IsZero() && !p.Report.SubmittedAt.Before(p.Due.AddDays(1).Time())
+}
+
 func reportTable(p *reportPage) table {
 	t := table{Name: "report-" + p.Report.Month.String()[:7], Head: []string{p.T("report.section"), p.T("learning.field.title"), p.T("report.value"), p.T("field.note")}}
 	t.Rows = append(t.Rows, []string{p.T("report.narrative"), "", p.Report.Narrative, ""},
