@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/learning"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
@@ -163,6 +164,9 @@ type funderReportPage struct {
 	Figures    []figure
 	Progress   []figure
 	Indicators []learning.Shown
+	// Measures are the collaborative's shared measures, whose aggregate
+	// charts (issue 4) funders may open.
+	Measures []*improve.Measure
 }
 
 // funderReportPage is the funder and efficacy report for a date range:
@@ -205,6 +209,15 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 	}
 	for _, in := range ins {
 		p.Indicators = append(p.Indicators, learning.ShowIndicator(in, st.MinCell))
+	}
+	ms, err := s.db.Measures(ctx, c.ID, 0)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Shared() {
+			p.Measures = append(p.Measures, m)
+		}
 	}
 	if format != "" {
 		return s.export(w, r, rc, format, figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators))
