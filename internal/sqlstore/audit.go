@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -119,4 +120,20 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]collab.AuditEntry,
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// changes describes an update for the audit log as the fields that
+// changed, each with its value before and after: {"name":["A","B"]}.
+func changes(before, after map[string]any) string {
+	diff := map[string][2]any{}
+	for k, a := range after {
+		if b := before[k]; fmt.Sprint(b) != fmt.Sprint(a) {
+			diff[k] = [2]any{b, a}
+		}
+	}
+	if len(diff) == 0 {
+		return "{}"
+	}
+	out, _ := json.Marshal(diff) // map keys are sorted: stable text for the hash chain
+	return string(out)
 }

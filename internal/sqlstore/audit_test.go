@@ -38,3 +38,31 @@ func TestAuditAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditBeforeAfter: an update's audit row names each changed field
+// with its value before and after.
+func TestAuditBeforeAfter(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		name, focus := "Team A renamed", "Housing first"
+		if _, err := db.UpdateTeam(ctx, collab.Who{UserID: f.convID}, f.c.ID, f.teamA.ID, sqlstore.TeamUpdate{Name: &name, Focus: &focus}); err != nil {
+			t.Fatal(err)
+		}
+		es, err := db.AuditLog(ctx, sqlstore.AuditFilter{CollaborativeID: f.c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `{"focus":["","Housing first"],"name":["Team A","Team A renamed"]}`; es[0].Action != "team.update" || es[0].Detail != want {
+			t.Errorf("audit detail = %s %s, want %s", es[0].Action, es[0].Detail, want)
+		}
+		c := *f.c
+		c.Policy.HoursMax = 8
+		if err := db.UpdateCollaborative(ctx, collab.Who{UserID: f.convID}, &c, nil); err != nil {
+			t.Fatal(err)
+		}
+		es, _ = db.AuditLog(ctx, sqlstore.AuditFilter{CollaborativeID: f.c.ID})
+		if want := `{"hoursMax":[6,8]}`; es[0].Detail != want {
+			t.Errorf("audit detail = %s, want %s", es[0].Detail, want)
+		}
+	})
+}

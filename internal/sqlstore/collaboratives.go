@@ -98,6 +98,13 @@ func (db *DB) UpdateCollaborative(ctx context.Context, who collab.Who, c *collab
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		old, err := scanCollab(tx.QueryRowContext(ctx, `SELECT `+collabCols+` FROM collaboratives WHERE id = $1`, c.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("update collaborative %d: %w", c.ID, collab.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("update collaborative %d: %w", c.ID, err)
+		}
 		p := c.Policy
 		res, err := tx.ExecContext(ctx, `UPDATE collaboratives SET name = $1, aim = $2, start_date = $3, end_date = $4, status = $5, required_roles = $6,
 			allow_single_person = $7, min_reps = $8, hours_min = $9, hours_max = $10 WHERE id = $11`,
@@ -113,7 +120,7 @@ func (db *DB) UpdateCollaborative(ctx context.Context, who collab.Who, c *collab
 				return err
 			}
 		}
-		return db.audit(ctx, tx, who, c.ID, "collaborative.update", fmt.Sprint("collaborative:", c.ID), c.Name)
+		return db.audit(ctx, tx, who, c.ID, "collaborative.update", fmt.Sprint("collaborative:", c.ID), changes(collabFields(old), collabFields(c)))
 	})
 }
 
@@ -291,4 +298,12 @@ func (db *DB) People(ctx context.Context, collabID int64) ([]*collab.Person, err
 		}
 	}
 	return out, rows.Err()
+}
+
+// collabFields are a collaborative's settings as the audit log shows them.
+func collabFields(c *collab.Collaborative) map[string]any {
+	p := c.Policy
+	return map[string]any{"name": c.Name, "aim": c.Aim, "startDate": c.StartDate.String(), "endDate": c.EndDate.String(), "status": c.Status,
+		"requiredRoles": joinRoles(p.RequiredRoles), "allowSinglePerson": p.AllowSinglePerson, "minReps": p.MinRepsPerMeeting,
+		"hoursMin": p.HoursMin, "hoursMax": p.HoursMax}
 }

@@ -183,6 +183,7 @@ func (db *DB) UpdateTeam(ctx context.Context, who collab.Who, collabID, teamID i
 	if err != nil {
 		return nil, err
 	}
+	before := teamFields(t)
 	if up.Name != nil {
 		t.Name = *up.Name
 	}
@@ -203,21 +204,30 @@ func (db *DB) UpdateTeam(ctx context.Context, who collab.Who, collabID, teamID i
 			t.Name, t.Focus, t.SinglePerson, t.Active, teamID, collabID); err != nil {
 			return fmt.Errorf("update team %d: %w", teamID, err)
 		}
-		return db.audit(ctx, tx, who, collabID, "team.update", fmt.Sprint("team:", teamID), t.Name)
+		return db.audit(ctx, tx, who, collabID, "team.update", fmt.Sprint("team:", teamID), changes(before, teamFields(t)))
 	})
 	return t, err
+}
+
+func teamFields(t *collab.Team) map[string]any {
+	return map[string]any{"name": t.Name, "focus": t.Focus, "singlePerson": t.SinglePerson, "active": t.Active}
 }
 
 func (db *DB) setMember(ctx context.Context, tx *sql.Tx, who collab.Who, collabID, teamID, userID int64, r collab.TeamRole) error {
 	if !r.Valid() {
 		return &collab.ValidationError{Fields: map[string]string{"role": "error.invalid_choice"}}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)
+	var old string
+	err := tx.QueryRowContext(ctx, `SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, userID).Scan(&old)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("set member: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)
 		ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role`, teamID, userID, r)
 	if err != nil {
 		return fmt.Errorf("set member: %w", err)
 	}
-	return db.audit(ctx, tx, who, collabID, "role.designate", fmt.Sprintf("team:%d user:%d", teamID, userID), string(r))
+	return db.audit(ctx, tx, who, collabID, "role.designate", fmt.Sprintf("team:%d user:%d", teamID, userID), changes(map[string]any{"role": old}, map[string]any{"role": r}))
 }
 
 // SetMemberRole designates a team member's role.
