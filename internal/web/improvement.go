@@ -480,6 +480,7 @@ func (s *Server) pdsaCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if err != nil {
 		return err
 	}
+	s.autoSharePDSA(r.Context(), rc, c)
 	return s.redirect(w, r, rc.teamURL(fmt.Sprintf("/pdsa/%d", c.ID)), "flash.created")
 }
 
@@ -541,6 +542,7 @@ func (s *Server) pdsaUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if err != nil {
 		return err
 	}
+	s.autoSharePDSA(r.Context(), rc, &c)
 	if r.PostForm.Get("next") != "" && c.Decision != improve.DecisionNone && c.Decision != improve.DecisionAbandon {
 		// Start the next cycle of the ramp from Act's "next step".
 		n := &improve.PDSA{CollaborativeID: c.CollaborativeID, TeamID: c.TeamID, ChangeID: c.ChangeID, PreviousID: c.ID,

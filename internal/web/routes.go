@@ -16,6 +16,9 @@ type Route struct {
 	Mutates bool
 	// API marks JSON routes (errors answer in JSON, bearer tokens work).
 	API bool
+	// MaxBody raises the request body limit of a mutating route above the
+	// default 1 MiB (file uploads); 0 keeps the default.
+	MaxBody int64
 	// Anonymous routes never learn the client's address (anonymous
 	// check-ins): it is not passed to the handler, the audit or the logs.
 	Anonymous bool
@@ -36,6 +39,7 @@ func (s *Server) routeTable() []Route {
 	if s.sso != nil {
 		rs = append(rs, s.ssoRoutes()...)
 	}
+	rs = append(rs, s.learningRoutes()...)
 	rs = append(rs, s.assetsRoutes()...)
 	for _, extra := range testOnlyRoutes {
 		rs = append(rs, extra(s)...)

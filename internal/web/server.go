@@ -38,6 +38,11 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a
 	// server behind a load balancer.
 	TrustProxy bool
+	// FilesDir is where uploaded files (the resource library) are stored,
+	// under random names. Empty means a "files" folder beside a SQLite
+	// database; with PostgreSQL it must be set (a folder every replica
+	// shares), or uploads are refused.
+	FilesDir string
 	// OIDC, when its Issuer is set, offers single sign-on.
 	OIDC OIDCConfig
 	// TileURL is a map tile server's URL template ({z}/{x}/{y}) for the
@@ -64,6 +69,8 @@ type Server struct {
 	sso     *sso
 	tileURL string
 	imgSrc  string
+	// filesDir holds uploaded files; "" refuses uploads.
+	filesDir string
 }
 
 // New builds a server.
@@ -83,6 +90,10 @@ func New(cfg Config) (*Server, error) {
 			cfg.OIDC.Name = cfg.OIDC.Issuer
 		}
 		s.sso = &sso{cfg: cfg.OIDC, redirect: s.baseURL + "/login/sso/callback"}
+	}
+	s.filesDir = cfg.FilesDir
+	if s.filesDir == "" && cfg.DB != nil {
+		s.filesDir = cfg.DB.FilesDir()
 	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
@@ -192,7 +203,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		err := s.authorize(r, rt, rc)
 		if err == nil {
 			if rt.Mutates && r.Method != http.MethodGet {
-				r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+				limit := int64(maxBody)
+				if rt.MaxBody > 0 {
+					limit = rt.MaxBody
+				}
+				r.Body = http.MaxBytesReader(w, r.Body, limit)
 				r, err = s.idempotent(r, rc)
 			}
 			if err == nil && rt.Audited {

@@ -130,6 +130,7 @@ func (s *Server) momentCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
+	s.syncMomentShare(r.Context(), rc, m)
 	return s.redirect(w, r, s.teamURL(rc, fmt.Sprint("moments/", m.ID)), "flash.created")
 }
 
@@ -178,6 +179,7 @@ func (s *Server) momentUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
+	s.syncMomentShare(r.Context(), rc, m)
 	return s.redirect(w, r, s.teamURL(rc, fmt.Sprint("moments/", old.ID)), "flash.saved")
 }
 
@@ -261,6 +263,7 @@ func (s *Server) workshopStep(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
+	s.syncMomentShare(r.Context(), rc, m)
 	return s.redirect(w, r, s.teamURL(rc, fmt.Sprint("moments/", m.ID)), "flash.moment_saved")
 }
 

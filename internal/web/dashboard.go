@@ -1,0 +1,405 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/improve"
+	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/sqlstore"
+)
+
+// A figure is one aggregate as shown: a catalog key and a count, already
+// suppressed if small.
+type figure struct {
+	Key   string
+	Count learning.Count
+}
+
+// figures turns aggregates into what an aggregate page may show: every
+// count goes through the small-count rule.
+func figures(a *sqlstore.Aggregates, minCell int) []figure {
+	sup := func(n int64) learning.Count { return learning.Suppress(n, minCell) }
+	// The number of teams is not suppressed: it counts organizations, not
+	// people, and the overview shows it to everyone in the collaborative.
+	return []figure{
+		{"teams", learning.Count{N: a.Teams}},
+		{"active_teams", learning.Count{N: a.ActiveTeams}},
+		{"reports_submitted", sup(a.ReportsSubmitted)},
+		{"reports_reviewed", sup(a.ReportsReviewed)},
+		{"teams_reporting", sup(a.TeamsReporting)},
+		{"shares", sup(a.Shares)},
+		{"teams_sharing", sup(a.TeamsSharing)},
+		{"comments", sup(a.Comments)},
+		{"resources_added", sup(a.ResourcesAdded)},
+		{"resources_used", sup(a.ResourcesUsed)},
+		{"topics_proposed", sup(a.TopicsProposed)},
+		{"topics_scheduled", sup(a.TopicsScheduled)},
+		{"topics_covered", sup(a.TopicsCovered)},
+		{"votes", sup(a.Votes)},
+	}
+}
+
+// progressFigures is the distribution of self-assessed progress, suppressed.
+func progressFigures(a *sqlstore.Aggregates, minCell int) []figure {
+	var out []figure
+	for _, p := range learning.ProgressScale {
+		out = append(out, figure{fmt.Sprint(p), learning.Suppress(a.Progress[p], minCell)})
+	}
+	return out
+}
+
+func figureTable(p basePage, name string, from, to collab.Date, figs []figure, prog []figure, ins []learning.Shown) table {
+	t := table{Name: name, Head: []string{p.T("learning.field.section"), p.T("learning.field.figure"), p.T("learning.field.value")}}
+	t.Rows = append(t.Rows, []string{p.T("learning.range"), p.T("learning.field.from"), from.String()}, []string{p.T("learning.range"), p.T("learning.field.to"), to.AddDays(-1).String()})
+	for _, f := range figs {
+		t.Rows = append(t.Rows, []string{p.T("learning.activity"), p.T("learning.figure." + f.Key), p.Count(f.Count)})
+	}
+	for _, f := range prog {
+		t.Rows = append(t.Rows, []string{p.T("report.progress"), p.T("report.progress." + f.Key), p.Count(f.Count)})
+	}
+	for _, in := range ins {
+		t.Rows = append(t.Rows, []string{p.T("indicator.title"), strings.Join([]string{in.Name, in.Geography, in.Period}, " · "), joinNonEmpty(p.ShownCount(in), p.Num(in.Value))})
+	}
+	return t
+}
+
+type teamRow struct {
+	Team          *collab.Team
+	Report        *learning.Report
+	Shares, Uses  int
+	OverdueMonths int
+}
+
+type dashboardPage struct {
+	basePage
+	Month      string
+	MinCell    int
+	Month1     []figure
+	AllTime    []figure
+	Progress   []figure
+	Coach      bool
+	Manager    bool
+	Teams      []teamRow
+	OverdueAll int
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c := rc.Collab
+	st, err := s.db.LearningSettings(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	today := s.db.Today()
+	month := learning.MonthOf(today)
+	cur, err := s.db.LearningAggregates(ctx, c.ID, month, month.AddMonths(1))
+	if err != nil {
+		return err
+	}
+	all, err := s.db.LearningAggregates(ctx, c.ID, learning.MonthOf(c.StartDate), today.AddDays(1))
+	if err != nil {
+		return err
+	}
+	p := &dashboardPage{basePage: s.base(r, rc, "learning.dashboard_title"), Month: month.String()[:7], MinCell: st.MinCell,
+		Month1: figures(cur, st.MinCell), AllTime: figures(all, st.MinCell), Progress: progressFigures(all, st.MinCell),
+		Coach: allowed(rc, collab.PermCollabCoach), Manager: allowed(rc, collab.PermCollabManage)}
+	if format != "" {
+		return s.export(w, r, rc, format, figureTable(p.basePage, "dashboard", learning.MonthOf(c.StartDate), today.AddDays(1), p.AllTime, p.Progress, nil))
+	}
+	// Team by team is for conveners and coaches only: funders and
+	// evaluators see aggregates.
+	if p.Coach {
+		teams, err := s.db.Teams(ctx, c.ID, sqlstore.TeamFilter{})
+		if err != nil {
+			return err
+		}
+		last := month.AddMonths(-1)
+		reps, err := s.db.Reports(ctx, c.ID, sqlstore.ReportFilter{From: last, To: month})
+		if err != nil {
+			return err
+		}
+		shares, err := s.db.Shares(ctx, c.ID, sqlstore.ShareFilter{From: month, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		over, err := s.db.OverdueReports(ctx, c, st.ReportDueDay, today)
+		if err != nil {
+			return err
+		}
+		p.OverdueAll = len(over)
+		for _, t := range teams {
+			row := teamRow{Team: t}
+			for _, rep := range reps {
+				if rep.TeamID == t.ID {
+					row.Report = rep
+				}
+			}
+			for _, sh := range shares {
+				if sh.TeamID == t.ID {
+					row.Shares++
+				}
+			}
+			for _, o := range over {
+				if o.TeamID == t.ID {
+					row.OverdueMonths++
+				}
+			}
+			p.Teams = append(p.Teams, row)
+		}
+	}
+	return s.render(w, http.StatusOK, "dashboard", p)
+}
+
+type funderReportPage struct {
+	basePage
+	From, To   collab.Date // To is the last day shown
+	MinCell    int
+	Figures    []figure
+	Progress   []figure
+	Indicators []learning.Shown
+	// Measures are the collaborative's shared measures, whose aggregate
+	// charts (issue 4) funders may open.
+	Measures []*improve.Measure
+}
+
+// funderReportPage is the funder and efficacy report for a date range:
+// aggregates only, with small counts suppressed, printable.
+func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c := rc.Collab
+	q := r.URL.Query()
+	from, ferr := collab.ParseDate(q.Get("from"))
+	to, terr := collab.ParseDate(q.Get("to"))
+	if ferr != nil || terr != nil {
+		return fmt.Errorf("%w: from and to are dates, YYYY-MM-DD", errBadRequest)
+	}
+	if from.IsZero() {
+		from = c.StartDate
+	}
+	if to.IsZero() {
+		to = s.db.Today()
+	}
+	if to.Before(from) {
+		return fmt.Errorf("%w: the range ends before it starts", errBadRequest)
+	}
+	st, err := s.db.LearningSettings(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	a, err := s.db.LearningAggregates(ctx, c.ID, from, to.AddDays(1))
+	if err != nil {
+		return err
+	}
+	p := &funderReportPage{basePage: s.base(r, rc, "learning.funder_title"), From: from, To: to, MinCell: st.MinCell,
+		Figures: figures(a, st.MinCell), Progress: progressFigures(a, st.MinCell)}
+	ins, err := s.db.Indicators(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, in := range ins {
+		p.Indicators = append(p.Indicators, learning.ShowIndicator(in, st.MinCell))
+	}
+	ms, err := s.db.Measures(ctx, c.ID, 0)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Shared() {
+			p.Measures = append(p.Measures, m)
+		}
+	}
+	if format != "" {
+		return s.export(w, r, rc, format, figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators))
+	}
+	return s.render(w, http.StatusOK, "funder_report", p)
+}
+
+// A cardLine is one line of the report card as shown.
+type cardLine struct {
+	Item       learning.CardItem
+	Figure     *learning.Count
+	Indicators []learning.Shown
+}
+
+type reportCardPage struct {
+	basePage
+	Settings  learning.Settings
+	Lines     []cardLine
+	Items     []learning.CardItem
+	IsManager bool
+	Public    bool
+	PublicURL string
+	Figures   []string
+	Names     []string
+}
+
+func (s *Server) reportCardData(r *http.Request, rc *reqCtx, collabID int64) (*reportCardPage, error) {
+	ctx := r.Context()
+	st, err := s.db.LearningSettings(ctx, collabID)
+	if err != nil {
+		return nil, err
+	}
+	p := &reportCardPage{basePage: s.base(r, rc, "learning.card_title"), Settings: st, Figures: learning.CardFigures}
+	if p.Items, err = s.db.CardItems(ctx, collabID); err != nil {
+		return nil, err
+	}
+	c, err := s.db.FindCollaborative(ctx, collabID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.db.LearningAggregates(ctx, collabID, learning.MonthOf(c.StartDate), s.db.Today().AddDays(1))
+	if err != nil {
+		return nil, err
+	}
+	figs := map[string]learning.Count{}
+	for _, f := range figures(a, st.MinCell) {
+		figs[f.Key] = f.Count
+	}
+	ins, err := s.db.Indicators(ctx, collabID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, in := range ins {
+		if !seen[in.Name] {
+			seen[in.Name] = true
+			p.Names = append(p.Names, in.Name)
+		}
+	}
+	for _, it := range p.Items {
+		l := cardLine{Item: it}
+		if it.Kind == "figure" {
+			if f, ok := figs[it.Ref]; ok {
+				l.Figure = &f
+			}
+		} else {
+			for _, in := range ins {
+				if in.Name == it.Ref {
+					l.Indicators = append(l.Indicators, learning.ShowIndicator(in, st.MinCell))
+				}
+			}
+		}
+		p.Lines = append(p.Lines, l)
+	}
+	if st.CardPublic && st.CardToken != "" {
+		p.PublicURL = s.baseURL + "/cards/" + st.CardToken
+	}
+	return p, nil
+}
+
+func cardTable(p *reportCardPage) table {
+	t := table{Name: "report-card", Head: []string{p.T("learning.field.figure"), p.T("learning.card_wording"), p.T("indicator.geography"), p.T("indicator.period"), p.T("learning.field.value")}}
+	for _, l := range p.Lines {
+		if l.Figure != nil {
+			t.Rows = append(t.Rows, []string{l.Item.Label, l.Item.Wording, "", "", p.Count(*l.Figure)})
+		}
+		for _, in := range l.Indicators {
+			t.Rows = append(t.Rows, []string{l.Item.Label, l.Item.Wording, in.Geography, in.Period, joinNonEmpty(p.ShownCount(in), p.Num(in.Value))})
+		}
+	}
+	return t
+}
+
+func (s *Server) reportCardPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.reportCardData(r, rc, rc.Collab.ID)
+	if err != nil {
+		return err
+	}
+	p.IsManager = allowed(rc, collab.PermCollabManage)
+	if format != "" {
+		return s.export(w, r, rc, format, cardTable(p))
+	}
+	return s.render(w, http.StatusOK, "report_card", p)
+}
+
+// reportCardSave saves the card's wording, lines, publication and the
+// collaborative's learning settings (threshold, report due day). Lines are
+// posted as kind-N, ref-N, label-N, wording-N; an empty label drops a line.
+func (s *Server) reportCardSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	ctx := r.Context()
+	f := r.PostForm
+	st, err := s.db.LearningSettings(ctx, rc.Collab.ID)
+	if err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	st.CardTitle, st.CardIntro, st.CardPublic = f.Get("cardTitle"), f.Get("cardIntro"), f.Get("cardPublic") != ""
+	if _, err := fmt.Sscan(f.Get("minCell"), &st.MinCell); err != nil {
+		fields["minCell"] = "error.whole_number"
+	}
+	if _, err := fmt.Sscan(f.Get("reportDueDay"), &st.ReportDueDay); err != nil {
+		fields["reportDueDay"] = "error.whole_number"
+	}
+	var items []learning.CardItem
+	for i := 0; i < 50; i++ {
+		n := fmt.Sprint(i)
+		if _, ok := f["label-"+n]; !ok {
+			continue
+		}
+		if strings.TrimSpace(f.Get("label-"+n)) == "" && strings.TrimSpace(f.Get("ref-"+n)) == "" {
+			continue
+		}
+		items = append(items, learning.CardItem{Kind: f.Get("kind-" + n), Ref: f.Get("ref-" + n), Label: f.Get("label-" + n), Wording: f.Get("wording-" + n)})
+	}
+	if len(fields) == 0 {
+		err = s.db.SaveReportCard(ctx, rc.who(), &st, items)
+		if fe := collab.FieldErrors(err); fe != nil {
+			fields = fe
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(fields) > 0 {
+		p, perr := s.reportCardData(r, rc, rc.Collab.ID)
+		if perr != nil {
+			return perr
+		}
+		p.IsManager, p.Form, p.Errors = true, f, fields
+		return s.render(w, http.StatusUnprocessableEntity, "report_card", p)
+	}
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/report-card", rc.Collab.ID), "flash.saved")
+}
+
+// publicCardPage shows a published report card to anyone, with the same
+// suppression as inside.
+func (s *Server) publicCardPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	cid, err := s.db.CollabByCardToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	p, err := s.reportCardData(r, rc, cid)
+	if err != nil {
+		return err
+	}
+	p.Public = true
+	c, err := s.db.FindCollaborative(r.Context(), cid)
+	if err != nil {
+		return err
+	}
+	p.Title = c.Name
+	return s.render(w, http.StatusOK, "report_card", p)
+}
+
+// ItemsForForm is the card's lines plus two empty ones to add.
+func (p *reportCardPage) ItemsForForm() []learning.CardItem {
+	out := append([]learning.CardItem{}, p.Items...)
+	return append(out, learning.CardItem{Kind: "figure"}, learning.CardItem{Kind: "indicator"})
+}
