@@ -64,7 +64,7 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	if c.baseURL == "" {
 		c.baseURL = url
 	}
-	srv, err := web.New(web.Config{DB: db, Logger: log, Mailer: mail.New(c.smtp), Version: version(), BaseURL: c.baseURL, TrustProxy: c.trustProxy, OIDC: c.oidc, TileURL: c.tileURL})
+	srv, err := web.New(web.Config{DB: db, Logger: log, Mailer: mail.New(c.smtp), Version: version(), BaseURL: c.baseURL, TrustProxy: c.trustProxy, OIDC: c.oidc, FilesDir: c.filesDir, TileURL: c.tileURL})
 	if err != nil {
 		ln.Close()
 		return err

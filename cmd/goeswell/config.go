@@ -42,6 +42,7 @@ type config struct {
 	migrate    bool
 	smtp       mail.Config
 	oidc       web.OIDCConfig
+	filesDir   string
 }
 
 // newFlagSet makes a subcommand's flag set that reports errors instead of
@@ -111,6 +112,7 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.smtp.From, "smtp-from", env(getenv, "SMTP_FROM", "goeswell@localhost"), "sender address (env GOESWELL_SMTP_FROM)")
 	fs.StringVar(&c.smtp.Username, "smtp-user", env(getenv, "SMTP_USER", ""), "SMTP user name (env GOESWELL_SMTP_USER)")
 	c.smtp.Password = env(getenv, "SMTP_PASSWORD", "") // only from the environment: flags show up in ps
+	fs.StringVar(&c.filesDir, "files", env(getenv, "FILES", ""), "folder for uploaded files (the resource library); default files/ beside a SQLite database; with PostgreSQL, a folder every replica shares (env GOESWELL_FILES)")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", env(getenv, "OIDC_ISSUER", ""), "OpenID Connect issuer URL for single sign-on; empty turns it off (env GOESWELL_OIDC_ISSUER)")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", env(getenv, "OIDC_CLIENT_ID", ""), "OpenID Connect client id (env GOESWELL_OIDC_CLIENT_ID)")
 	fs.StringVar(&c.oidc.Name, "oidc-name", env(getenv, "OIDC_NAME", ""), "the provider's name on the sign-in button (env GOESWELL_OIDC_NAME)")

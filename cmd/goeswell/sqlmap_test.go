@@ -41,10 +41,9 @@ func TestSQLInjectionScan(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	srv := exec.CommandContext(ctx, bin, "demo", "--addr", addr, "--data", dir)
 	must(t, srv.Start())
-	defer srv.Wait()
+	defer func() { cancel(); srv.Wait() }()
 	base := "http://" + addr
 	for i := 0; ; i++ {
 		if res, err := http.Get(base + "/readyz"); err == nil {
