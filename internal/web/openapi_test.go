@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
@@ -69,5 +70,30 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	if len(extra) > 0 {
 		t.Errorf("openapi.json describes routes that are not served: %v", extra)
+	}
+}
+
+// TestRouteTable checks the table's own rules: each method and pattern
+// once, every route with a resource kind, state changes only off GET, and
+// team-scoped permissions only on routes that name a team.
+func TestRouteTable(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	seen := map[string]bool{}
+	for _, rt := range e.srv.Routes() {
+		key := rt.Method + " " + rt.Pattern
+		if seen[key] {
+			t.Errorf("%s declared twice", key)
+		}
+		seen[key] = true
+		if rt.Resource == "" {
+			t.Errorf("%s: no resource kind", key)
+		}
+		if rt.Mutates == (rt.Method == "GET") {
+			t.Errorf("%s: Mutates=%v does not fit the method", key, rt.Mutates)
+		}
+		teamPerm := rt.Perm == collab.PermTeamRead || rt.Perm == collab.PermTeamWrite || rt.Perm == collab.PermTeamManage
+		if teamPerm && !strings.Contains(rt.Pattern, "{team}") {
+			t.Errorf("%s: a team permission on a route that names no team", key)
+		}
 	}
 }

@@ -25,6 +25,10 @@ type Route struct {
 	// Audited marks reads that take data away or open sensitive results
 	// (exports, downloads, survey results): each leaves an audit row.
 	Audited bool
+	// Resource is the kind of object the route acts on: the innermost
+	// parameter of its pattern ("team", "measure", "meeting", …),
+	// "collaborative" for a collaborative-level route, or "site".
+	Resource string
 	Handler handlerFunc
 }
 
@@ -46,6 +50,9 @@ func (s *Server) routeTable() []Route {
 	}
 	for i := range rs {
 		rs[i].Audited = rs[i].Audited || (rs[i].Method == "GET" && isExport(rs[i].Pattern))
+		if rs[i].Resource == "" {
+			rs[i].Resource = resourceOf(rs[i].Pattern)
+		}
 	}
 	return rs
 }
@@ -149,4 +156,21 @@ func isExport(pattern string) bool {
 		}
 	}
 	return false
+}
+
+// resourceOf reads a route's resource kind from its pattern: the last
+// {parameter}, with the collaborative's id named "collaborative".
+func resourceOf(pattern string) string {
+	i := strings.LastIndex(pattern, "{")
+	if i < 0 {
+		return "site"
+	}
+	name := strings.TrimSuffix(strings.SplitN(pattern[i+1:], "}", 2)[0], "...")
+	switch name {
+	case "collab":
+		return "collaborative"
+	case "$":
+		return "site"
+	}
+	return name
 }
