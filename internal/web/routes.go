@@ -29,7 +29,7 @@ type Route struct {
 	// parameter of its pattern ("team", "measure", "meeting", …),
 	// "collaborative" for a collaborative-level route, or "site".
 	Resource string
-	Handler handlerFunc
+	Handler  handlerFunc
 }
 
 // routeTable is every route of the server. Each feature declares its
