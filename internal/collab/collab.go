@@ -22,6 +22,7 @@
 package collab
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -41,14 +42,7 @@ const (
 var Statuses = []Status{StatusPlanning, StatusRecruiting, StatusActive, StatusClosed}
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	for _, v := range Statuses {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
 // A Collaborative is one learning collaborative.
 type Collaborative struct {

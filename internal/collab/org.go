@@ -1,6 +1,7 @@
 package collab
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,14 +22,7 @@ const (
 var OrgSizes = []OrgSize{SizeSmall, SizeMedium, SizeLarge}
 
 // Valid reports whether s is a known size.
-func (s OrgSize) Valid() bool {
-	for _, v := range OrgSizes {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
+func (s OrgSize) Valid() bool { return slices.Contains(OrgSizes, s) }
 
 // An Organization is a provider organization, agency or community group.
 type Organization struct {
@@ -85,14 +79,7 @@ const (
 var PartnerRoles = []PartnerRole{PartnerConvener, PartnerFunder, PartnerEvaluator, PartnerFaculty, PartnerPartner}
 
 // Valid reports whether r is a known partner role.
-func (r PartnerRole) Valid() bool {
-	for _, v := range PartnerRoles {
-		if r == v {
-			return true
-		}
-	}
-	return false
-}
+func (r PartnerRole) Valid() bool { return slices.Contains(PartnerRoles, r) }
 
 // A Partner is an organization with a role in a collaborative.
 type Partner struct {

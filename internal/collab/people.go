@@ -2,6 +2,7 @@ package collab
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 )
@@ -73,14 +74,7 @@ const (
 var CollabRoles = []CollabRole{RoleConvener, RoleCoach, RoleFunder, RoleEvaluator}
 
 // Valid reports whether r is a known collaborative role.
-func (r CollabRole) Valid() bool {
-	for _, v := range CollabRoles {
-		if r == v {
-			return true
-		}
-	}
-	return false
-}
+func (r CollabRole) Valid() bool { return slices.Contains(CollabRoles, r) }
 
 // TeamRole is a person's designated role on a team.
 type TeamRole string
@@ -97,14 +91,7 @@ const (
 var TeamRoles = []TeamRole{RoleDirector, RoleDirectService, RoleOther}
 
 // Valid reports whether r is a known team role.
-func (r TeamRole) Valid() bool {
-	for _, v := range TeamRoles {
-		if r == v {
-			return true
-		}
-	}
-	return false
-}
+func (r TeamRole) Valid() bool { return slices.Contains(TeamRoles, r) }
 
 // A Member is a person's designation on a team.
 type Member struct {
