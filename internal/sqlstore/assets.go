@@ -137,12 +137,13 @@ func (db *DB) UpdateAsset(ctx context.Context, who collab.Who, collabID, teamID 
 	a.UpdatedAt = db.Now()
 	lat, lng := latLng(a)
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "assets", a.ID)
 		if err := exec1(ctx, tx, "asset", a.ID, `UPDATE assets SET name = $1, kind = $2, informal = $3, address = $4, lat = $5, lng = $6, domains = $7, notes = $8, shared = $9, updated_at = $10
 			WHERE id = $11 AND team_id = $12 AND collaborative_id = $13`,
 			a.Name, a.Kind, a.Informal, a.Address, lat, lng, collab.JoinDomains(a.Domains), a.Notes, a.Shared, ts(a.UpdatedAt), a.ID, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.update", fmt.Sprint("asset:", a.ID), a.Name)
+		return db.audit(ctx, tx, who, collabID, "asset.update", fmt.Sprint("asset:", a.ID), db.diffSince(ctx, tx, "assets", a.ID, before))
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 )
@@ -136,4 +137,53 @@ func changes(before, after map[string]any) string {
 	}
 	out, _ := json.Marshal(diff) // map keys are sorted: stable text for the hash chain
 	return string(out)
+}
+
+// secretColumns never appear in an audit row, even as a diff.
+var secretColumns = map[string]bool{"password_hash": true, "totp_secret": true, "token_hash": true}
+
+// snapshot reads one row as column → value, for the before side of an
+// update's audit row. table is always a constant of the calling store
+// method; a failed read gives an empty snapshot (the update itself then
+// reports the missing row).
+func (db *DB) snapshot(ctx context.Context, tx *sql.Tx, table string, id int64) map[string]any {
+	// #nosec G202 -- table is a constant of the caller; the id is bound.
+	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+table+` WHERE id = $1`, id)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	if !rows.Next() {
+		return nil
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if rows.Scan(ptrs...) != nil {
+		return nil
+	}
+	out := map[string]any{}
+	for i, c := range cols {
+		if secretColumns[c] {
+			continue
+		}
+		switch v := vals[i].(type) {
+		case []byte:
+			out[c] = string(v)
+		case time.Time:
+			out[c] = v.UTC().Format(time.RFC3339Nano)
+		default:
+			out[c] = v
+		}
+	}
+	return out
+}
+
+// diffSince is the audit detail of an update: the row's fields that
+// changed since before, each with its old and new value.
+func (db *DB) diffSince(ctx context.Context, tx *sql.Tx, table string, id int64, before map[string]any) string {
+	return changes(before, db.snapshot(ctx, tx, table, id))
 }

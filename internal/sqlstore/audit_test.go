@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -63,6 +64,30 @@ func TestAuditBeforeAfter(t *testing.T) {
 		es, _ = db.AuditLog(ctx, sqlstore.AuditFilter{CollaborativeID: f.c.ID})
 		if want := `{"hoursMax":[6,8]}`; es[0].Detail != want {
 			t.Errorf("audit detail = %s, want %s", es[0].Detail, want)
+		}
+	})
+}
+
+// TestAuditDiffHidesSecrets: a person's own settings change is audited
+// field by field, and no secret column ever reaches the detail.
+func TestAuditDiffHidesSecrets(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		name := "New Name"
+		off := false
+		if err := db.UpdateUser(ctx, collab.Who{UserID: f.convID}, f.convID, sqlstore.UserUpdate{Name: &name, Reminders: &off}); err != nil {
+			t.Fatal(err)
+		}
+		es, err := db.AuditLog(ctx, sqlstore.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := es[0].Detail
+		if es[0].Action != "user.update" || !strings.Contains(d, `"name":["convener@example.org","New Name"]`) || !strings.Contains(d, `"reminders"`) {
+			t.Errorf("detail = %s", d)
+		}
+		if strings.Contains(d, "password_hash") || strings.Contains(d, "hash") {
+			t.Errorf("a secret column in the audit detail: %s", d)
 		}
 	})
 }

@@ -202,6 +202,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if err := db.checkTeams(ctx, tx, m.CollaborativeID, m.TeamIDs); err != nil {
 			return err
 		}
+		before := db.snapshot(ctx, tx, "meetings", m.ID)
 		_, err := tx.ExecContext(ctx, `UPDATE meetings SET kind = $1, title = $2, starts_at = $3, time_zone = $4, duration_min = $5, location = $6, video_url = $7,
 			agenda = $8, materials = $9, audience = $10, cancelled = $11, moved = $12 WHERE id = $13 AND collaborative_id = $14`,
 			m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, m.ID, m.CollaborativeID)
@@ -215,7 +216,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if m.Cancelled && !old.Cancelled {
 			action = "meeting.cancel"
 		}
-		return db.audit(ctx, tx, who, m.CollaborativeID, action, fmt.Sprint("meeting:", m.ID), m.Title)
+		return db.audit(ctx, tx, who, m.CollaborativeID, action, fmt.Sprint("meeting:", m.ID), db.diffSince(ctx, tx, "meetings", m.ID, before))
 	})
 }
 

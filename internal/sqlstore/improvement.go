@@ -251,6 +251,7 @@ func (db *DB) UpdateDriver(ctx context.Context, who collab.Who, d *improve.Drive
 		if err := checkDriverLinks(ctx, tx, d); err != nil {
 			return err
 		}
+		before := db.snapshot(ctx, tx, "drivers", d.ID)
 		res, err := tx.ExecContext(ctx, `UPDATE drivers SET title = $1, framework_node_id = $2 WHERE id = $3 AND team_id = $4 AND collaborative_id = $5`,
 			d.Title, nullID(d.FrameworkNodeID), d.ID, d.TeamID, d.CollaborativeID)
 		if err != nil {
@@ -259,7 +260,7 @@ func (db *DB) UpdateDriver(ctx context.Context, who collab.Who, d *improve.Drive
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("update driver %d: %w", d.ID, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, d.CollaborativeID, "driver.update", fmt.Sprintf("team:%d driver:%d", d.TeamID, d.ID), d.Title)
+		return db.audit(ctx, tx, who, d.CollaborativeID, "driver.update", fmt.Sprintf("team:%d driver:%d", d.TeamID, d.ID), db.diffSince(ctx, tx, "drivers", d.ID, before))
 	})
 }
 
@@ -328,6 +329,7 @@ func (db *DB) SavePDSA(ctx context.Context, who collab.Who, p *improve.PDSA) err
 		args := []any{p.ChangeID, nullID(p.PreviousID), p.Title, p.Objective, p.Questions, p.Predictions, p.Who, p.What, p.When, p.Where, p.DataPlan,
 			p.DoNotes, p.StartedOn, p.EndedOn, p.WentWell, p.Differed, p.Decision, p.NextStep, ts(now)}
 		action := "pdsa.update"
+		var before map[string]any
 		if p.ID == 0 {
 			action = "pdsa.create"
 			p.CreatedAt, p.CreatedBy = now, who.UserID
@@ -339,6 +341,7 @@ func (db *DB) SavePDSA(ctx context.Context, who collab.Who, p *improve.PDSA) err
 			}
 		} else {
 			args = append(args, p.ID, p.TeamID, p.CollaborativeID)
+			before = db.snapshot(ctx, tx, "pdsa_cycles", p.ID)
 			res, err := tx.ExecContext(ctx, `UPDATE pdsa_cycles SET change_id = $1, previous_id = $2, title = $3, objective = $4, questions = $5, predictions = $6,
 				plan_who = $7, plan_what = $8, plan_when = $9, plan_where = $10, data_plan = $11, do_notes = $12, started_on = $13, ended_on = $14,
 				went_well = $15, differed = $16, decision = $17, next_step = $18, updated_at = $19 WHERE id = $20 AND team_id = $21 AND collaborative_id = $22`, args...)
@@ -350,7 +353,11 @@ func (db *DB) SavePDSA(ctx context.Context, who collab.Who, p *improve.PDSA) err
 			}
 		}
 		p.UpdatedAt = now
-		return db.audit(ctx, tx, who, p.CollaborativeID, action, fmt.Sprintf("team:%d pdsa:%d", p.TeamID, p.ID), string(p.Decision))
+		detail := string(p.Decision)
+		if before != nil {
+			detail = db.diffSince(ctx, tx, "pdsa_cycles", p.ID, before)
+		}
+		return db.audit(ctx, tx, who, p.CollaborativeID, action, fmt.Sprintf("team:%d pdsa:%d", p.TeamID, p.ID), detail)
 	})
 }
 

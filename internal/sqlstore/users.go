@@ -103,6 +103,7 @@ type UserUpdate struct {
 // UpdateUser changes a person's own settings.
 func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserUpdate) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "users", id)
 		if up.Name != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1 WHERE id = $2`, *up.Name, id); err != nil {
 				return fmt.Errorf("update user %d: %w", id, err)
@@ -118,7 +119,7 @@ func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserU
 				return fmt.Errorf("update user %d: %w", id, err)
 			}
 		}
-		return db.audit(ctx, tx, who, 0, "user.update", fmt.Sprint("user:", id), "")
+		return db.audit(ctx, tx, who, 0, "user.update", fmt.Sprint("user:", id), db.diffSince(ctx, tx, "users", id, before))
 	})
 }
 

@@ -46,11 +46,12 @@ func (db *DB) SaveMoment(ctx context.Context, who collab.Who, collabID, teamID i
 			}
 			return db.audit(ctx, tx, who, collabID, "moment.create", fmt.Sprint("moment:", m.ID), m.Title)
 		}
+		before := db.snapshot(ctx, tx, "success_moments", m.ID)
 		if err := exec1(ctx, tx, "success moment", m.ID, `UPDATE success_moments SET title = $1, story = $2, made_possible = $3, who_involved = $4, learning = $5, domains = $6, shared = $7
 			WHERE id = $8 AND team_id = $9 AND collaborative_id = $10`, m.Title, m.Story, m.MadePossible, m.WhoInvolved, m.Learning, collab.JoinDomains(m.Domains), m.Shared, m.ID, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "moment.update", fmt.Sprint("moment:", m.ID), m.Title)
+		return db.audit(ctx, tx, who, collabID, "moment.update", fmt.Sprint("moment:", m.ID), db.diffSince(ctx, tx, "success_moments", m.ID, before))
 	})
 }
 
@@ -257,11 +258,12 @@ func (db *DB) SaveHabit(ctx context.Context, who collab.Who, collabID, teamID in
 			}
 			return db.audit(ctx, tx, who, collabID, "habit.create", fmt.Sprint("habit:", h.ID), h.Habit)
 		}
+		before := db.snapshot(ctx, tx, "habits", h.ID)
 		if err := exec1(ctx, tx, "habit", h.ID, `UPDATE habits SET habit = $1, antidote = $2, shared = $3 WHERE id = $4 AND team_id = $5 AND collaborative_id = $6`,
 			h.Habit, h.Antidote, h.Shared, h.ID, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "habit.update", fmt.Sprint("habit:", h.ID), h.Habit)
+		return db.audit(ctx, tx, who, collabID, "habit.update", fmt.Sprint("habit:", h.ID), db.diffSince(ctx, tx, "habits", h.ID, before))
 	})
 }
 
@@ -413,11 +415,12 @@ func (db *DB) SaveInquiry(ctx context.Context, who collab.Who, collabID, teamID 
 			}
 			return db.audit(ctx, tx, who, collabID, "inquiry.create", fmt.Sprint("inquiry:", q.ID), "")
 		}
+		before := db.snapshot(ctx, tx, "pd_inquiries", q.ID)
 		if err := exec1(ctx, tx, "inquiry", q.ID, `UPDATE pd_inquiries SET question = $1, outliers = $2, practices = $3, actions = $4, shared = $5 WHERE id = $6 AND team_id = $7 AND collaborative_id = $8`,
 			q.Question, q.Outliers, q.Practices, q.Actions, q.Shared, q.ID, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "inquiry.update", fmt.Sprint("inquiry:", q.ID), "")
+		return db.audit(ctx, tx, who, collabID, "inquiry.update", fmt.Sprint("inquiry:", q.ID), db.diffSince(ctx, tx, "pd_inquiries", q.ID, before))
 	})
 }
 
