@@ -21,6 +21,7 @@ func (db *DB) SaveAim(ctx context.Context, who collab.Who, a *improve.Aim) error
 			return err
 		}
 		action := "aim.update"
+		var before map[string]any
 		if a.ID == 0 {
 			action = "aim.create"
 			a.CreatedAt = now
@@ -29,6 +30,7 @@ func (db *DB) SaveAim(ctx context.Context, who collab.Who, a *improve.Aim) error
 				return fmt.Errorf("create aim: %w", err)
 			}
 		} else {
+			before = db.snapshot(ctx, tx, "aims", a.ID)
 			res, err := tx.ExecContext(ctx, `UPDATE aims SET statement = $1, how_know = $2, what_changes = $3, target_date = $4, updated_at = $5
 				WHERE id = $6 AND team_id = $7 AND collaborative_id = $8`, a.Statement, a.HowKnow, a.WhatChanges, a.TargetDate, ts(now), a.ID, a.TeamID, a.CollaborativeID)
 			if err != nil {
@@ -54,7 +56,11 @@ func (db *DB) SaveAim(ctx context.Context, who collab.Who, a *improve.Aim) error
 				return fmt.Errorf("aim measure: %w", err)
 			}
 		}
-		return db.audit(ctx, tx, who, a.CollaborativeID, action, fmt.Sprintf("team:%d aim:%d", a.TeamID, a.ID), "")
+		detail := ""
+		if before != nil {
+			detail = db.diffSince(ctx, tx, "aims", a.ID, before)
+		}
+		return db.audit(ctx, tx, who, a.CollaborativeID, action, fmt.Sprintf("team:%d aim:%d", a.TeamID, a.ID), detail)
 	})
 }
 
