@@ -140,15 +140,21 @@ func changes(before, after map[string]any) string {
 }
 
 // secretColumns never appear in an audit row, even as a diff.
-var secretColumns = map[string]bool{"password_hash": true, "totp_secret": true, "token_hash": true}
+var secretColumns = map[string]bool{"password_hash": true, "totp_secret": true, "token_hash": true, "card_token": true}
 
 // snapshot reads one row as column → value, for the before side of an
 // update's audit row. table is always a constant of the calling store
 // method; a failed read gives an empty snapshot (the update itself then
 // reports the missing row).
 func (db *DB) snapshot(ctx context.Context, tx *sql.Tx, table string, id int64) map[string]any {
-	// #nosec G202 -- table is a constant of the caller; the id is bound.
-	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+table+` WHERE id = $1`, id)
+	return db.snapshotBy(ctx, tx, table, "id", id)
+}
+
+// snapshotBy is snapshot for a row keyed by another column, such as a
+// collaborative's settings row (collaborative_id).
+func (db *DB) snapshotBy(ctx context.Context, tx *sql.Tx, table, key string, id int64) map[string]any {
+	// #nosec G202 -- table and key are constants of the caller; the id is bound.
+	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+table+` WHERE `+key+` = $1`, id)
 	if err != nil {
 		return nil
 	}
@@ -186,4 +192,9 @@ func (db *DB) snapshot(ctx context.Context, tx *sql.Tx, table string, id int64) 
 // changed since before, each with its old and new value.
 func (db *DB) diffSince(ctx context.Context, tx *sql.Tx, table string, id int64, before map[string]any) string {
 	return changes(before, db.snapshot(ctx, tx, table, id))
+}
+
+// settingsDiff is diffSince for a collaborative's settings row.
+func (db *DB) settingsDiff(ctx context.Context, tx *sql.Tx, table string, collabID int64, before map[string]any) string {
+	return changes(before, db.snapshotBy(ctx, tx, table, "collaborative_id", collabID))
 }

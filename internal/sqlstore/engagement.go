@@ -34,6 +34,7 @@ func (db *DB) SaveEngagementSettings(ctx context.Context, who collab.Who, collab
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshotBy(ctx, tx, "engagement_settings", "collaborative_id", collabID)
 		_, err := tx.ExecContext(ctx, `INSERT INTO engagement_settings (collaborative_id, misses_at_risk, misses_off_track, window_months, short_months_off_track, reminder_hours, deadline_day, deadline_notice_days)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (collaborative_id) DO UPDATE SET misses_at_risk = excluded.misses_at_risk,
 			misses_off_track = excluded.misses_off_track, window_months = excluded.window_months, short_months_off_track = excluded.short_months_off_track,
@@ -42,7 +43,7 @@ func (db *DB) SaveEngagementSettings(ctx context.Context, who collab.Who, collab
 		if err != nil {
 			return fmt.Errorf("save engagement settings: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "engagement.settings", fmt.Sprint("collaborative:", collabID), "")
+		return db.audit(ctx, tx, who, collabID, "engagement.settings", fmt.Sprint("collaborative:", collabID), db.settingsDiff(ctx, tx, "engagement_settings", collabID, before))
 	})
 }
 

@@ -48,6 +48,7 @@ func (db *DB) SaveLearningSettings(ctx context.Context, who collab.Who, s *learn
 }
 
 func (db *DB) saveSettings(ctx context.Context, tx *sql.Tx, who collab.Who, s *learning.Settings) error {
+	before := db.snapshotBy(ctx, tx, "learning_settings", "collaborative_id", s.CollaborativeID)
 	_, err := tx.ExecContext(ctx, `INSERT INTO learning_settings (collaborative_id, min_cell, report_due_day, card_title, card_intro, card_public, card_token)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (collaborative_id) DO UPDATE SET min_cell = excluded.min_cell, report_due_day = excluded.report_due_day,
@@ -56,7 +57,7 @@ func (db *DB) saveSettings(ctx context.Context, tx *sql.Tx, who collab.Who, s *l
 	if err != nil {
 		return fmt.Errorf("save learning settings: %w", err)
 	}
-	return db.audit(ctx, tx, who, s.CollaborativeID, "learning.settings", fmt.Sprint("collaborative:", s.CollaborativeID), fmt.Sprintf("minCell=%d public=%v", s.MinCell, s.CardPublic))
+	return db.audit(ctx, tx, who, s.CollaborativeID, "learning.settings", fmt.Sprint("collaborative:", s.CollaborativeID), db.settingsDiff(ctx, tx, "learning_settings", s.CollaborativeID, before))
 }
 
 // cardToken gives a card published for the first time its random public

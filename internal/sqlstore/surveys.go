@@ -32,12 +32,13 @@ func (db *DB) SetSuppressionThreshold(ctx context.Context, who collab.Who, colla
 		return &collab.ValidationError{Fields: map[string]string{"threshold": "error.threshold"}}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshotBy(ctx, tx, "wellbeing_settings", "collaborative_id", collabID)
 		_, err := tx.ExecContext(ctx, `INSERT INTO wellbeing_settings (collaborative_id, suppression_threshold) VALUES ($1, $2)
 			ON CONFLICT (collaborative_id) DO UPDATE SET suppression_threshold = excluded.suppression_threshold`, collabID, k)
 		if err != nil {
 			return fmt.Errorf("set suppression threshold: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "survey.threshold", fmt.Sprint("collaborative:", collabID), fmt.Sprint(k))
+		return db.audit(ctx, tx, who, collabID, "survey.threshold", fmt.Sprint("collaborative:", collabID), db.settingsDiff(ctx, tx, "wellbeing_settings", collabID, before))
 	})
 }
 
