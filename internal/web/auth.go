@@ -74,6 +74,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 		p.Message = p.T("login.failed")
 		return s.render(w, http.StatusOK, "login", p)
 	}
+	return s.completeSignIn(w, r, rc, u, p.Next)
+}
+
+// completeSignIn finishes a sign-in whose first factor (a password or the
+// single sign-on provider) has passed: with a second factor on, the person
+// is half signed in and sent to the code form; otherwise a session starts.
+func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, rc *reqCtx, u *collab.User, next string) error {
+	ctx := r.Context()
 	st, err := s.db.TOTP(ctx, u.ID)
 	if err != nil {
 		return err
@@ -85,12 +93,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 			return err
 		}
 		s.setSessionCookie(w, token)
-		return s.redirect(w, r, "/login/totp?next="+url.QueryEscape(p.Next), "")
+		return s.redirect(w, r, "/login/totp?next="+url.QueryEscape(next), "")
 	}
 	if err := s.startSession(w, r, rc, u.ID, u.Email); err != nil {
 		return err
 	}
-	return s.redirect(w, r, p.Next, "")
+	return s.redirect(w, r, next, "")
 }
 
 // startSession issues a new session token on every sign-in, so a token

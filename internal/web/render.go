@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/message"
+
 	"github.com/goeswell/goeswell/internal/collab"
 )
 
@@ -23,6 +25,7 @@ var templateFS embed.FS
 // basePage is embedded in every page struct: what the layout needs.
 type basePage struct {
 	s      *Server
+	pr     *message.Printer // the page's language, made once per page
 	Title  string
 	Actor  *collab.Actor
 	Lang   string
@@ -43,7 +46,7 @@ type navItem struct {
 
 // T translates a catalog key into the page's language.
 func (p basePage) T(key string, args ...any) string {
-	return p.s.cat.Printer(p.Lang).Sprintf(key, args...)
+	return p.pr.Sprintf(key, args...)
 }
 
 // Err returns the translated error for a form field, or "".
@@ -105,10 +108,10 @@ func (p basePage) DomainChecked(d collab.Domain, def []collab.Domain) bool {
 func (p basePage) Asset(name string) string { return p.s.static.url(name) }
 
 func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
-	b := basePage{s: s, Actor: rc.Actor, Lang: rc.Lang, Collab: rc.Collab}
+	b := basePage{s: s, pr: s.cat.Printer(rc.Lang), Actor: rc.Actor, Lang: rc.Lang, Collab: rc.Collab}
 	b.Title = b.T(titleKey)
 	if rc.Collab != nil {
-		b.Nav = s.nav(r, rc)
+		b.Nav = s.nav(r, rc, b.pr)
 	}
 	if c, err := r.Cookie("goeswell_flash"); err == nil && s.cat.Has(c.Value) {
 		b.Flash = b.T(c.Value)
@@ -116,7 +119,7 @@ func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
 	return b
 }
 
-func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
+func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem {
 	c := rc.Collab.ID
 	items := []struct {
 		key, path string
@@ -148,7 +151,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 	for tid, m := range rc.Actor.Teams {
 		if m.CollaborativeID == c {
 			href := fmt.Sprintf("/c/%d/teams/%d", c, tid)
-			out = append(out, navItem{Label: s.cat.Printer(rc.Lang).Sprintf("nav.my_team"), Href: href, Current: r.URL.Path == href})
+			out = append(out, navItem{Label: pr.Sprintf("nav.my_team"), Href: href, Current: r.URL.Path == href})
 			break
 		}
 	}
@@ -157,7 +160,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx) []navItem {
 			continue
 		}
 		href := fmt.Sprintf("/c/%d%s", c, it.path)
-		out = append(out, navItem{Label: s.cat.Printer(rc.Lang).Sprintf(it.key), Href: href, Current: r.URL.Path == href})
+		out = append(out, navItem{Label: pr.Sprintf(it.key), Href: href, Current: r.URL.Path == href})
 	}
 	return out
 }

@@ -121,22 +121,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 		}
 		return s.renderLoginMessage(w, r, rc, "sso.failed")
 	}
-	st, err := s.db.TOTP(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	if st.Enabled {
-		token := newToken("")
-		if err := s.db.CreatePendingSession(ctx, token, u.ID); err != nil {
-			return err
-		}
-		s.setSessionCookie(w, token)
-		return s.redirect(w, r, "/login/totp?next="+url.QueryEscape(next), "")
-	}
-	if err := s.startSession(w, r, rc, u.ID, u.Email); err != nil {
-		return err
-	}
-	return s.redirect(w, r, next, "")
+	return s.completeSignIn(w, r, rc, u, next)
 }
 
 // ssoIdentity returns the verified email the provider vouches for.
