@@ -225,8 +225,13 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 				_, err = tx.ExecContext(ctx, `UPDATE measure_values SET value = $1, numerator = $2, denominator = $3, entered_by = $4, entered_at = $5 WHERE id = $6`,
 					nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now), id)
 			default:
+				// Another request may write the same first cell at the same
+				// moment: an upsert, never SELECT-then-INSERT, so the later
+				// one updates instead of failing on the unique key.
 				_, err = tx.ExecContext(ctx, `INSERT INTO measure_values (collaborative_id, team_id, measure_id, period, grp, value, numerator, denominator, entered_by, entered_at, first_entered_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`, collabID, teamID, v.MeasureID, v.Period, v.Group,
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+					ON CONFLICT (team_id, measure_id, period, grp) DO UPDATE SET value = excluded.value, numerator = excluded.numerator,
+						denominator = excluded.denominator, entered_by = excluded.entered_by, entered_at = excluded.entered_at`, collabID, teamID, v.MeasureID, v.Period, v.Group,
 					nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now))
 			}
 			if err != nil {
