@@ -113,7 +113,9 @@ func (db *DB) setMeetingTeams(ctx context.Context, tx *sql.Tx, m *engage.Meeting
 		return fmt.Errorf("meeting teams: %w", err)
 	}
 	for _, t := range m.TeamIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_teams (meeting_id, team_id) VALUES ($1, $2)`, m.ID, t); err != nil {
+		// DO NOTHING: an edit racing this one may have inserted the pair
+		// after our DELETE; the set is the same either way.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meeting_teams (meeting_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, m.ID, t); err != nil {
 			return fmt.Errorf("meeting teams: %w", err)
 		}
 	}
@@ -635,10 +637,10 @@ func (db *DB) Compliance(ctx context.Context, c *collab.Collaborative) ([]engage
 // replacing (and so revoking) any earlier one. Only its hash is stored.
 func (db *DB) SetCalendarFeed(ctx context.Context, who collab.Who, userID int64, token string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_feeds WHERE user_id = $1`, userID); err != nil {
-			return fmt.Errorf("calendar feed: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES ($1, $2, $3)`, HashToken(token), userID, ts(db.Now())); err != nil {
+		// One upsert, not DELETE-then-INSERT: two first feeds at once
+		// would both find nothing to delete and collide on user_id.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`, HashToken(token), userID, ts(db.Now())); err != nil {
 			return fmt.Errorf("calendar feed: %w", err)
 		}
 		return db.audit(ctx, tx, who, 0, "calendar_feed.create", fmt.Sprint("user:", userID), "")
@@ -674,16 +676,19 @@ func (db *DB) CalendarFeedUser(ctx context.Context, token string) (int64, error)
 
 // ClaimReminder records that a reminder is being sent. It returns false if
 // it was already claimed, by this replica or another: the primary key
-// makes the second insert fail, so each reminder goes once.
+// lets only one insert through, so each reminder goes once. ON CONFLICT DO
+// NOTHING rather than a unique-key error, so a lost claim is an ordinary
+// answer and not an error in PostgreSQL's log.
 func (db *DB) ClaimReminder(ctx context.Context, kind, ref string, userID int64) (bool, error) {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO reminders_sent (kind, ref, user_id, sent_at) VALUES ($1, $2, $3, $4)`, kind, ref, userID, ts(db.Now()))
-	if isUnique(err) {
-		return false, nil
-	}
+	res, err := db.write.ExecContext(ctx, `INSERT INTO reminders_sent (kind, ref, user_id, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, kind, ref, userID, ts(db.Now()))
 	if err != nil {
 		return false, fmt.Errorf("claim reminder: %w", err)
 	}
-	return true, nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim reminder: %w", err)
+	}
+	return n == 1, nil
 }
 
 // ReleaseReminder forgets a claim whose email could not be sent, so the

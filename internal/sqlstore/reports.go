@@ -164,17 +164,21 @@ func (db *DB) SaveReport(ctx context.Context, who collab.Who, r *learning.Report
 	}
 	now := db.Now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// The month's first save creates the row; an upsert, so two first
+		// saves at once (two replicas, a double click) both succeed.
+		// DO NOTHING leaves an existing report to the checks below.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reports (collaborative_id, team_id, month, narrative, progress, status, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 'draft', $6) ON CONFLICT (team_id, month) DO NOTHING`,
+			r.CollaborativeID, r.TeamID, r.Month, r.Narrative, r.Progress, ts(now)); err != nil {
+			return fmt.Errorf("save report: %w", err)
+		}
 		var id int64
 		var status learning.ReportStatus
 		err := tx.QueryRowContext(ctx, `SELECT r.id, r.status FROM reports r WHERE r.team_id = $1 AND r.month = $2 AND r.collaborative_id = $3`,
 			r.TeamID, r.Month, r.CollaborativeID).Scan(&id, &status)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			err = tx.QueryRowContext(ctx, `INSERT INTO reports (collaborative_id, team_id, month, narrative, progress, status, updated_at)
-				VALUES ($1, $2, $3, $4, $5, 'draft', $6) RETURNING id`, r.CollaborativeID, r.TeamID, r.Month, r.Narrative, r.Progress, ts(now)).Scan(&id)
-			if err != nil {
-				return fmt.Errorf("save report: %w", err)
-			}
+			return fmt.Errorf("save report: team %d: %w", r.TeamID, collab.ErrNotFound)
 		case err != nil:
 			return fmt.Errorf("save report: %w", err)
 		case status != learning.ReportDraft:

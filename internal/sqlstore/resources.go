@@ -61,7 +61,7 @@ func (db *DB) setResourceTags(ctx context.Context, tx *sql.Tx, r *learning.Resou
 	}
 	for kind, vals := range map[string][]string{"node": r.Nodes, "domain": r.Domains} {
 		for _, v := range dedupe(vals) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO resource_tags (resource_id, kind, value) VALUES ($1, $2, $3)`, r.ID, kind, v); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO resource_tags (resource_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, r.ID, kind, v); err != nil {
 				return fmt.Errorf("set resource tags: %w", err)
 			}
 		}
