@@ -43,6 +43,10 @@ type config struct {
 	smtp       mail.Config
 	oidc       web.OIDCConfig
 	filesDir   string
+	// auditKeyFile and auditCheckpoints hold the audit chain's key and
+	// checkpoints (audit.go).
+	auditKeyFile     string
+	auditCheckpoints string
 }
 
 // newFlagSet makes a subcommand's flag set that reports errors instead of

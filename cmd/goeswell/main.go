@@ -48,7 +48,7 @@ Usage:
   goeswell migrate [--db DSN]      bring the database schema up to date
   goeswell admin create --email E --name N [--password-stdin]
                                    create a site administrator account
-  goeswell audit verify [--db DSN] check the audit log's hash chain
+  goeswell audit verify [--db DSN] seal and check the audit log's hash chain
   goeswell backup --to FILE [--db DSN]
                                    copy a SQLite database while it runs
   goeswell spc [flags] FILE.csv    compute a run or control chart

@@ -2,11 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,72 +11,18 @@ import (
 )
 
 // audit writes one audit row inside the change's own transaction, so a
-// change and its record commit or fail together. Rows are chained: each
-// holds the hash of the one before it, so editing or deleting a row
-// (which triggers refuse anyway) breaks the chain where it happened.
+// change and its record commit or fail together. The row is written
+// unsealed, outside the hash chain; the sealer (auditchain.go) gives it
+// its place in the chain once it has committed. Appending to one chain
+// inside every transaction made every audited write on PostgreSQL wait
+// for a single lock.
 func (db *DB) audit(ctx context.Context, tx *sql.Tx, who collab.Who, collabID int64, action, target, detail string) error {
-	if db.Dialect == Postgres {
-		// Replicas append concurrently; one chain needs one writer at a
-		// time. SQLite's single writer gives that already.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210001)`); err != nil {
-			return fmt.Errorf("audit %s: lock chain: %w", action, err)
-		}
-	}
-	var prev string
-	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("audit %s: read chain: %w", action, err)
-	}
-	e := auditRow{At: ts(db.Now()), ActorID: who.UserID, CollabID: collabID, Action: action, Target: target, Detail: detail, Addr: who.RemoteAddr, Prev: prev}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, collaborative_id, action, target, detail, remote_addr, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		e.At, nullID(e.ActorID), nullID(e.CollabID), e.Action, e.Target, e.Detail, e.Addr, e.Prev, e.hash())
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, collaborative_id, action, target, detail, remote_addr) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		ts(db.Now()), nullID(who.UserID), nullID(collabID), action, target, detail, who.RemoteAddr)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
-}
-
-// auditRow is what an audit row's hash covers.
-type auditRow struct {
-	At                Time
-	ActorID, CollabID int64
-	Action, Target    string
-	Detail, Addr      string
-	Prev              string
-}
-
-func (e auditRow) hash() string {
-	at, _ := e.At.Value()
-	h := sha256.New()
-	// Length-prefixed fields, so no field can spill into the next.
-	for _, f := range []string{fmt.Sprint(at), fmt.Sprint(e.ActorID), fmt.Sprint(e.CollabID), e.Action, e.Target, e.Detail, e.Addr, e.Prev} {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// VerifyAudit walks the whole chain and returns the id of the first row
-// whose hash or link does not match (0 when the chain is intact).
-func (db *DB) VerifyAudit(ctx context.Context) (int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), COALESCE(collaborative_id, 0), action, target, detail, remote_addr, prev_hash, hash FROM audit_log ORDER BY id`)
-	if err != nil {
-		return 0, fmt.Errorf("verify audit: %w", err)
-	}
-	defer rows.Close()
-	prev := ""
-	for rows.Next() {
-		var id int64
-		var e auditRow
-		var stored string
-		if err := rows.Scan(&id, &e.At, &e.ActorID, &e.CollabID, &e.Action, &e.Target, &e.Detail, &e.Addr, &e.Prev, &stored); err != nil {
-			return 0, fmt.Errorf("verify audit: %w", err)
-		}
-		if e.Prev != prev || e.hash() != stored {
-			return id, nil
-		}
-		prev = stored
-	}
-	return 0, rows.Err()
 }
 
 // Audit records an event that changes nothing else, such as an export.

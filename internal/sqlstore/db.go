@@ -53,12 +53,17 @@ type DB struct {
 	path    string // SQLite file
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// chain is the audit hash chain's key and checkpoints (auditchain.go).
+	chain auditChain
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a bare
 // path ending in .db) or "postgres://…". It does not migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	// Until SetAuditChain gives it the real key, a store seals with a
+	// random one of its own: enough for tests and tools that never seal.
+	db.chain.key = newAuditKey()
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.Dialect = Postgres

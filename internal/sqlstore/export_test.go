@@ -12,24 +12,95 @@ func (db *DB) Exec(ctx context.Context, q string) (sql.Result, error) {
 	return db.write.ExecContext(ctx, q)
 }
 
-// TamperForTest runs q with the audit log's guards switched off, as
-// someone with direct access to the database could.
-func (db *DB) TamperForTest(ctx context.Context, q string) error {
+// TamperForTest runs the statements with the audit log's triggers
+// switched off, as someone with direct access to the database could, and
+// puts the triggers back as they were.
+func (db *DB) TamperForTest(ctx context.Context, qs ...string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var off, on []string
-		switch db.Dialect {
-		case SQLite:
-			off = []string{`DROP TRIGGER audit_log_no_update`}
-			on = []string{`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`}
-		case Postgres:
-			off = []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`}
-			on = []string{`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`}
+		return tamper(ctx, db.Dialect, tx, func() error { return execAll(ctx, tx, qs) })
+	})
+}
+
+func execAll(ctx context.Context, tx *sql.Tx, qs []string) error {
+	for _, q := range qs {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
 		}
-		for _, s := range append(append(off, q), on...) {
-			if _, err := tx.ExecContext(ctx, s); err != nil {
-				return fmt.Errorf("%s: %w", s, err)
+	}
+	return nil
+}
+
+func tamper(ctx context.Context, d Dialect, tx *sql.Tx, fn func() error) error {
+	var off, on []string
+	switch d {
+	case SQLite:
+		rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				rows.Close()
+				return err
 			}
+			off = append(off, `DROP TRIGGER `+name)
+			on = append(on, def)
 		}
-		return nil
+		rows.Close()
+	case Postgres:
+		off = []string{`ALTER TABLE audit_log DISABLE TRIGGER USER`}
+		on = []string{`ALTER TABLE audit_log ENABLE TRIGGER USER`}
+	}
+	if len(off) == 0 {
+		return fmt.Errorf("tamper: no triggers on audit_log")
+	}
+	if err := execAll(ctx, tx, off); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	return execAll(ctx, tx, on)
+}
+
+// RechainForTest is an attacker's repair after tampering: from chain
+// position from on, it renumbers the sealed rows without gaps and
+// recomputes every link and hash with key — the real key only if the
+// attacker stole it.
+func (db *DB) RechainForTest(ctx context.Context, key []byte, from int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return tamper(ctx, db.Dialect, tx, func() error {
+			q, err := tx.QueryContext(ctx, `SELECT seq, `+auditRowColumns+` FROM audit_log WHERE sealed ORDER BY seq`)
+			if err != nil {
+				return err
+			}
+			var rows []auditRow
+			for q.Next() {
+				var e auditRow
+				if err := q.Scan(append([]any{&e.Seq}, e.scanDest()...)...); err != nil {
+					q.Close()
+					return err
+				}
+				rows = append(rows, e)
+			}
+			q.Close()
+			// Move every seq out of the way first: the column is unique.
+			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET seq = -seq WHERE sealed`); err != nil {
+				return err
+			}
+			prev := auditRow{}
+			for _, e := range rows {
+				if e.Seq >= from {
+					e.Seq, e.Prev = prev.Seq+1, prev.Hash
+					e.Hash = e.mac(key)
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4`, e.Seq, e.Prev, e.Hash, e.ID); err != nil {
+					return err
+				}
+				prev = e
+			}
+			return nil
+		})
 	})
 }
