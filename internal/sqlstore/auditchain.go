@@ -316,18 +316,34 @@ func (db *DB) sealBatch(ctx context.Context, wait bool) (int, error) {
 		if err := q.Err(); err != nil {
 			return fmt.Errorf("seal audit: %w", err)
 		}
+		if len(rows) == 0 {
+			return nil
+		}
+		// One UPDATE for the batch, not one per row: the sealer's work
+		// should stay small beside the writes it follows.
+		var values strings.Builder
+		args := make([]any, 0, 4*len(rows))
 		for i := range rows {
 			e := &rows[i]
 			e.Seq, e.Prev = head.Seq+1, head.Hash
 			e.Hash = e.mac(key)
-			res, err := tx.ExecContext(ctx, `UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3, sealed = TRUE WHERE id = $4 AND NOT sealed`, e.Seq, e.Prev, e.Hash, e.ID)
-			if err != nil {
-				return fmt.Errorf("seal audit row %d: %w", e.ID, err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return fmt.Errorf("seal audit row %d: sealed by someone else", e.ID)
-			}
 			head = *e
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&values, "(CAST($%d AS BIGINT), CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT))", n+1, n+2, n+3, n+4)
+			args = append(args, e.ID, e.Seq, e.Prev, e.Hash)
+		}
+		// #nosec G202 -- values holds only numbered placeholders.
+		res, err := tx.ExecContext(ctx, `WITH v (id, seq, prev_hash, hash) AS (VALUES `+values.String()+`)
+			UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, sealed = TRUE
+			FROM v WHERE audit_log.id = v.id AND NOT audit_log.sealed`, args...)
+		if err != nil {
+			return fmt.Errorf("seal audit rows %d…%d: %w", rows[0].ID, head.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(rows)) {
+			return fmt.Errorf("seal audit rows %d…%d: %d of %d sealed; another sealer ran", rows[0].ID, head.ID, n, len(rows))
 		}
 		return nil
 	})
@@ -438,8 +454,11 @@ func (db *DB) CheckAuditKey(ctx context.Context) error {
 // RunAuditSealer seals the audit log every interval until ctx ends, then
 // once more, so a clean shutdown leaves nothing unsealed. Every replica
 // may run it: a round that finds another replica sealing is skipped.
-// Errors go to log, each once until it changes.
+// Errors go to log (nil: nowhere), each once until it changes.
 func (db *DB) RunAuditSealer(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	var lastErr string
