@@ -307,6 +307,44 @@ func TestAuditSealsLateCommits(t *testing.T) {
 	}
 }
 
+// TestAuditMigrationReseals: a database from before the keyed chain
+// (schema 8: every row chained with plain SHA-256 as it was written)
+// upgrades to rows the sealer seals again under the key, in id order,
+// and the result verifies.
+func TestAuditMigrationReseals(t *testing.T) {
+	for _, st := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{
+		{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "old.db") }},
+		{"postgres", sqltest.PostgresDSN},
+	} {
+		t.Run(st.name, func(t *testing.T) {
+			db, err := sqlstore.Open(ctx, st.dsn(t))
+			must(t, err)
+			defer db.Close()
+			must(t, db.MigrateToForTest(ctx, 8))
+			for i := 1; i <= 3; i++ {
+				// What the old audit() wrote: a hash and a link.
+				_, err := db.Exec(ctx, fmt.Sprintf(`INSERT INTO audit_log (at, action, prev_hash, hash) VALUES ('2026-01-0%dT00:00:00.000000Z', 'old.%d', 'prev%d', 'hash%d')`, i, i, i, i))
+				must(t, err)
+			}
+			_, err = db.Migrate(ctx)
+			must(t, err)
+			if n, err := db.SealAudit(ctx); err != nil || n != 3 {
+				t.Fatalf("SealAudit after the upgrade = %d, %v; want 3", n, err)
+			}
+			r, err := db.VerifyAudit(ctx)
+			must(t, err)
+			var first string
+			must(t, db.Raw().QueryRowContext(ctx, `SELECT action FROM audit_log WHERE seq = 1`).Scan(&first))
+			if !r.OK() || r.Sealed != 3 || first != "old.1" {
+				t.Errorf("after the upgrade: %+v, first in the chain %q; want 3 sealed, intact, old.1 first", r, first)
+			}
+		})
+	}
+}
+
 // TestAuditBeforeAfter: an update's audit row names each changed field
 // with its value before and after.
 func TestAuditBeforeAfter(t *testing.T) {

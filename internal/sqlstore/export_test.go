@@ -104,3 +104,14 @@ func (db *DB) RechainForTest(ctx context.Context, key []byte, from int64) error 
 		})
 	})
 }
+
+// MigrateToForTest brings the schema up to version v only, as an older
+// goeswell left it.
+func (db *DB) MigrateToForTest(ctx context.Context, v int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, v)
+	return err
+}
