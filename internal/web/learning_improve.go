@@ -145,7 +145,10 @@ func (s *Server) attendanceSection(ctx context.Context, c *collab.Collaborative,
 // data rather than a catalog key.
 func signalText(points int, runs bool) string {
 	var s []string
-	if points > 0 {
+	switch {
+	case points == 1:
+		s = append(s, "1 point signals")
+	case points > 1:
 		s = append(s, fmt.Sprintf("%d points signal", points))
 	}
 	if runs {
