@@ -240,6 +240,23 @@ func (p basePage) FieldLabel(k string) string {
 	return k
 }
 
+// FieldValue shows a shared item's field value: a PDSA cycle's stage or
+// decision as a word in the reader's language ("Adopt", not "adopt"),
+// anything else as it was written.
+func (p basePage) FieldValue(k, v string) string {
+	var key string
+	switch k {
+	case "stage":
+		key = "pdsa.stage_" + v
+	case "decision":
+		key = "pdsa.decision_" + v
+	}
+	if key != "" && p.s.cat.Has(key) {
+		return p.T(key)
+	}
+	return v
+}
+
 // Label shows a compiled report's value or label: a catalog key in the
 // reader's language, anything else as it is.
 func (p basePage) Label(v string) string {
