@@ -39,7 +39,12 @@ type basePage struct {
 	Errors map[string]string
 	// Form holds what was typed, to show it again after an error.
 	Form url.Values
+	// alert explains a form that was too large to send (oversize.go).
+	alert string
 }
+
+// Alert is a page-wide error for the form the page shows again.
+func (p basePage) Alert() string { return p.alert }
 
 type navItem struct {
 	Label, Href string
@@ -139,6 +144,9 @@ func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
 	b.Title = b.T(titleKey)
 	if rc.Collab != nil {
 		b.Nav = s.nav(r, rc, b.pr)
+	}
+	if tl := tooLargeOf(r.Context()); tl != nil {
+		b.Form, b.Errors, b.alert = tl.form, map[string]string{tl.field: "error.form_too_large_field"}, b.T(tl.message())
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		b.flash = &flash{}
