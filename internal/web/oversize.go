@@ -108,6 +108,11 @@ func partialForm(b []byte) url.Values {
 	}
 	form, _ := url.ParseQuery(string(b))
 	for k, vs := range form {
+		// Never echo a secret back into a page.
+		if l := strings.ToLower(k); strings.Contains(l, "password") || strings.Contains(l, "secret") || strings.Contains(l, "token") || strings.Contains(l, "code") {
+			delete(form, k)
+			continue
+		}
 		for i, v := range vs {
 			vs[i] = strings.ToValidUTF8(v, "")
 		}
