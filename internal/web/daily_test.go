@@ -227,3 +227,24 @@ func commas(n int) string {
 	}
 	return s
 }
+
+// TestPartialForm: the part of an oversized body that fitted parses with
+// its last field cut, never with half an escape or half a character, and
+// never with a secret to echo back.
+func TestPartialForm(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		want url.Values
+	}{
+		{"month=2026-11&narrative=Hello+wor", url.Values{"month": {"2026-11"}, "narrative": {"Hello wor"}}},
+		{"narrative=caf%C3%A9+ok%2", url.Values{"narrative": {"café ok"}}},
+		{"narrative=ab%", url.Values{"narrative": {"ab"}}},
+		{"narrative=caf%C3", url.Values{"narrative": {"caf"}}}, // é cut in half
+		{"password=hunter2&newPassword=x&token=t&code=1&body=text", url.Values{"body": {"text"}}},
+	} {
+		got := partialForm([]byte(tt.body))
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("partialForm(%q) = %v, want %v", tt.body, got, tt.want)
+		}
+	}
+}
