@@ -71,12 +71,10 @@ func (c *Collaborative) Validate() error {
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" {
 		v.Add("name", "error.required")
-	} else if len(c.Name) > 200 {
-		v.Add("name", "error.too_long")
+	} else {
+		v.Length("name", c.Name, 200)
 	}
-	if len(c.Aim) > 4000 {
-		v.Add("aim", "error.too_long")
-	}
+	v.Length("aim", c.Aim, 4000)
 	if c.StartDate.IsZero() {
 		v.Add("startDate", "error.required")
 	}

@@ -3,7 +3,9 @@ package collab
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The error vocabulary shared by every layer. Adapters map these to their
@@ -58,6 +60,49 @@ func (v *Validation) Err() error {
 		return nil
 	}
 	return &ValidationError{Fields: v.fields}
+}
+
+// Length adds a TooLong error to field if s is longer than max
+// characters (not bytes: the limit a person reads is in characters), and
+// reports whether it did.
+func (v *Validation) Length(field, s string, max int) bool {
+	if n := utf8.RuneCountInString(s); n > max {
+		v.Add(field, TooLong(max, n))
+		return true
+	}
+	return false
+}
+
+// TooLong is the field error for text over max characters: it states the
+// limit and what was typed ("at most 20,000 characters; you typed 315,012").
+func TooLong(max, got int) string { return WithArgs("error.too_long_n", max, got) }
+
+// WithArgs makes a field error of a catalog key and numbers to fill it
+// with, as one string ("error.too_long_n|20000|315012"), so that field
+// errors stay a map of strings; SplitMessage takes it apart.
+func WithArgs(key string, args ...int) string {
+	var b strings.Builder
+	b.WriteString(key)
+	for _, a := range args {
+		b.WriteString("|" + strconv.Itoa(a))
+	}
+	return b.String()
+}
+
+// SplitMessage returns a field error's catalog key and its arguments.
+func SplitMessage(m string) (key string, args []any) {
+	key, rest, ok := strings.Cut(m, "|")
+	if !ok {
+		return m, nil
+	}
+	for _, a := range strings.Split(rest, "|") {
+		n, err := strconv.Atoi(a)
+		if err != nil {
+			return m, nil
+		}
+		args = append(args, n)
+	}
+	return key, args
 }
 
 // FieldErrors returns err's field messages if it is a *ValidationError.

@@ -46,15 +46,11 @@ func (o *Organization) validate(v *Validation, prefix string) {
 	o.Sector = strings.TrimSpace(o.Sector)
 	if o.Name == "" {
 		v.Add(prefix+"orgName", "error.required")
-	} else if len(o.Name) > 200 {
-		v.Add(prefix+"orgName", "error.too_long")
+	} else {
+		v.Length(prefix+"orgName", o.Name, 200)
 	}
-	if len(o.Region) > 200 {
-		v.Add(prefix+"region", "error.too_long")
-	}
-	if len(o.Sector) > 200 {
-		v.Add(prefix+"sector", "error.too_long")
-	}
+	v.Length(prefix+"region", o.Region, 200)
+	v.Length(prefix+"sector", o.Sector, 200)
 	if o.Size == "" {
 		o.Size = SizeMedium
 	}
@@ -97,9 +93,7 @@ func (p *Partner) Validate() error {
 	if !p.Role.Valid() {
 		v.Add("role", "error.invalid_choice")
 	}
-	if len(p.Note) > 2000 {
-		v.Add("note", "error.too_long")
-	}
+	v.Length("note", p.Note, 2000)
 	return v.Err()
 }
 
@@ -141,15 +135,13 @@ func (t *Team) Validate() error {
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" {
 		v.Add("name", "error.required")
-	} else if len(t.Name) > 200 {
-		v.Add("name", "error.too_long")
+	} else {
+		v.Length("name", t.Name, 200)
 	}
 	if !t.Kind.Valid() {
 		v.Add("kind", "error.invalid_choice")
 	}
-	if len(t.Focus) > 4000 {
-		v.Add("focus", "error.too_long")
-	}
+	v.Length("focus", t.Focus, 4000)
 	return v.Err()
 }
 
@@ -218,8 +210,8 @@ func (a *Application) Validate(criteria []Criterion) error {
 	a.ContactName = strings.TrimSpace(a.ContactName)
 	if a.ContactName == "" {
 		v.Add("contactName", "error.required")
-	} else if len(a.ContactName) > 200 {
-		v.Add("contactName", "error.too_long")
+	} else {
+		v.Length("contactName", a.ContactName, 200)
 	}
 	if a.ContactEmail == "" {
 		v.Add("contactEmail", "error.required")
@@ -232,9 +224,7 @@ func (a *Application) Validate(criteria []Criterion) error {
 	if !a.Kind.Valid() {
 		v.Add("kind", "error.invalid_choice")
 	}
-	if len(a.Focus) > 4000 {
-		v.Add("focus", "error.too_long")
-	}
+	v.Length("focus", a.Focus, 4000)
 	got := map[int64]Answer{}
 	for _, an := range a.Answers {
 		got[an.CriterionID] = an
@@ -242,9 +232,7 @@ func (a *Application) Validate(criteria []Criterion) error {
 	a.Answers = a.Answers[:0]
 	for _, c := range criteria {
 		an, ok := got[c.ID]
-		if len(an.Comment) > 4000 {
-			v.Add(criterionField(c.ID), "error.too_long")
-		}
+		v.Length(criterionField(c.ID), an.Comment, 4000)
 		if !ok {
 			an = Answer{CriterionID: c.ID}
 		}

@@ -78,7 +78,7 @@ func checkText(v *Validation, field, s string, required bool, max int) {
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		v.Add(field, "error.required")
-	case len(s) > max:
-		v.Add(field, "error.too_long")
+	default:
+		v.Length(field, s, max)
 	}
 }

@@ -82,8 +82,8 @@ func (p *Payable) Validate() error {
 	}
 	if p.Description == "" {
 		v.Add("description", "error.required")
-	} else if len(p.Description) > 500 {
-		v.Add("description", "error.too_long")
+	} else {
+		v.Length("description", p.Description, 500)
 	}
 	return v.Err()
 }

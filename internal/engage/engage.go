@@ -108,8 +108,8 @@ func (d *Details) validate(v *collab.Validation, audiences []Audience) {
 	}
 	if d.Title == "" {
 		v.Add("title", "error.required")
-	} else if len(d.Title) > 200 {
-		v.Add("title", "error.too_long")
+	} else {
+		v.Length("title", d.Title, 200)
 	}
 	if d.TimeZone == "" {
 		d.TimeZone = "UTC"
@@ -120,21 +120,15 @@ func (d *Details) validate(v *collab.Validation, audiences []Audience) {
 	if d.DurationMin <= 0 || d.DurationMin > 24*60 {
 		v.Add("duration", "error.out_of_range")
 	}
-	if len(d.Location) > 500 {
-		v.Add("location", "error.too_long")
-	}
+	v.Length("location", d.Location, 500)
 	if d.VideoURL != "" {
 		u, err := url.Parse(d.VideoURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			v.Add("videoURL", "engagement.error.url")
 		}
 	}
-	if len(d.Agenda) > 10000 {
-		v.Add("agenda", "error.too_long")
-	}
-	if len(d.Materials) > 10000 {
-		v.Add("materials", "error.too_long")
-	}
+	v.Length("agenda", d.Agenda, 10000)
+	v.Length("materials", d.Materials, 10000)
 	if !oneOf(d.Audience, audiences) {
 		v.Add("audience", "error.invalid_choice")
 	}
@@ -295,9 +289,7 @@ func (a *Activity) Validate() error {
 		v.Add("hours", "error.out_of_range")
 	}
 	a.Note = strings.TrimSpace(a.Note)
-	if len(a.Note) > 2000 {
-		v.Add("note", "error.too_long")
-	}
+	v.Length("note", a.Note, 2000)
 	return v.Err()
 }
 
@@ -315,9 +307,7 @@ type Feedback struct {
 func (f *Feedback) Validate() error {
 	v := collab.NewValidation()
 	f.Comment = strings.TrimSpace(f.Comment)
-	if len(f.Comment) > 4000 {
-		v.Add("comment", "error.too_long")
-	}
+	v.Length("comment", f.Comment, 4000)
 	return v.Err()
 }
 

@@ -4,6 +4,28 @@
 // (messages/en/core.json, messages/en/engagement.json, ...); a key defined
 // twice in one language is an error. English is complete and is the
 // fallback.
+//
+// A message is a string, or, for a sentence holding a count, an object
+// that chooses its words by the count's CLDR plural category
+// (golang.org/x/text/feature/plural):
+//
+//	"agenda.vote_count": {"one": "%d vote", "other": "%d votes"}
+//
+// The count is the first argument unless "arg" names another (1-based):
+//
+//	"measure.teams_reporting": {"arg": 2, "one": "%d of %d team reporting", "other": "%d of %d teams reporting"}
+//
+// Keys are "zero", "one", "two", "few", "many", "other" (required) and
+// "=N" for an exact number; a case may itself be such an object, to choose
+// by a second count. A sentence with several counts names each counted
+// phrase as a variable and places it with ${name}:
+//
+//	"x.rules": {"text": "%d ${reps} a meeting, over %d ${months}.",
+//	            "reps": {"one": "representative", "other": "representatives"},
+//	            "months": {"arg": 2, "one": "month", "other": "months"}}
+//
+// A language picks the categories it needs: English "one" and "other",
+// Polish also "few" and "many", and so on.
 package i18n
 
 import (
@@ -12,8 +34,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -56,7 +82,7 @@ func Load() (*Catalog, error) {
 			if err != nil {
 				return nil, err
 			}
-			var msgs map[string]string
+			var msgs map[string]json.RawMessage
 			if err := json.Unmarshal(b, &msgs); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
@@ -65,7 +91,11 @@ func Load() (*Catalog, error) {
 					return nil, fmt.Errorf("%s: key %q already defined in %s", name, k, prev)
 				}
 				seen[k] = name
-				if err := c.cat.SetString(tag, k, v); err != nil {
+				m, err := compile(v)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s: %w", name, k, err)
+				}
+				if err := c.cat.Set(tag, k, m...); err != nil {
 					return nil, fmt.Errorf("%s: %s: %w", name, k, err)
 				}
 				if tag == language.English {
@@ -77,6 +107,182 @@ func Load() (*Catalog, error) {
 	}
 	c.matcher = language.NewMatcher(c.tags)
 	return c, nil
+}
+
+// compile turns one catalog value into the messages of a catalog entry:
+// a string, a plural choice, or a sentence with counted variables.
+func compile(raw json.RawMessage) ([]catalog.Message, error) {
+	var str string
+	if err := json.Unmarshal(raw, &str); err == nil {
+		return []catalog.Message{catalog.String(str)}, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, fmt.Errorf("want a string or an object of plural forms")
+	}
+	textRaw, ok := obj["text"]
+	if !ok {
+		m, err := compilePlural(obj, "")
+		if err != nil {
+			return nil, err
+		}
+		return []catalog.Message{m}, nil
+	}
+	var text string
+	if err := json.Unmarshal(textRaw, &text); err != nil {
+		return nil, fmt.Errorf("text: want a string")
+	}
+	// Each piece of the text is formatted apart, so an unnumbered verb
+	// would leave the arguments after it looking unused.
+	if m := bareVerbRE.FindString(strings.ReplaceAll(text, "%%", "")); m != "" {
+		return nil, fmt.Errorf("text: number every verb when the text has variables (%%[1]d, not %s)", m)
+	}
+	names := make([]string, 0, len(obj))
+	for name := range obj {
+		if name != "text" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var out []catalog.Message
+	for _, name := range names {
+		if !strings.Contains(text, "${"+name+"}") {
+			return nil, fmt.Errorf("variable %q is not used in the text", name)
+		}
+		var forms map[string]json.RawMessage
+		if err := json.Unmarshal(obj[name], &forms); err != nil {
+			return nil, fmt.Errorf("%s: want an object of plural forms", name)
+		}
+		m, err := compilePlural(forms, text)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, catalog.Var(name, m))
+	}
+	return append(out, catalog.String(text)), nil
+}
+
+var bareVerbRE = regexp.MustCompile(`%[+\-# 0]*[0-9.]*[a-zA-Z]`)
+
+// pluralForms are the selectors a plural object may hold, besides "=N".
+var pluralForms = map[string]bool{"zero": true, "one": true, "two": true, "few": true, "many": true, "other": true}
+
+// compilePlural builds a plural.Selectf from {"arg": n, "one": …, "other": …}.
+// outer is the sentence around a variable, where the count's verb is when
+// the cases hold only words.
+func compilePlural(obj map[string]json.RawMessage, outer string) (catalog.Message, error) {
+	arg := 1
+	if a, ok := obj["arg"]; ok {
+		if err := json.Unmarshal(a, &arg); err != nil || arg < 1 {
+			return nil, fmt.Errorf("arg: want a positive argument number")
+		}
+	}
+	if _, ok := obj["other"]; !ok {
+		return nil, fmt.Errorf("plural forms lack \"other\"")
+	}
+	sels := make([]string, 0, len(obj))
+	for sel := range obj {
+		if sel == "arg" {
+			continue
+		}
+		if !pluralForms[sel] && !strings.HasPrefix(sel, "=") {
+			return nil, fmt.Errorf("unknown plural form %q", sel)
+		}
+		sels = append(sels, sel)
+	}
+	// Exact numbers first, then the categories in CLDR order, "other" last:
+	// Selectf takes the first case that matches.
+	rank := func(s string) int {
+		for i, f := range []string{"zero", "one", "two", "few", "many", "other"} {
+			if s == f {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	sort.Slice(sels, func(i, j int) bool {
+		if rank(sels[i]) != rank(sels[j]) {
+			return rank(sels[i]) < rank(sels[j])
+		}
+		return sels[i] < sels[j]
+	})
+	var cases []any
+	format := ""
+	for _, sel := range sels {
+		var s string
+		if err := json.Unmarshal(obj[sel], &s); err == nil {
+			cases = append(cases, sel, s)
+			if f := verbOf(s, arg); f != "" {
+				format = f
+			}
+			continue
+		}
+		var sub map[string]json.RawMessage
+		if err := json.Unmarshal(obj[sel], &sub); err != nil {
+			return nil, fmt.Errorf("%s: want a string or an object of plural forms", sel)
+		}
+		m, err := compilePlural(sub, outer)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sel, err)
+		}
+		cases = append(cases, sel, m)
+	}
+	if format == "" {
+		format = verbOf(outer, arg)
+	}
+	return plural.Selectf(arg, format, cases...), nil
+}
+
+// verbOf returns the formatting verb (as "%d", "%.0f") that a format string
+// applies to argument arg (1-based), or "" if none does. The count's plural
+// category depends on how it is shown: "1.0 hours" is not "1 hour".
+func verbOf(s string, arg int) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		j := i + 1
+		if j < len(s) && s[j] == '%' {
+			i = j
+			continue
+		}
+		for j < len(s) && strings.IndexByte("+-# 0", s[j]) >= 0 {
+			j++
+		}
+		if j < len(s) && s[j] == '[' {
+			k := strings.IndexByte(s[j:], ']')
+			if k < 0 {
+				return ""
+			}
+			v, err := strconv.Atoi(s[j+1 : j+k])
+			if err != nil {
+				return ""
+			}
+			n = v - 1
+			j += k + 1
+		}
+		start := j
+		for j < len(s) && (s[j] == '.' || ('0' <= s[j] && s[j] <= '9')) {
+			j++
+		}
+		if j >= len(s) {
+			return ""
+		}
+		n++
+		if n == arg {
+			switch s[j] {
+			case 'd', 'f', 'e', 'g':
+				return "%" + s[start:j] + string(s[j])
+			case 'v':
+				// As briefly as it reads back: 1 or 1.5.
+				return "%g"
+			}
+			return ""
+		}
+		i = j
+	}
+	return ""
 }
 
 // MustLoad is Load for program start and tests.

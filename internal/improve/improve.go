@@ -58,9 +58,7 @@ func (a *Aim) Validate() error {
 }
 
 func text(v *collab.Validation, field, s string, max int) {
-	if len(s) > max {
-		v.Add(field, "error.too_long")
-	}
+	v.Length(field, s, max)
 }
 
 // DriverKind is a level of a driver diagram.

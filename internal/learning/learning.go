@@ -60,12 +60,8 @@ func (s *Settings) Validate() error {
 		v.Add("reportDueDay", "error.out_of_range")
 	}
 	s.CardTitle = strings.TrimSpace(s.CardTitle)
-	if len(s.CardTitle) > 200 {
-		v.Add("cardTitle", "error.too_long")
-	}
-	if len(s.CardIntro) > 4000 {
-		v.Add("cardIntro", "error.too_long")
-	}
+	v.Length("cardTitle", s.CardTitle, 200)
+	v.Length("cardIntro", s.CardIntro, 4000)
 	return v.Err()
 }
 
@@ -119,7 +115,7 @@ func trimLimit(v *collab.Validation, field string, s *string, max int, required 
 	switch {
 	case required && *s == "":
 		v.Add(field, "error.required")
-	case len(*s) > max:
-		v.Add(field, "error.too_long")
+	default:
+		v.Length(field, *s, max)
 	}
 }

@@ -213,8 +213,8 @@ func (db *DB) AddFrameworkNode(ctx context.Context, who collab.Who, collabID, fw
 	v := collab.NewValidation()
 	if title == "" {
 		v.Add("title", "error.required")
-	} else if len(title) > 500 {
-		v.Add("title", "error.too_long")
+	} else {
+		v.Length("title", title, 500)
 	}
 	all := f.Flatten()
 	taken := map[string]bool{}
@@ -275,8 +275,8 @@ func (db *DB) EditFrameworkNode(ctx context.Context, who collab.Who, collabID, f
 		if t == "" {
 			return &collab.ValidationError{Fields: map[string]string{"title": "error.required"}}
 		}
-		if len(t) > 500 {
-			return &collab.ValidationError{Fields: map[string]string{"title": "error.too_long"}}
+		if v := collab.NewValidation(); v.Length("title", t, 500) {
+			return v.Err()
 		}
 		e.Title = &t
 	}

@@ -86,10 +86,14 @@ func (db *DB) CollabByCardToken(ctx context.Context, token string) (int64, error
 type Aggregates struct {
 	From, To           collab.Date // To exclusive
 	Teams, ActiveTeams int64
-	ReportsSubmitted   int64 // submitted or reviewed, for months in range
-	ReportsReviewed    int64
-	TeamsReporting     int64
-	// Progress counts submitted reports by self-assessed score 1–5.
+	// Monthly reports count by when they were submitted (or reviewed), like
+	// every other figure, not by the month they cover: a report for
+	// November submitted on 3 December is December's, so "this month"
+	// shows it as soon as it is in.
+	ReportsSubmitted int64 // submitted in range (and maybe reviewed since)
+	ReportsReviewed  int64 // reviewed in range
+	TeamsReporting   int64
+	// Progress counts reports submitted in range by self-assessed score 1–5.
 	Progress        [6]int64
 	Shares          int64
 	TeamsSharing    int64
@@ -114,9 +118,9 @@ func (db *DB) LearningAggregates(ctx context.Context, collabID int64, from, to c
 	}{
 		{&a.Teams, `SELECT COUNT(*) FROM teams WHERE collaborative_id = $1`, []any{collabID}},
 		{&a.ActiveTeams, `SELECT COUNT(*) FROM teams WHERE collaborative_id = $1 AND active`, []any{collabID}},
-		{&a.ReportsSubmitted, `SELECT COUNT(*) FROM reports WHERE collaborative_id = $1 AND status <> 'draft' AND month >= $2 AND month < $3`, []any{collabID, from, to}},
-		{&a.ReportsReviewed, `SELECT COUNT(*) FROM reports WHERE collaborative_id = $1 AND status = 'reviewed' AND month >= $2 AND month < $3`, []any{collabID, from, to}},
-		{&a.TeamsReporting, `SELECT COUNT(DISTINCT team_id) FROM reports WHERE collaborative_id = $1 AND status <> 'draft' AND month >= $2 AND month < $3`, []any{collabID, from, to}},
+		{&a.ReportsSubmitted, `SELECT COUNT(*) FROM reports WHERE collaborative_id = $1 AND status <> 'draft' AND submitted_at >= $2 AND submitted_at < $3`, []any{collabID, f, t}},
+		{&a.ReportsReviewed, `SELECT COUNT(*) FROM reports WHERE collaborative_id = $1 AND status = 'reviewed' AND reviewed_at >= $2 AND reviewed_at < $3`, []any{collabID, f, t}},
+		{&a.TeamsReporting, `SELECT COUNT(DISTINCT team_id) FROM reports WHERE collaborative_id = $1 AND status <> 'draft' AND submitted_at >= $2 AND submitted_at < $3`, []any{collabID, f, t}},
 		{&a.Shares, `SELECT COUNT(*) FROM shares WHERE collaborative_id = $1 AND withdrawn_at IS NULL AND shared_at >= $2 AND shared_at < $3`, []any{collabID, f, t}},
 		{&a.TeamsSharing, `SELECT COUNT(DISTINCT team_id) FROM shares WHERE collaborative_id = $1 AND withdrawn_at IS NULL AND shared_at >= $2 AND shared_at < $3`, []any{collabID, f, t}},
 		{&a.Comments, `SELECT COUNT(*) FROM share_comments c JOIN shares s ON s.id = c.share_id WHERE s.collaborative_id = $1 AND c.created_at >= $2 AND c.created_at < $3`, []any{collabID, f, t}},
@@ -133,7 +137,7 @@ func (db *DB) LearningAggregates(ctx context.Context, collabID int64, from, to c
 			return nil, fmt.Errorf("learning aggregates: %w", err)
 		}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT progress, COUNT(*) FROM reports WHERE collaborative_id = $1 AND status <> 'draft' AND month >= $2 AND month < $3 GROUP BY progress`, collabID, from, to)
+	rows, err := db.read.QueryContext(ctx, `SELECT progress, COUNT(*) FROM reports WHERE collaborative_id = $1 AND status <> 'draft' AND submitted_at >= $2 AND submitted_at < $3 GROUP BY progress`, collabID, f, t)
 	if err != nil {
 		return nil, fmt.Errorf("learning aggregates: %w", err)
 	}

@@ -210,8 +210,8 @@ func (db *DB) resourceUses(ctx context.Context, collabID, teamID int64) ([]learn
 // again updates the note.
 func (db *DB) MarkResourceUsed(ctx context.Context, who collab.Who, collabID, teamID, resourceID int64, note string) error {
 	note = strings.TrimSpace(note)
-	if len(note) > 4000 {
-		return &collab.ValidationError{Fields: map[string]string{"note": "error.too_long"}}
+	if v := collab.NewValidation(); v.Length("note", note, 4000) {
+		return v.Err()
 	}
 	if _, err := db.FindResource(ctx, collabID, resourceID); err != nil {
 		return err

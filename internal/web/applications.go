@@ -45,8 +45,8 @@ func (s *Server) applicationDecide(w http.ResponseWriter, r *http.Request, rc *r
 		return err
 	}
 	note := strings.TrimSpace(r.PostForm.Get("note"))
-	if len(note) > 4000 {
-		return &collab.ValidationError{Fields: map[string]string{"note": "error.too_long"}}
+	if v := collab.NewValidation(); v.Length("note", note, 4000) {
+		return v.Err()
 	}
 	var accept bool
 	switch r.PostForm.Get("decision") {

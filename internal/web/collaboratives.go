@@ -133,9 +133,7 @@ func collabFromForm(f url.Values, c *collab.Collaborative) (criteria []string, v
 	num("hoursMax", &c.Policy.HoursMax)
 	for _, line := range strings.Split(f.Get("criteria"), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			if len(line) > 2000 {
-				v.Add("criteria", "error.too_long")
-			}
+			v.Length("criteria", line, 2000)
 			criteria = append(criteria, line)
 		}
 	}

@@ -257,7 +257,15 @@ func TestEngagementCatalog(t *testing.T) {
 			t.Errorf("catalog lacks %q", k)
 		}
 	}
-	if got := cat.Printer("en").Sprintf("engagement.reason.short_window", 2, 3, 4.0); got != "2 month(s) below 4 hours in the last 3 months." {
-		t.Errorf("short_window: %q", got)
+	for _, tt := range []struct {
+		args []any
+		want string
+	}{
+		{[]any{2, 3, 4.0}, "2 months below 4 hours in the last 3 months."},
+		{[]any{1, 1, 1.0}, "1 month below 1 hour in the last 1 month."},
+	} {
+		if got := cat.Printer("en").Sprintf("engagement.reason.short_window", tt.args...); got != tt.want {
+			t.Errorf("short_window%v: %q, want %q", tt.args, got, tt.want)
+		}
 	}
 }

@@ -204,7 +204,21 @@ func writeXLSX(buf *bytes.Buffer, t table) error {
 	return err
 }
 
-// countText shows a suppressed count as "too few to show".
+// Counted words a catalog message by a count (an int or a learning.Count),
+// for a number the template shows apart: {{$.Counted "learning.figure.teams"
+// .Count}} reads "team" for 1 and "teams" for 2. A count too small to show
+// takes the "other" form, as a heading does.
+func (p basePage) Counted(key string, n any) string {
+	if c, ok := n.(learning.Count); ok {
+		if c.Suppressed {
+			return p.T(key)
+		}
+		n = c.N
+	}
+	return p.T(key, n)
+}
+
+// Count shows a suppressed count as "too few to show".
 func (p basePage) Count(c learning.Count) string {
 	if c.Suppressed {
 		return p.T("learning.too_few")

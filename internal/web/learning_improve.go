@@ -145,7 +145,10 @@ func (s *Server) attendanceSection(ctx context.Context, c *collab.Collaborative,
 // data rather than a catalog key.
 func signalText(points int, runs bool) string {
 	var s []string
-	if points > 0 {
+	switch {
+	case points == 1:
+		s = append(s, "1 point signals")
+	case points > 1:
 		s = append(s, fmt.Sprintf("%d points signal", points))
 	}
 	if runs {
@@ -235,6 +238,23 @@ func (p basePage) FieldLabel(k string) string {
 		return p.T(key)
 	}
 	return k
+}
+
+// FieldValue shows a shared item's field value: a PDSA cycle's stage or
+// decision as a word in the reader's language ("Adopt", not "adopt"),
+// anything else as it was written.
+func (p basePage) FieldValue(k, v string) string {
+	var key string
+	switch k {
+	case "stage":
+		key = "pdsa.stage_" + v
+	case "decision":
+		key = "pdsa.decision_" + v
+	}
+	if key != "" && p.s.cat.Has(key) {
+		return p.T(key)
+	}
+	return v
 }
 
 // Label shows a compiled report's value or label: a catalog key in the

@@ -31,21 +31,53 @@ type basePage struct {
 	Lang   string
 	Collab *collab.Collaborative
 	// Nav is the collaborative's menu, filtered to what the actor may open.
-	Nav   []navItem
-	Flash string
+	Nav []navItem
+	// flash is the message a redirect left, shared by every copy of the
+	// page so that render can clear it once shown.
+	flash *flash
 	// Errors holds field errors (catalog keys) for the form on the page.
 	Errors map[string]string
 	// Form holds what was typed, to show it again after an error.
 	Form url.Values
+	// alert explains a form that was too large to send (oversize.go).
+	alert string
 }
+
+// Alert is a page-wide error for the form the page shows again.
+func (p basePage) Alert() string { return p.alert }
 
 type navItem struct {
 	Label, Href string
 	Current     bool
 }
 
+// A flash is a success message carried across a redirect in a cookie.
+type flash struct {
+	text   string
+	hidden bool // on a page that is not a success: an error or a refused form
+}
+
+// flashCookie names the cookie a redirect leaves its message in.
+const flashCookie = "goeswell_flash"
+
+// Flash is the message a redirect left for this page, shown once: never
+// beside a form's errors, where a "Saved." would contradict them.
+func (p basePage) Flash() string {
+	if p.flash == nil || p.flash.hidden || len(p.Errors) > 0 {
+		return ""
+	}
+	return p.flash.text
+}
+
+// flashOf gives render the page's flash.
+func (p basePage) flashOf() *flash { return p.flash }
+
 // T translates a catalog key into the page's language.
 func (p basePage) T(key string, args ...any) string {
+	if len(args) == 0 {
+		// A field error may carry its numbers (collab.WithArgs).
+		key, args = collab.SplitMessage(key)
+	}
 	return p.pr.Sprintf(key, args...)
 }
 
@@ -113,8 +145,14 @@ func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
 	if rc.Collab != nil {
 		b.Nav = s.nav(r, rc, b.pr)
 	}
-	if c, err := r.Cookie("goeswell_flash"); err == nil && s.cat.Has(c.Value) {
-		b.Flash = b.T(c.Value)
+	if tl := tooLargeOf(r.Context()); tl != nil {
+		b.Form, b.Errors, b.alert = tl.form, map[string]string{tl.field: "error.form_too_large_field"}, b.T(tl.message())
+	}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		b.flash = &flash{}
+		if s.cat.Has(c.Value) {
+			b.flash.text = b.T(c.Value)
+		}
 	}
 	return b
 }
@@ -228,9 +266,20 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, page any
 	if !ok {
 		return fmt.Errorf("render: no page %q", name)
 	}
+	// A flash is read once: the page that carries it shows it (unless the
+	// page is an error or a refused form) and clears it, so that it never
+	// lingers onto the next pages.
+	fl, _ := page.(interface{ flashOf() *flash })
+	if fl != nil && fl.flashOf() != nil {
+		fl.flashOf().hidden = status >= 300
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, page); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if fl != nil && fl.flashOf() != nil {
+		// #nosec G124 -- as redirect's.
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -243,7 +292,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, page any
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) error {
 	if flashKey != "" {
 		// #nosec G124 -- a message key, not a secret; Secure follows the base URL.
-		http.SetCookie(w, &http.Cookie{Name: "goeswell_flash", Value: flashKey, Path: "/", MaxAge: 10, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: flashKey, Path: "/", MaxAge: 10, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	}
 	// #nosec G710 -- callers pass paths they built or safeNext's same-site paths.
 	http.Redirect(w, r, to, http.StatusSeeOther)
@@ -297,7 +346,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 		if fields != nil {
 			body.Fields = map[string]string{}
 			for f, m := range fields {
-				body.Fields[f] = p.Sprintf(m)
+				k, args := collab.SplitMessage(m)
+				body.Fields[f] = p.Sprintf(k, args...)
 			}
 		}
 		writeJSON(w, status, map[string]apiError{"error": body})

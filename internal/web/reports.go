@@ -169,7 +169,7 @@ func (s *Server) reportData(r *http.Request, rc *reqCtx) (*reportPage, error) {
 	}
 	p := &reportPage{basePage: s.base(r, rc, "report.title"), Team: rc.Team, Report: rep, CanReview: allowed(rc, collab.PermCollabCoach),
 		Due: learning.DueDate(rep.Month, st.ReportDueDay)}
-	p.Title = p.T("report.heading", rc.Team.Name, rep.Month.String()[:7])
+	p.Title = p.T("report.heading", rc.Team.Name, p.MonthYear(rep.Month))
 	live, err := s.compileReport(ctx, rc.Collab, rc.Team, rep.Month)
 	if err != nil {
 		return nil, err

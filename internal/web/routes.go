@@ -90,6 +90,9 @@ func (s *Server) coreRoutes() []Route {
 		get("/healthz", collab.PermPublic, s.healthz),
 		get("/readyz", collab.PermPublic, s.readyz),
 		get("/metrics", collab.PermPublic, s.metricsPage),
+		// Browsers ask for /favicon.ico whatever the page says; pages
+		// link the same icon under its hashed /static/ address.
+		get("/favicon.ico", collab.PermPublic, s.favicon),
 
 		// Signing in and out, invitations, the account.
 		get("/login", collab.PermPublic, s.loginForm),

@@ -208,6 +208,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 					limit = rt.MaxBody
 				}
 				r.Body = http.MaxBytesReader(w, r.Body, limit)
+				if s.oversizedForm(w, r, rt, rc) {
+					return
+				}
 				r, err = s.idempotent(r, rc)
 			}
 			if err == nil && rt.Audited {

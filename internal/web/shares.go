@@ -17,6 +17,8 @@ type feedPage struct {
 	Shares []*learning.Share
 	Kinds  []learning.ShareKind
 	Kind   learning.ShareKind
+	// Query is the words searched for, "" for everything.
+	Query  string
 	MyTeam int64
 }
 
@@ -37,7 +39,40 @@ func (s *Server) feedData(r *http.Request, rc *reqCtx) (*feedPage, error) {
 	}
 	var err error
 	p.Shares, err = s.db.Shares(r.Context(), rc.Collab.ID, sqlstore.ShareFilter{Kind: p.Kind})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	p.Query = strings.TrimSpace(r.URL.Query().Get("q"))
+	if p.Query != "" {
+		p.Shares = searchShares(p.Shares, p.Query)
+	}
+	return p, nil
+}
+
+// searchShares keeps the entries that hold every word of q, in any case,
+// in their team's name, title, text or fields. The feed is one
+// collaborative's: small enough to search as it is read.
+func searchShares(ss []*learning.Share, q string) []*learning.Share {
+	words := strings.Fields(strings.ToLower(q))
+	var out []*learning.Share
+	for _, s := range ss {
+		parts := []string{s.TeamName, s.Summary.Title, s.Summary.Body, s.Summary.Learned, s.Summary.Signal}
+		for _, v := range s.Summary.Fields {
+			parts = append(parts, v)
+		}
+		text := strings.ToLower(strings.Join(parts, "\n"))
+		all := true
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (s *Server) feedPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {

@@ -64,3 +64,12 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(b)
 }
+
+// favicon serves the site's icon at the address browsers try on their own.
+// It is an SVG (every current browser takes one); the name is historical.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, err := w.Write(s.static.files["favicon.svg"])
+	return err
+}
