@@ -338,15 +338,58 @@ func TestMeasureViews(t *testing.T) {
 }
 
 // BenchmarkCollabMeasurePage times the collaborative view of one measure
-// for 1,000 teams with 36 months each: the aggregate chart, every team's
-// chart computed for its signals, and the summary table.
+// for 100, 1,000 and 5,000 teams with 36 months each: the aggregate chart,
+// the page of the summary table and the page of small multiples. Run it
+// with -cpu 1 for server CPU per request; its cost should grow with what
+// the page draws, not with the number of teams.
 func BenchmarkCollabMeasurePage(b *testing.B) {
+	for _, n := range []int{100, 1000, 5000} {
+		b.Run(fmt.Sprintf("teams=%d", n), func(b *testing.B) {
+			e, path := benchMeasureEnv(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			done := cpuPerOp(b)
+			for b.Loop() {
+				w := e.do("convener", "GET", path, nil, "")
+				if w.Code != 200 {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+			done()
+		})
+	}
+}
+
+// BenchmarkAggregateChart is the aggregate chart alone, as funders open it
+// from the funder report.
+func BenchmarkAggregateChart(b *testing.B) {
+	for _, n := range []int{100, 1000, 5000} {
+		b.Run(fmt.Sprintf("teams=%d", n), func(b *testing.B) {
+			e, path := benchMeasureEnv(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			done := cpuPerOp(b)
+			for b.Loop() {
+				w := e.do("funder", "GET", path+"/aggregate", nil, "")
+				if w.Code != 200 {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+			done()
+		})
+	}
+}
+
+// benchMeasureEnv is the demo collaborative with n more teams reporting a
+// shared ratio measure for 36 months, written through SaveValues as teams
+// write them; it returns the measure's collaborative page.
+func benchMeasureEnv(b *testing.B, n int) (*env, string) {
 	db := sqltest.SQLite(b)
 	e := newEnv(b, db)
 	c := e.ids["c1"]
 	m := &improve.Measure{CollaborativeID: c, Name: "Benchmark measure", Ratio: true, Chart: "p"}
 	must(b, db.CreateMeasure(bg, collab.Who{}, m))
-	for i := 0; i < 1000; i++ {
+	for i := 0; i < n; i++ {
 		t := &collab.Team{CollaborativeID: c, Name: fmt.Sprintf("Bench team %04d", i), Kind: collab.KindCommunity}
 		must(b, db.CreateTeam(bg, collab.Who{}, t))
 		var vals []*improve.Value
@@ -357,14 +400,7 @@ func BenchmarkCollabMeasurePage(b *testing.B) {
 		_, err := db.SaveValues(bg, collab.Who{}, c, t.ID, vals, "import")
 		must(b, err)
 	}
-	path := fmt.Sprintf("/c/%d/measures/%d", c, m.ID)
-	b.ResetTimer()
-	for b.Loop() {
-		w := e.do("convener", "GET", path, nil, "")
-		if w.Code != 200 {
-			b.Fatalf("status %d", w.Code)
-		}
-	}
+	return e, fmt.Sprintf("/c/%d/measures/%d", c, m.ID)
 }
 
 // TestDisaggregatedMeasure: a measure with groups takes values per group
