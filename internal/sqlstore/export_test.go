@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // Exec runs a statement on the write pool, for tests that try what the
@@ -28,6 +29,37 @@ func (db *DB) TamperForTest(ctx context.Context, q string) error {
 		for _, s := range append(append(off, q), on...) {
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("%s: %w", s, err)
+			}
+		}
+		return nil
+	})
+}
+
+// RebuildSummariesForTest empties the measure summaries and fills them
+// again with migration 00009's own statements, as an upgrade from a
+// schema without them would.
+func (db *DB) RebuildSummariesForTest(ctx context.Context) error {
+	src, err := migrations.ReadFile("migrations/" + string(db.Dialect) + "/00009_measure_summaries.sql")
+	if err != nil {
+		return err
+	}
+	text := string(src)
+	from, to := strings.Index(text, "-- The values already there."), strings.Index(text, "-- +goose Down")
+	if from < 0 || to < from {
+		return fmt.Errorf("migration 00009: backfill not found")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM measure_team_summaries`, `DELETE FROM measure_periods`, `DELETE FROM measure_team_periods`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		for _, q := range strings.Split(text[from:to], ";") {
+			if strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(q), "-- The values already there.")) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
 			}
 		}
 		return nil
