@@ -82,6 +82,14 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	// Reminder emails (when SMTP is configured); every replica runs the
 	// loop and each reminder is claimed in the database, so it goes once.
 	srv.StartReminders(ctx)
+	// Pages parse their templates on first use; parsing them all now, in
+	// the background, keeps that from the first visitors without making
+	// start-up wait, and logs a broken template at once.
+	go func() {
+		if err := srv.ParseTemplates(); err != nil {
+			log.Error("parse templates", "err", err)
+		}
+	}()
 	log.Info("serving", "addr", ln.Addr().String(), "store", db.Dialect, "version", version())
 	ready(c.baseURL)
 	select {
