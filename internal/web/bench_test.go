@@ -134,3 +134,14 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkDashboard1000Teams is the learning dashboard with its
+// convener's table of every team.
+func BenchmarkDashboard1000Teams(b *testing.B) {
+	benchPage(b, func(c, _ int64) string { return fmt.Sprintf("/c/%d/dashboard", c) })
+}
+
+// BenchmarkFunderReport1000Teams is the funder report over 1,000 teams.
+func BenchmarkFunderReport1000Teams(b *testing.B) {
+	benchPage(b, func(c, _ int64) string { return fmt.Sprintf("/c/%d/funder-report", c) })
+}

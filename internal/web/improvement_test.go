@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/framework"
@@ -436,5 +437,66 @@ func TestDisaggregatedMeasure(t *testing.T) {
 	total := e.do("director", "GET", mURL+"/data.csv", nil, "").Body.String()
 	if !strings.Contains(total, "2025-01,30,") {
 		t.Errorf("total csv: %s", total)
+	}
+}
+
+// TestCollabMeasurePaged: the collaborative measure page shows one page of
+// teams at a time, with every team counted, and its rows follow writes,
+// corrections and cleared cells (read from the store's summaries).
+func TestCollabMeasurePaged(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	m := &improve.Measure{CollaborativeID: c, Name: "Paged measure", Ratio: true, Chart: "p"}
+	must(t, e.db.CreateMeasure(bg, collab.Who{}, m))
+	var last int64
+	for i := 0; i < 30; i++ {
+		tm := &collab.Team{CollaborativeID: c, Name: fmt.Sprintf("Zz paged team %02d", i), Kind: collab.KindCommunity}
+		must(t, e.db.CreateTeam(bg, collab.Who{}, tm))
+		last = tm.ID
+	}
+	total, err := e.db.CountTeams(bg, c)
+	must(t, err)
+	pages := (total + teamsPerPage - 1) / teamsPerPage
+	url := fmt.Sprintf("/c/%d/measures/%d", c, m.ID)
+	save := func(month int, num, den *float64) {
+		t.Helper()
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, last, []*improve.Value{{MeasureID: m.ID, Period: collab.NewDate(2026, time.Month(month), 1), Numerator: num, Denominator: den}}, "form")
+		must(t, err)
+	}
+	row := func() string {
+		t.Helper()
+		w := e.do("coach", "GET", fmt.Sprintf("%s?page=%d", url, pages), nil, "")
+		body := w.Body.String()
+		if w.Code != 200 || !strings.Contains(body, "Zz paged team 29") || strings.Contains(body, "Zz paged team 00") {
+			t.Fatalf("page %d of %d: %d, without the last team or with the first", pages, total, w.Code)
+		}
+		table := body[strings.Index(body, `id="team-summary"`):]
+		table = table[:strings.Index(table, "</table>")]
+		if n := strings.Count(table, "<tr><td>"); n != total-(pages-1)*teamsPerPage {
+			t.Errorf("page %d has %d rows, want %d", pages, n, total-(pages-1)*teamsPerPage)
+		}
+		i := strings.Index(body, "Zz paged team 29")
+		return body[i : i+strings.Index(body[i:], "</tr>")]
+	}
+	three, four, five := 3.0, 4.0, 5.0
+	save(1, &three, &four)
+	save(2, &four, &five)
+	if r := row(); !strings.Contains(r, "<td>2026-02: 4 / 5</td><td>2</td>") {
+		t.Errorf("after two months: %s", r)
+	}
+	save(2, &three, &five) // a correction
+	if r := row(); !strings.Contains(r, "<td>2026-02: 3 / 5</td><td>2</td>") {
+		t.Errorf("after a correction: %s", r)
+	}
+	save(2, nil, nil) // cleared
+	if r := row(); !strings.Contains(r, "<td>2026-01: 3 / 4</td><td>1</td>") {
+		t.Errorf("after clearing the latest month: %s", r)
+	}
+	w := e.do("coach", "GET", url, nil, "")
+	if !strings.Contains(w.Body.String(), fmt.Sprintf("1 of %d teams reporting", total)) {
+		t.Errorf("page 1 does not count every team")
+	}
+	if !strings.Contains(w.Body.String(), fmt.Sprintf(`href="?page=%d"`, pages)) {
+		t.Errorf("no link to the last page")
 	}
 }
