@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -498,5 +499,26 @@ func TestCollabMeasurePaged(t *testing.T) {
 	}
 	if !strings.Contains(w.Body.String(), fmt.Sprintf(`href="?page=%d"`, pages)) {
 		t.Errorf("no link to the last page")
+	}
+}
+
+// TestPager: the first and last pages and three either side of the
+// current one, 0 for each run left out.
+func TestPager(t *testing.T) {
+	tests := []struct {
+		cur, pages int
+		want       []int
+	}{
+		{1, 1, nil},
+		{1, 2, []int{1, 2}},
+		{1, 9, []int{1, 2, 3, 4, 0, 9}},
+		{5, 9, []int{1, 2, 3, 4, 5, 6, 7, 8, 9}},
+		{50, 209, []int{1, 0, 47, 48, 49, 50, 51, 52, 53, 0, 209}},
+		{209, 209, []int{1, 0, 206, 207, 208, 209}},
+	}
+	for _, tt := range tests {
+		if got := pager(tt.cur, tt.pages); !slices.Equal(got, tt.want) {
+			t.Errorf("pager(%d, %d) = %v, want %v", tt.cur, tt.pages, got, tt.want)
+		}
 	}
 }
