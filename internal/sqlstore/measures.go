@@ -418,36 +418,8 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 				return fmt.Errorf("lock measure %d summaries: %w", mid, err)
 			}
 		}
-		ok := `value IS NOT NULL`
-		y, n := `value`, `0`
-		if ratio[mid] {
-			// A ratio counts only rows with both parts, as a team's own
-			// chart does.
-			ok = `numerator IS NOT NULL AND denominator IS NOT NULL`
-			y, n = `numerator`, `denominator`
-		}
-		periods := make([]collab.Date, 0, len(touched[mid]))
-		for d := range touched[mid] {
-			periods = append(periods, d)
-		}
-		slices.SortFunc(periods, func(a, b collab.Date) int { return a.Time().Compare(b.Time()) })
-		for _, d := range periods {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 AND period = $3`, mid, teamID, d); err != nil {
-				return fmt.Errorf("refresh team total %s: %w", d, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO measure_team_periods (collaborative_id, measure_id, team_id, period, y, n, first_entered_at)
-				SELECT collaborative_id, measure_id, team_id, period, SUM(`+y+`), SUM(`+n+`), MIN(first_entered_at) FROM measure_values
-				WHERE measure_id = $1 AND team_id = $2 AND period = $3 AND `+ok+` GROUP BY collaborative_id, measure_id, team_id, period`, mid, teamID, d); err != nil {
-				return fmt.Errorf("refresh team total %s: %w", d, err)
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`, mid, d); err != nil {
-				return fmt.Errorf("refresh period total %s: %w", d, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
-				SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
-				WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`, mid, d); err != nil {
-				return fmt.Errorf("refresh period total %s: %w", d, err)
-			}
+		if err := refreshTotals(ctx, tx, teamID, mid, ratio[mid], touched[mid]); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM measure_team_summaries WHERE measure_id = $1 AND team_id = $2`, mid, teamID); err != nil {
 			return fmt.Errorf("refresh team summary: %w", err)
@@ -456,6 +428,60 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 			SELECT collaborative_id, measure_id, team_id, (SELECT COUNT(*) FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2), period, y, n
 			FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 ORDER BY period DESC LIMIT 1`, mid, teamID); err != nil {
 			return fmt.Errorf("refresh team summary: %w", err)
+		}
+	}
+	return nil
+}
+
+// refreshTotals rewrites the team's totals of one measure for the
+// periods touched, and every team's totals of those periods.
+func refreshTotals(ctx context.Context, tx *sql.Tx, teamID, mid int64, ratio bool, touched map[collab.Date]bool) error {
+	ok := `value IS NOT NULL`
+	y, n := `value`, `0`
+	if ratio {
+		// A ratio counts only rows with both parts, as a team's own
+		// chart does.
+		ok = `numerator IS NOT NULL AND denominator IS NOT NULL`
+		y, n = `numerator`, `denominator`
+	}
+	periods := make([]collab.Date, 0, len(touched))
+	for d := range touched {
+		periods = append(periods, d)
+	}
+	slices.SortFunc(periods, func(a, b collab.Date) int { return a.Time().Compare(b.Time()) })
+	// Prepared once for all the periods: an import touches dozens, and
+	// parsing a statement costs SQLite more than running it here.
+	stmts := make([]*sql.Stmt, 0, 4)
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	for _, q := range []string{
+		`DELETE FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 AND period = $3`,
+		`INSERT INTO measure_team_periods (collaborative_id, measure_id, team_id, period, y, n, first_entered_at)
+			SELECT collaborative_id, measure_id, team_id, period, SUM(` + y + `), SUM(` + n + `), MIN(first_entered_at) FROM measure_values
+			WHERE measure_id = $1 AND team_id = $2 AND period = $3 AND ` + ok + ` GROUP BY collaborative_id, measure_id, team_id, period`,
+		`DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`,
+		`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
+			SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
+			WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`,
+	} {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("refresh summaries: %w", err)
+		}
+		stmts = append(stmts, st)
+	}
+	for _, d := range periods {
+		for i, st := range stmts {
+			args := []any{mid, teamID, d}
+			if i >= 2 {
+				args = []any{mid, d}
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("refresh totals of %s: %w", d, err)
+			}
 		}
 	}
 	return nil
