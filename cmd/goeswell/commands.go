@@ -90,6 +90,14 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	// stops after the HTTP server, so the last requests' rows are sealed.
 	stopSealer := startAuditSealer(db, log)
 	defer stopSealer()
+	// Pages parse their templates on first use; parsing them all now, in
+	// the background, keeps that from the first visitors without making
+	// start-up wait, and logs a broken template at once.
+	go func() {
+		if err := srv.ParseTemplates(); err != nil {
+			log.Error("parse templates", "err", err)
+		}
+	}()
 	log.Info("serving", "addr", ln.Addr().String(), "store", db.Dialect, "version", version())
 	ready(c.baseURL)
 	select {

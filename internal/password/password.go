@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -72,12 +73,22 @@ func Check(pw, hash string) error {
 	return nil
 }
 
-// dummy is a hash of nothing in particular, checked when an account does
-// not exist so that an unknown email takes as long as a wrong password.
-var dummy, _ = Hash("goeswell-timing-equaliser", Default)
+// dummyHash is a hash of nothing in particular, checked when an account
+// does not exist so that an unknown email takes as long as a wrong
+// password. It is made on the first unknown-email sign-in, not at package
+// init: a 64 MiB argon2id hash at init cost every process (even
+// `goeswell version`) most of a second and 64 MiB. The first unknown
+// email therefore pays two hashes; every later one pays one, like a
+// wrong password.
+var dummyHash = sync.OnceValue(func() string {
+	// Hash fails only if crypto/rand does, which since Go 1.24 it never
+	// reports (it crashes the program instead).
+	h, _ := Hash("goeswell-timing-equaliser", Default)
+	return h
+})
 
 // CheckDummy spends the time of one Check and always fails.
 func CheckDummy(pw string) error {
-	_ = Check(pw, dummy)
+	_ = Check(pw, dummyHash())
 	return ErrMismatch
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // Exec runs a statement on the write pool, for tests that try what the
@@ -114,4 +115,35 @@ func (db *DB) MigrateToForTest(ctx context.Context, v int64) error {
 	}
 	_, err = p.UpTo(ctx, v)
 	return err
+}
+
+// RebuildSummariesForTest empties the measure summaries and fills them
+// again with migration 00010's own statements, as an upgrade from a
+// schema without them would.
+func (db *DB) RebuildSummariesForTest(ctx context.Context) error {
+	src, err := migrations.ReadFile("migrations/" + string(db.Dialect) + "/00010_measure_summaries.sql")
+	if err != nil {
+		return err
+	}
+	text := string(src)
+	from, to := strings.Index(text, "-- The values already there."), strings.Index(text, "-- +goose Down")
+	if from < 0 || to < from {
+		return fmt.Errorf("migration 00010: backfill not found")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM measure_team_summaries`, `DELETE FROM measure_periods`, `DELETE FROM measure_team_periods`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		for _, q := range strings.Split(text[from:to], ";") {
+			if strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(q), "-- The values already there.")) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
 }

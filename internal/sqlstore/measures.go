@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,18 +192,20 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 			return err
 		}
 		now := db.Now()
-		measures := map[int64]bool{}
+		ratio := map[int64]bool{} // the measures checked, and whether each is a ratio
+		touched := map[int64]map[collab.Date]bool{}
 		for _, v := range vals {
-			if !measures[v.MeasureID] {
-				var n int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
-					v.MeasureID, collabID, teamID).Scan(&n); err != nil {
-					return fmt.Errorf("save values: %w", err)
-				}
-				if n == 0 {
+			if _, ok := ratio[v.MeasureID]; !ok {
+				var r bool
+				err := tx.QueryRowContext(ctx, `SELECT ratio FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
+					v.MeasureID, collabID, teamID).Scan(&r)
+				if errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("save values: measure %d: %w", v.MeasureID, collab.ErrNotFound)
 				}
-				measures[v.MeasureID] = true
+				if err != nil {
+					return fmt.Errorf("save values: %w", err)
+				}
+				ratio[v.MeasureID] = r
 			}
 			var id int64
 			var val, num, den sql.NullFloat64
@@ -242,10 +245,17 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 				nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now), source); err != nil {
 				return fmt.Errorf("record value history: %w", err)
 			}
+			if touched[v.MeasureID] == nil {
+				touched[v.MeasureID] = map[collab.Date]bool{}
+			}
+			touched[v.MeasureID][v.Period] = true
 			changed++
 		}
 		if changed == 0 {
 			return nil
+		}
+		if err := db.refreshSummaries(ctx, tx, teamID, ratio, touched); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx, who, collabID, "values.save", fmt.Sprint("team:", teamID), fmt.Sprintf("%d values by %s", changed, source))
 	})
@@ -294,17 +304,40 @@ type TeamPeriod struct {
 	First time.Time
 }
 
-// MeasureTotals sums a measure's values per team and period in the
-// database, for the views of every team at once: one row per team and
-// period instead of one per group, and no names.
+// MeasureTotals lists a measure's totals per team and period, for the
+// views of every team at once (the funnel plot): one row per team and
+// period, kept by SaveValues, instead of one per value and group.
 func (db *DB) MeasureTotals(ctx context.Context, collabID int64, m *improve.Measure) ([]TeamPeriod, error) {
-	// A ratio counts only rows with both parts, as the team's own chart does.
-	y, n, ok := `value`, `0`, `value IS NOT NULL`
-	if m.Ratio {
-		y, n, ok = `numerator`, `denominator`, `numerator IS NOT NULL AND denominator IS NOT NULL`
+	return db.teamPeriods(ctx, `SELECT team_id, period, y, n, first_entered_at FROM measure_team_periods
+		WHERE collaborative_id = $1 AND measure_id = $2 ORDER BY team_id, period`, collabID, m.ID)
+}
+
+// TeamMeasureTotals lists the totals per period of a measure of some
+// teams only: the page of teams a view draws.
+func (db *DB) TeamMeasureTotals(ctx context.Context, collabID, measureID int64, teamIDs []int64) ([]TeamPeriod, error) {
+	if len(teamIDs) == 0 {
+		return nil, nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT team_id, period, SUM(`+y+`), SUM(`+n+`), MIN(first_entered_at) FROM measure_values
-		WHERE collaborative_id = $1 AND measure_id = $2 AND `+ok+` GROUP BY team_id, period ORDER BY team_id, period`, collabID, m.ID)
+	args := []any{collabID, measureID}
+	return db.teamPeriods(ctx, `SELECT team_id, period, y, n, first_entered_at FROM measure_team_periods
+		WHERE collaborative_id = $1 AND measure_id = $2 AND team_id IN (`+inList(&args, teamIDs)+`) ORDER BY team_id, period`, args...)
+}
+
+// inList appends ids to args and returns their placeholders, for IN (…).
+func inList(args *[]any, ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		*args = append(*args, id)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", len(*args))
+	}
+	return b.String()
+}
+
+func (db *DB) teamPeriods(ctx context.Context, q string, args ...any) ([]TeamPeriod, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("measure totals: %w", err)
 	}
@@ -320,4 +353,136 @@ func (db *DB) MeasureTotals(ctx context.Context, collabID int64, m *improve.Meas
 		out = append(out, tp)
 	}
 	return out, rows.Err()
+}
+
+// A PeriodTotal is every team's totals of a measure for one period
+// together: the sums of their totals and how many teams reported it.
+type PeriodTotal struct {
+	Period collab.Date
+	Teams  int
+	Y, N   float64
+}
+
+// MeasurePeriods lists a measure's totals over every team by period, the
+// aggregate chart's points, from the summary SaveValues keeps: as many
+// rows as periods, however many teams.
+func (db *DB) MeasurePeriods(ctx context.Context, collabID, measureID int64) ([]PeriodTotal, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT period, teams, y, n FROM measure_periods WHERE collaborative_id = $1 AND measure_id = $2 ORDER BY period`,
+		collabID, measureID)
+	if err != nil {
+		return nil, fmt.Errorf("measure periods: %w", err)
+	}
+	defer rows.Close()
+	var out []PeriodTotal
+	for rows.Next() {
+		var p PeriodTotal
+		if err := rows.Scan(&p.Period, &p.Teams, &p.Y, &p.N); err != nil {
+			return nil, fmt.Errorf("measure periods: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// MeasureTeamsReporting counts the teams that reported a measure at all.
+func (db *DB) MeasureTeamsReporting(ctx context.Context, collabID, measureID int64) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM measure_team_summaries WHERE collaborative_id = $1 AND measure_id = $2`,
+		collabID, measureID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count teams reporting: %w", err)
+	}
+	return n, nil
+}
+
+// refreshSummaries rewrites the summaries of the measures and periods a
+// team's values changed (see migration 00010): the team's total of each
+// period, every team's total of those periods together, and the team's
+// reporting of each measure. Each is recomputed from the rows it sums, so
+// a correction or a cleared cell leaves no rounding behind.
+func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ratio map[int64]bool, touched map[int64]map[collab.Date]bool) error {
+	mids := make([]int64, 0, len(touched))
+	for mid := range touched {
+		mids = append(mids, mid)
+	}
+	slices.Sort(mids)
+	for _, mid := range mids {
+		if db.Dialect == Postgres {
+			// Teams write the same measure from several replicas at once.
+			// Under READ COMMITTED a sum over every team's rows taken
+			// while another team's change is uncommitted would miss it,
+			// and that team's sum would miss ours; holding a lock on the
+			// measure until commit, each statement after it sees every
+			// earlier writer's rows. Locks in measure order: no deadlock.
+			// SQLite's single writer serializes these already.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210002, CAST($1 % 2147483647 AS INTEGER))`, mid); err != nil {
+				return fmt.Errorf("lock measure %d summaries: %w", mid, err)
+			}
+		}
+		if err := refreshTotals(ctx, tx, teamID, mid, ratio[mid], touched[mid]); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM measure_team_summaries WHERE measure_id = $1 AND team_id = $2`, mid, teamID); err != nil {
+			return fmt.Errorf("refresh team summary: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO measure_team_summaries (collaborative_id, measure_id, team_id, periods, last_period, last_y, last_n)
+			SELECT collaborative_id, measure_id, team_id, (SELECT COUNT(*) FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2), period, y, n
+			FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 ORDER BY period DESC LIMIT 1`, mid, teamID); err != nil {
+			return fmt.Errorf("refresh team summary: %w", err)
+		}
+	}
+	return nil
+}
+
+// refreshTotals rewrites the team's totals of one measure for the
+// periods touched, and every team's totals of those periods.
+func refreshTotals(ctx context.Context, tx *sql.Tx, teamID, mid int64, ratio bool, touched map[collab.Date]bool) error {
+	ok := `value IS NOT NULL`
+	y, n := `value`, `0`
+	if ratio {
+		// A ratio counts only rows with both parts, as a team's own
+		// chart does.
+		ok = `numerator IS NOT NULL AND denominator IS NOT NULL`
+		y, n = `numerator`, `denominator`
+	}
+	periods := make([]collab.Date, 0, len(touched))
+	for d := range touched {
+		periods = append(periods, d)
+	}
+	slices.SortFunc(periods, func(a, b collab.Date) int { return a.Time().Compare(b.Time()) })
+	// Prepared once for all the periods: an import touches dozens, and
+	// parsing a statement costs SQLite more than running it here.
+	stmts := make([]*sql.Stmt, 0, 4)
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	for _, q := range []string{
+		`DELETE FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 AND period = $3`,
+		`INSERT INTO measure_team_periods (collaborative_id, measure_id, team_id, period, y, n, first_entered_at)
+			SELECT collaborative_id, measure_id, team_id, period, SUM(` + y + `), SUM(` + n + `), MIN(first_entered_at) FROM measure_values
+			WHERE measure_id = $1 AND team_id = $2 AND period = $3 AND ` + ok + ` GROUP BY collaborative_id, measure_id, team_id, period`,
+		`DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`,
+		`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
+			SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
+			WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`,
+	} {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("refresh summaries: %w", err)
+		}
+		stmts = append(stmts, st)
+	}
+	for _, d := range periods {
+		for i, st := range stmts {
+			args := []any{mid, teamID, d}
+			if i >= 2 {
+				args = []any{mid, d}
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("refresh totals of %s: %w", d, err)
+			}
+		}
+	}
+	return nil
 }

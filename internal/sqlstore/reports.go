@@ -258,16 +258,20 @@ func (db *DB) OverdueReports(ctx context.Context, c *collab.Collaborative, dueDa
 	if err != nil {
 		return nil, err
 	}
-	done := map[string]bool{}
+	type teamMonth struct {
+		team  int64
+		month collab.Date
+	}
+	done := map[teamMonth]bool{}
 	for _, r := range reps {
 		if r.Frozen() {
-			done[fmt.Sprint(r.TeamID, r.Month)] = true
+			done[teamMonth{r.TeamID, r.Month}] = true
 		}
 	}
 	var out []Overdue
 	for m := learning.MonthOf(c.StartDate); !m.After(c.EndDate) && learning.DueDate(m, dueDay).Before(today); m = m.AddMonths(1) {
 		for _, t := range teams {
-			if !t.Active || done[fmt.Sprint(t.ID, m)] || learning.MonthOf(collab.DateOf(t.CreatedAt)).After(m) {
+			if !t.Active || done[teamMonth{t.ID, m}] || learning.MonthOf(collab.DateOf(t.CreatedAt)).After(m) {
 				continue
 			}
 			out = append(out, Overdue{TeamID: t.ID, TeamName: t.Name, Month: m, Due: learning.DueDate(m, dueDay)})

@@ -90,11 +90,20 @@ func (db *DB) TeamCollaborative(ctx context.Context, teamID int64) (int64, error
 }
 
 // members lists the members of one team (teamID != 0) or of every team of
-// a collaborative.
+// a collaborative. They are two queries, not one with "team_id = $2 OR
+// $2 = 0": neither database plans that disjunction with an index, so one
+// team's page scanned every member of every team.
 func (db *DB) members(ctx context.Context, collabID, teamID int64) ([]collab.Member, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
-		JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1 AND (m.team_id = $2 OR $2 = 0)
-		ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`, collabID, teamID)
+	const order = ` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`
+	var rows *sql.Rows
+	var err error
+	if teamID != 0 {
+		rows, err = db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
+			JOIN teams t ON t.id = m.team_id WHERE m.team_id = $1 AND t.collaborative_id = $2`+order, teamID, collabID)
+	} else {
+		rows, err = db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
+			JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1`+order, collabID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
@@ -115,6 +124,9 @@ type TeamFilter struct {
 	WithMembers bool
 	// Query matches team or organization names (case-insensitive).
 	Query string
+	// Limit, if not 0, returns one page of teams from Offset on: a view
+	// of a thousand teams draws one page at a time.
+	Limit, Offset int
 }
 
 // Teams lists a collaborative's teams by name.
@@ -125,7 +137,12 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 		q += ` AND (LOWER(t.name) LIKE $2 OR LOWER(COALESCE(o.name, '')) LIKE $2)`
 		args = append(args, "%"+likeEscape(f.Query)+"%")
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY t.name, t.id`, args...)
+	q += ` ORDER BY t.name, t.id`
+	if f.Limit > 0 {
+		args = append(args, f.Limit, f.Offset)
+		q += fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
@@ -143,6 +160,9 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
+	if f.WithMembers && f.Limit > 0 {
+		return nil, fmt.Errorf("list teams: a page of teams with members is not supported")
+	}
 	if f.WithMembers {
 		ms, err := db.members(ctx, collabID, 0)
 		if err != nil {
@@ -155,6 +175,15 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 		}
 	}
 	return out, nil
+}
+
+// CountTeams counts a collaborative's teams.
+func (db *DB) CountTeams(ctx context.Context, collabID int64) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM teams WHERE collaborative_id = $1`, collabID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count teams: %w", err)
+	}
+	return n, nil
 }
 
 func likeEscape(s string) string {

@@ -134,24 +134,28 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, rc *reqCt
 			return err
 		}
 		p.OverdueAll = len(over)
-		for _, t := range teams {
-			row := teamRow{Team: t}
-			for _, rep := range reps {
-				if rep.TeamID == t.ID {
-					row.Report = rep
-				}
+		// Indexed by team once: a scan of every report, share and overdue
+		// month for each of a thousand teams was millions of steps.
+		rows := make(map[int64]*teamRow, len(teams))
+		p.Teams = make([]teamRow, len(teams))
+		for i, t := range teams {
+			p.Teams[i] = teamRow{Team: t}
+			rows[t.ID] = &p.Teams[i]
+		}
+		for _, rep := range reps {
+			if row := rows[rep.TeamID]; row != nil {
+				row.Report = rep // the last in the store's order, as before
 			}
-			for _, sh := range shares {
-				if sh.TeamID == t.ID {
-					row.Shares++
-				}
+		}
+		for _, sh := range shares {
+			if row := rows[sh.TeamID]; row != nil {
+				row.Shares++
 			}
-			for _, o := range over {
-				if o.TeamID == t.ID {
-					row.OverdueMonths++
-				}
+		}
+		for _, o := range over {
+			if row := rows[o.TeamID]; row != nil {
+				row.OverdueMonths++
 			}
-			p.Teams = append(p.Teams, row)
 		}
 	}
 	return s.render(w, http.StatusOK, "dashboard", p)

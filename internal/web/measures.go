@@ -990,23 +990,28 @@ type teamChart struct {
 
 type collabMeasurePage struct {
 	basePage
-	M        *improve.Measure
-	SVG      template.HTML
-	Table    template.HTML
-	Teams    []teamChart
-	Page     []teamChart // the teams whose charts this page shows
-	PageNo   int
-	Pages    []int
-	Coach    bool
-	Signals  int
-	Runs     bool
-	Rules    string
-	Reported int
+	M     *improve.Measure
+	SVG   template.HTML
+	Table template.HTML
+	// Teams are this page's teams: their rows of the summary table and
+	// their small multiples.
+	Teams  []teamChart
+	PageNo int
+	// Pages are the pager's page numbers, 0 for a gap.
+	Pages      []int
+	Coach      bool
+	Signals    int
+	Runs       bool
+	Rules      string
+	Reported   int // teams that reported the measure at all
+	TeamsTotal int
 }
 
-// chartsPerPage bounds how many team charts one page shows side by side;
-// the summary table above them covers every team.
-const chartsPerPage = 24
+// teamsPerPage bounds how many teams one page of the collaborative
+// measure view shows, in its summary table and as small multiples: the
+// page computes a chart for each (for its signals), so its cost follows
+// what it shows, not how many teams the collaborative has.
+const teamsPerPage = 24
 
 func (s *Server) sharedMeasure(r *http.Request, rc *reqCtx) (*improve.Measure, error) {
 	id, err := pathID(r.PathValue("measure"))
@@ -1016,45 +1021,30 @@ func (s *Server) sharedMeasure(r *http.Request, rc *reqCtx) (*improve.Measure, e
 	return s.db.FindMeasure(r.Context(), rc.Collab.ID, 0, id)
 }
 
-// aggregate pools every team's totals: a ratio's numerators and
-// denominators are summed; a plain value is the mean of the teams that
-// reported it.
+// aggregate pools every team's totals of each period, kept summed by the
+// store: a ratio's numerators and denominators are summed; a plain value
+// is the mean of the teams that reported it.
 //
 // minTeams > 1 leaves out periods fewer teams reported: for funders and
 // evaluators, who see aggregates only, an "aggregate" of one or two teams
 // would be those teams' own data.
-func aggregate(m *improve.Measure, byTeam map[int64]map[collab.Date]*teamPoint, minTeams int) map[collab.Date]*teamPoint {
-	out := map[collab.Date]*teamPoint{}
-	count := map[collab.Date]int{}
-	for _, pts := range byTeam {
-		for d, p := range pts {
-			a := out[d]
-			if a == nil {
-				a = &teamPoint{hasN: true}
-				out[d] = a
-			}
-			a.y += p.y
-			a.n += p.n
-			count[d]++
-		}
-	}
-	for d, a := range out {
-		if count[d] < minTeams {
-			delete(out, d)
+func aggregate(m *improve.Measure, periods []sqlstore.PeriodTotal, minTeams int) map[collab.Date]*teamPoint {
+	out := make(map[collab.Date]*teamPoint, len(periods))
+	for _, p := range periods {
+		if p.Teams < minTeams || p.Teams == 0 {
 			continue
 		}
+		a := &teamPoint{y: p.Y, n: p.N, hasN: true}
 		if !m.Ratio {
-			a.y /= float64(count[d])
+			a.y /= float64(p.Teams)
 		}
+		out[p.Period] = a
 	}
 	return out
 }
 
-func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
-	tps, err := s.db.MeasureTotals(r.Context(), rc.Collab.ID, m)
-	if err != nil {
-		return nil, err
-	}
+// byTeam groups per-team totals as the charts take them.
+func byTeam(tps []sqlstore.TeamPeriod) map[int64]map[collab.Date]*teamPoint {
 	out := map[int64]map[collab.Date]*teamPoint{}
 	for _, tp := range tps {
 		pts := out[tp.TeamID]
@@ -1064,7 +1054,35 @@ func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) 
 		}
 		pts[tp.Period] = &teamPoint{y: tp.Y, n: tp.N, hasN: true, first: tp.First}
 	}
-	return out, nil
+	return out
+}
+
+// measureByTeam is every team's totals of a measure, for the views that
+// draw every team at once (the funnel plot).
+func (s *Server) measureByTeam(r *http.Request, rc *reqCtx, m *improve.Measure) (map[int64]map[collab.Date]*teamPoint, error) {
+	tps, err := s.db.MeasureTotals(r.Context(), rc.Collab.ID, m)
+	if err != nil {
+		return nil, err
+	}
+	return byTeam(tps), nil
+}
+
+// pager numbers the pages around the current one, with the first and the
+// last, and 0 where pages are left out: a hundred pages of teams are not
+// a hundred links.
+func pager(cur, pages int) []int {
+	if pages < 2 {
+		return nil
+	}
+	var out []int
+	for i := 1; i <= pages; i++ {
+		if i == 1 || i == pages || i >= cur-3 && i <= cur+3 {
+			out = append(out, i)
+		} else if out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
 }
 
 func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1076,11 +1094,11 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	rules := r.URL.Query().Get("rules")
 	p := &collabMeasurePage{basePage: s.base(r, rc, "measure.collab_measure_title"), M: m, Coach: true, Rules: rules}
 	p.Title = m.Name
-	byTeam, err := s.measureByTeam(r, rc, m)
+	periods, err := s.db.MeasurePeriods(ctx, rc.Collab.ID, m.ID)
 	if err != nil {
 		return err
 	}
-	res, co, err := measureChart(m, aggregate(m, byTeam, 1), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, periods, 1), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
 	if err != nil {
 		return err
 	}
@@ -1091,45 +1109,65 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
-	teams, err := s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{})
-	if err != nil {
+	if p.TeamsTotal, err = s.db.CountTeams(ctx, rc.Collab.ID); err != nil {
 		return err
 	}
-	for _, t := range teams {
-		pts := byTeam[t.ID]
-		tc := teamChart{Team: t, Status: s.status(rc.Collab, m, pts)}
-		if len(pts) > 0 {
-			p.Reported++
-			tr, _, err := measureChart(m, pts, nil, rules, "")
-			if err != nil {
-				return err
-			}
-			tc.Signals, tc.Runs = signals(tr)
-			var lastD collab.Date
-			for d := range pts {
-				if d.After(lastD) {
-					lastD = d
-				}
-			}
-			lp := pts[lastD]
-			tc.Last = periodLabel(m, lastD) + ": " + num(lp.y)
-			if m.Ratio {
-				tc.Last = periodLabel(m, lastD) + ": " + num(lp.y) + " / " + num(lp.n)
-			}
-		}
-		p.Teams = append(p.Teams, tc)
+	if p.Reported, err = s.db.MeasureTeamsReporting(ctx, rc.Collab.ID, m.ID); err != nil {
+		return err
 	}
+	pages := max(1, (p.TeamsTotal+teamsPerPage-1)/teamsPerPage)
 	p.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
-	pages := (len(p.Teams) + chartsPerPage - 1) / chartsPerPage
 	if p.PageNo < 1 || p.PageNo > pages {
 		p.PageNo = 1
 	}
-	for i := 1; i <= pages && pages > 1; i++ {
-		p.Pages = append(p.Pages, i)
+	p.Pages = pager(p.PageNo, pages)
+	teams, err := s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{Limit: teamsPerPage, Offset: (p.PageNo - 1) * teamsPerPage})
+	if err != nil {
+		return err
 	}
-	lo := (p.PageNo - 1) * chartsPerPage
-	p.Page = p.Teams[lo:min(lo+chartsPerPage, len(p.Teams))]
+	ids := make([]int64, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	tps, err := s.db.TeamMeasureTotals(ctx, rc.Collab.ID, m.ID, ids)
+	if err != nil {
+		return err
+	}
+	pts := byTeam(tps)
+	for _, t := range teams {
+		tc, err := s.teamChartRow(rc.Collab, m, t, pts[t.ID], rules)
+		if err != nil {
+			return err
+		}
+		p.Teams = append(p.Teams, tc)
+	}
 	return s.render(w, http.StatusOK, "collab_measure", p)
+}
+
+// teamChartRow is a team's row of the summary table: its reporting, its
+// latest total and the signals of its own chart.
+func (s *Server) teamChartRow(c *collab.Collaborative, m *improve.Measure, t *collab.Team, pts map[collab.Date]*teamPoint, rules string) (teamChart, error) {
+	tc := teamChart{Team: t, Status: s.status(c, m, pts)}
+	if len(pts) == 0 {
+		return tc, nil
+	}
+	tr, _, err := measureChart(m, pts, nil, rules, "")
+	if err != nil {
+		return tc, err
+	}
+	tc.Signals, tc.Runs = signals(tr)
+	var lastD collab.Date
+	for d := range pts {
+		if d.After(lastD) {
+			lastD = d
+		}
+	}
+	lp := pts[lastD]
+	tc.Last = periodLabel(m, lastD) + ": " + num(lp.y)
+	if m.Ratio {
+		tc.Last += " / " + num(lp.n)
+	}
+	return tc, nil
 }
 
 func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, *spc.Result, chart.Options, error) {
@@ -1137,7 +1175,7 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 	if err != nil {
 		return nil, nil, chart.Options{}, err
 	}
-	byTeam, err := s.measureByTeam(r, rc, m)
+	periods, err := s.db.MeasurePeriods(r.Context(), rc.Collab.ID, m.ID)
 	if err != nil {
 		return nil, nil, chart.Options{}, err
 	}
@@ -1146,7 +1184,7 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 	if !rc.can(collab.PermCollabCohort) {
 		min = MinAggregateTeams
 	}
-	res, co, err := measureChart(m, aggregate(m, byTeam, min), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, periods, min), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
 	return m, res, co, err
 }
 

@@ -56,7 +56,7 @@ type Server struct {
 	log     *slog.Logger
 	mailer  *mail.Sender
 	cat     *i18n.Catalog
-	pages   map[string]*template.Template
+	pages   map[string]func() (*template.Template, error)
 	routes  []Route
 	handler http.Handler
 	metrics *metrics
