@@ -47,11 +47,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	email, pw := collab.NormalizeEmail(r.PostForm.Get("email")), r.PostForm.Get("password")
 	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.PostForm.Get("next")), SSOName: s.ssoName()}
 	p.Form = url.Values{"email": {email}}
-	throttled, until, err := s.db.SigninThrottled(ctx, email, rc.addr)
+	// The attempt is counted before the password is checked, so
+	// concurrent guesses cannot all slip under the limit.
+	att, until, err := s.db.BeginSigninAttempt(ctx, email, rc.addr)
 	if err != nil {
 		return err
 	}
-	if throttled {
+	if att == nil {
 		mins := int(time.Until(until).Minutes()) + 1
 		p.Message = p.T("login.throttled", mins)
 		return s.render(w, http.StatusTooManyRequests, "login", p)
@@ -59,22 +61,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	u, hash, err := s.db.FindUserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, collab.ErrNotFound):
-		err = password.CheckDummy(pw)
+		err = s.checkPassword(pw, "")
 	case err != nil:
 		return err
-	case hash == "":
-		err = password.CheckDummy(pw)
 	default:
-		err = password.Check(pw, hash)
+		err = s.checkPassword(pw, hash)
 	}
 	if err != nil {
-		if err := s.db.RecordSigninFailure(ctx, email, rc.addr); err != nil {
+		if err := s.db.SigninAttemptFailed(ctx, att); err != nil {
 			return err
 		}
 		p.Message = p.T("login.failed")
 		return s.render(w, http.StatusOK, "login", p)
 	}
 	return s.completeSignIn(w, r, rc, u, p.Next)
+}
+
+// checkPassword checks a password against a hash, or against a dummy hash
+// when hash is "" (no account, or none set yet), so both cost the same.
+// Every check is counted in the metrics: sign-in's throttle promises a
+// bound on them.
+func (s *Server) checkPassword(pw, hash string) error {
+	s.metrics.passwordChecks.Inc()
+	if hash == "" {
+		return password.CheckDummy(pw)
+	}
+	return password.Check(pw, hash)
 }
 
 // completeSignIn finishes a sign-in whose first factor (a password or the

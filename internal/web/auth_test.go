@@ -3,9 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -190,4 +193,78 @@ func TestInvitationKeepsSecondFactor(t *testing.T) {
 			t.Errorf("accept after two factors: %d", w.Code)
 		}
 	})
+}
+
+// TestSigninThrottleConcurrent (issue 11 item 7): many sign-in posts for one
+// account at once. The attempt is counted before the password is checked,
+// so at most MaxFailsPerEmail passwords are checked however the requests
+// interleave. Before the fix each request checked the throttle, then the
+// password, then recorded the failure: 16 concurrent posts were all
+// checked against a limit of 5.
+func TestSigninThrottleConcurrent(t *testing.T) {
+	const n = 32
+	eachEnv(t, func(t *testing.T, e *env) {
+		h := e.srv.Handler()
+		checks0 := passwordChecks(t, e)
+		start := make(chan struct{})
+		codes := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				body := url.Values{"email": {"coach@example.org"}, "password": {fmt.Sprint("guess-", i)}}.Encode()
+				req := httptest.NewRequest("POST", "/login", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.RemoteAddr = fmt.Sprintf("198.51.100.%d:1234", i) // the per-account limit, not the per-address one
+				w := httptest.NewRecorder()
+				<-start
+				h.ServeHTTP(w, req)
+				codes <- w.Code
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		close(codes)
+		got := map[int]int{}
+		for c := range codes {
+			got[c]++
+		}
+		checks := passwordChecks(t, e) - checks0
+		es, err := e.db.AuditLog(bg, auditAll)
+		must(t, err)
+		fails := 0
+		for _, a := range es {
+			if a.Action == "signin.fail" && a.Detail == "coach@example.org" {
+				fails++
+			}
+		}
+		t.Logf("%d concurrent posts: %d password checks, %d failures audited, answers %v", n, checks, fails, got)
+		if checks > sqlstore.MaxFailsPerEmail || fails > sqlstore.MaxFailsPerEmail {
+			t.Errorf("%d concurrent posts led to %d password checks and %d audited failures; the limit is %d", n, checks, fails, sqlstore.MaxFailsPerEmail)
+		}
+		if got[http.StatusOK] != fails || got[http.StatusOK]+got[http.StatusTooManyRequests] != n {
+			t.Errorf("answers %v: want %d failures (200) and the rest throttled (429)", got, fails)
+		}
+		// The right password is refused too while throttled.
+		w := e.form("", "/login", url.Values{"email": {"coach@example.org"}, "password": {e.demo.Logins[0].Password}})
+		if w.Code != http.StatusTooManyRequests || sessionCookie(e, w) != "" {
+			t.Errorf("right password while throttled: %d", w.Code)
+		}
+	})
+}
+
+// passwordChecks reads the server's count of password verifications from
+// its metrics.
+func passwordChecks(t *testing.T, e *env) int {
+	t.Helper()
+	w := httptest.NewRecorder()
+	e.srv.metrics.handler.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	m := regexp.MustCompile(`(?m)^goeswell_password_checks_total (\d+)$`).FindStringSubmatch(w.Body.String())
+	if m == nil {
+		t.Fatal("no goeswell_password_checks_total in the metrics")
+	}
+	n, err := strconv.Atoi(m[1])
+	must(t, err)
+	return n
 }
