@@ -123,8 +123,9 @@ func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserU
 	})
 }
 
-// SetPassword replaces a password hash and ends every other session of the
-// person, so a stolen session dies with the old password.
+// SetPassword replaces a password hash, ends every other session of the
+// person and revokes all their API tokens, so a stolen session or token
+// dies with the old password. Every way a password is set comes here.
 func (db *DB) SetPassword(ctx context.Context, who collab.Who, id int64, hash, keepSession string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
@@ -133,7 +134,12 @@ func (db *DB) SetPassword(ctx context.Context, who collab.Who, id int64, hash, k
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
 			return fmt.Errorf("end other sessions: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), "")
+		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id)
+		if err != nil {
+			return fmt.Errorf("revoke API tokens: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), fmt.Sprintf("%d API tokens revoked", n))
 	})
 }
 

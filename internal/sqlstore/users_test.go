@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +67,43 @@ func TestSigninAttemptsCounted(t *testing.T) {
 		*f.clock = f.clock.Add(sqlstore.ThrottleWindow + time.Second)
 		if a, _, err := db.BeginSigninAttempt(ctx, "y@example.org", "10.0.0.3"); err != nil || a == nil {
 			t.Errorf("attempt after the window: %v, %v", a, err)
+		}
+	})
+}
+
+// TestPasswordChangeRevokesTokens (issue 11 item 9): a new password ends
+// the person's API tokens as well as their other sessions, and only theirs.
+// Before the fix a token made with a stolen password outlived the change.
+func TestPasswordChangeRevokesTokens(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		uid := f.user(t, "a@example.org")
+		other := f.user(t, "b@example.org")
+		for _, tok := range []struct {
+			uid    int64
+			secret string
+		}{{uid, "gw_one"}, {uid, "gw_two"}, {other, "gw_other"}} {
+			if err := db.CreateAPIToken(ctx, collab.Who{UserID: tok.uid}, &collab.APIToken{UserID: tok.uid, Name: tok.secret}, tok.secret); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.SetPassword(ctx, collab.Who{UserID: uid}, uid, "h2", ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"gw_one", "gw_two"} {
+			if _, err := db.APITokenUser(ctx, secret); !errors.Is(err, collab.ErrUnauthorized) {
+				t.Errorf("token %s after a password change: %v", secret, err)
+			}
+		}
+		if got, err := db.APITokenUser(ctx, "gw_other"); err != nil || got != other {
+			t.Errorf("another person's token: %d, %v", got, err)
+		}
+		es, err := db.AuditLog(ctx, sqlstore.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if es[0].Action != "user.password" || es[0].Detail != "2 API tokens revoked" {
+			t.Errorf("latest audit row: %s %q", es[0].Action, es[0].Detail)
 		}
 	})
 }

@@ -268,3 +268,32 @@ func passwordChecks(t *testing.T, e *env) int {
 	must(t, err)
 	return n
 }
+
+// TestPasswordChangeEndsTokens (issue 11 item 9): after a password change
+// in account settings the person's API token no longer opens the API.
+func TestPasswordChangeEndsTokens(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	w := e.form("director", "/account/tokens", url.Values{"tokenName": {"script"}})
+	token := regexp.MustCompile(`gw_[A-Za-z0-9_-]+`).FindString(w.Body.String())
+	me := func() int {
+		req := httptest.NewRequest("GET", "/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(w, req)
+		return w.Code
+	}
+	if token == "" || me() != http.StatusOK {
+		t.Fatalf("token before the change: %q, %d", token, me())
+	}
+	np := "a brand new password"
+	w = e.form("director", "/account/password", url.Values{"current": {e.demo.Logins[0].Password}, "new": {np}, "new2": {np}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("password change: %d", w.Code)
+	}
+	if c := me(); c != http.StatusUnauthorized {
+		t.Errorf("the API token still answers %d after a password change", c)
+	}
+	if w := e.do("director", "GET", "/account", nil, ""); w.Code != http.StatusOK || strings.Contains(w.Body.String(), "<li>script — ") {
+		t.Errorf("account page after the change: %d, token still listed", w.Code)
+	}
+}
