@@ -297,3 +297,20 @@ func TestPasswordChangeEndsTokens(t *testing.T) {
 		t.Errorf("account page after the change: %d, token still listed", w.Code)
 	}
 }
+
+// TestMetricsNotPublic (issue 11 item 11): the server's handler has no
+// /metrics; the metrics have a handler of their own for a private
+// listener.
+func TestMetricsNotPublic(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	for _, actor := range []string{"", "admin"} {
+		if w := e.do(actor, "GET", "/metrics", nil, ""); w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "goeswell_") {
+			t.Errorf("/metrics as %q: %d", actor, w.Code)
+		}
+	}
+	w := httptest.NewRecorder()
+	e.srv.MetricsHandler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "goeswell_http_requests_total") {
+		t.Errorf("MetricsHandler: %d", w.Code)
+	}
+}

@@ -40,6 +40,12 @@ func newMetrics() *metrics {
 	return m
 }
 
+// MetricsHandler serves the Prometheus metrics. It is not one of the
+// server's routes: per-route counters and latencies are a timing side
+// channel (sign-ins, whose pages are busy), so they are served only on a
+// separate, private listener (goeswell serve --metrics-addr).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler }
+
 type statusWriter struct {
 	http.ResponseWriter
 	code int

@@ -89,7 +89,6 @@ func (s *Server) coreRoutes() []Route {
 		// Operations.
 		get("/healthz", collab.PermPublic, s.healthz),
 		get("/readyz", collab.PermPublic, s.readyz),
-		get("/metrics", collab.PermPublic, s.metricsPage),
 
 		// Signing in and out, invitations, the account.
 		get("/login", collab.PermPublic, s.loginForm),
