@@ -127,20 +127,22 @@ func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserU
 // person and revokes all their API tokens, so a stolen session or token
 // dies with the old password. Every way a password is set comes here.
 func (db *DB) SetPassword(ctx context.Context, who collab.Who, id int64, hash, keepSession string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
-			return fmt.Errorf("end other sessions: %w", err)
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id)
-		if err != nil {
-			return fmt.Errorf("revoke API tokens: %w", err)
-		}
-		n, _ := res.RowsAffected()
-		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), fmt.Sprintf("%d API tokens revoked", n))
-	})
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.setPassword(ctx, tx, who, id, hash, keepSession, "user.password") })
+}
+
+func (db *DB) setPassword(ctx context.Context, tx *sql.Tx, who collab.Who, id int64, hash, keepSession, action string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
+		return fmt.Errorf("end other sessions: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("revoke API tokens: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return db.audit(ctx, tx, who, 0, action, fmt.Sprint("user:", id), fmt.Sprintf("%d API tokens revoked", n))
 }
 
 // Session lifetimes: a session ends after IdleTimeout without use or

@@ -107,3 +107,79 @@ func TestPasswordChangeRevokesTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordReset (issue 16 item 1): a reset link works once and for
+// ResetTTL; using it sets the password and ends every session, API token
+// and other reset link of the person; a person can be sent at most
+// MaxResetsPerUser links an hour by email; only hashes are stored.
+func TestPasswordReset(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		uid := f.user(t, "a@example.org")
+		if err := db.CreateSession(ctx, "s1", uid); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateAPIToken(ctx, collab.Who{UserID: uid}, &collab.APIToken{UserID: uid, Name: "t"}, "gw_t"); err != nil {
+			t.Fatal(err)
+		}
+		for i, tok := range []string{"r1", "r2", "r3", "r4"} {
+			made, err := db.CreatePasswordReset(ctx, collab.Who{}, uid, 0, tok)
+			if err != nil || made != (i < sqlstore.MaxResetsPerUser) {
+				t.Errorf("reset %d: made %v, %v", i+1, made, err)
+			}
+		}
+		// A link made by a convener to pass on is not limited.
+		if made, err := db.CreatePasswordReset(ctx, collab.Who{UserID: f.convID}, uid, f.convID, "r5"); err != nil || !made {
+			t.Errorf("convener's link: %v, %v", made, err)
+		}
+		var stored int
+		if err := db.Raw().QueryRowContext(ctx, `SELECT COUNT(*) FROM password_resets WHERE token_hash IN ('r1', 'r5')`).Scan(&stored); err != nil || stored != 0 {
+			t.Errorf("%d reset tokens stored in clear (%v)", stored, err)
+		}
+		if u, err := db.PasswordResetUser(ctx, "r1"); err != nil || u.ID != uid {
+			t.Fatalf("PasswordResetUser = %v, %v", u, err)
+		}
+		if _, err := db.PasswordResetUser(ctx, "r4"); !errors.Is(err, collab.ErrNotFound) {
+			t.Errorf("a link over the limit: %v", err)
+		}
+		if got, err := db.ResetPassword(ctx, collab.Who{}, "r1", "newhash"); err != nil || got != uid {
+			t.Fatalf("ResetPassword = %d, %v", got, err)
+		}
+		if h, _ := db.PasswordHash(ctx, uid); h != "newhash" {
+			t.Errorf("hash after reset = %q", h)
+		}
+		if _, err := db.SessionUser(ctx, "s1"); !errors.Is(err, collab.ErrUnauthorized) {
+			t.Errorf("session after a reset: %v", err)
+		}
+		if _, err := db.APITokenUser(ctx, "gw_t"); !errors.Is(err, collab.ErrUnauthorized) {
+			t.Errorf("API token after a reset: %v", err)
+		}
+		for _, tok := range []string{"r1", "r2", "r5"} {
+			if _, err := db.ResetPassword(ctx, collab.Who{}, tok, "again"); !errors.Is(err, collab.ErrNotFound) {
+				t.Errorf("link %s after a reset: %v, want not found", tok, err)
+			}
+		}
+		// Expiry.
+		if _, err := db.CreatePasswordReset(ctx, collab.Who{}, uid, f.convID, "r6"); err != nil {
+			t.Fatal(err)
+		}
+		*f.clock = f.clock.Add(sqlstore.ResetTTL + time.Second)
+		if _, err := db.PasswordResetUser(ctx, "r6"); !errors.Is(err, collab.ErrNotFound) {
+			t.Errorf("expired link: %v", err)
+		}
+		if _, err := db.ResetPassword(ctx, collab.Who{}, "r6", "late"); !errors.Is(err, collab.ErrNotFound) {
+			t.Errorf("expired link used: %v", err)
+		}
+		es, err := db.AuditLog(ctx, sqlstore.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int{}
+		for _, e := range es {
+			counts[e.Action]++
+		}
+		if counts["password.reset_request"] != 5 || counts["user.password_reset"] != 1 {
+			t.Errorf("audit: %v", counts)
+		}
+	})
+}

@@ -40,6 +40,7 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.engagementRoutes()...)
 	rs = append(rs, s.improvementRoutes()...)
 	rs = append(rs, s.mfaRoutes()...)
+	rs = append(rs, s.resetRoutes()...)
 	if s.sso != nil {
 		rs = append(rs, s.ssoRoutes()...)
 	}
