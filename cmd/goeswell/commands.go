@@ -52,17 +52,31 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := openAuditChain(ctx, c, db, log); err != nil {
 		return err
 	}
-	return serveHTTP(ctx, c, db, log, func(url string) {
+	return serveHTTP(ctx, c, db, log, func(url, metrics string) {
 		fmt.Fprintf(stdout, "goeswell is serving at %s (%s store)\n", url, db.Dialect)
+		if metrics != "" {
+			fmt.Fprintf(stdout, "metrics at %s\n", metrics)
+		}
 	})
 }
 
 // serveHTTP runs the web server until ctx ends, then shuts down
-// gracefully, letting requests in flight finish.
-func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger, ready func(url string)) error {
+// gracefully, letting requests in flight finish. With --metrics-addr it
+// also serves the Prometheus metrics there, and only there: per-route
+// counts and latencies are a side channel (who signs in, which pages are
+// busy), so the public listener never serves them.
+func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger, ready func(url, metricsURL string)) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
+	}
+	var mln net.Listener
+	if c.metricsAddr != "" {
+		if mln, err = net.Listen("tcp", c.metricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for metrics: %w", c.metricsAddr, err)
+		}
+		defer mln.Close()
 	}
 	url := "http://" + ln.Addr().String()
 	if c.baseURL == "" {
@@ -81,8 +95,19 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	metricsURL := ""
+	if mln != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go func() { errc <- ms.Serve(mln) }()
+		defer ms.Close()
+		metricsURL = "http://" + mln.Addr().String() + "/metrics"
+		log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	// Reminder emails (when SMTP is configured); every replica runs the
 	// loop and each reminder is claimed in the database, so it goes once.
 	srv.StartReminders(ctx)
@@ -99,7 +124,7 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 		}
 	}()
 	log.Info("serving", "addr", ln.Addr().String(), "store", db.Dialect, "version", version())
-	ready(c.baseURL)
+	ready(c.baseURL, metricsURL)
 	select {
 	case err := <-errc:
 		return err
@@ -203,7 +228,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		logins = string(b)
 	}
-	return serveHTTP(ctx, c, db, log, func(url string) {
+	return serveHTTP(ctx, c, db, log, func(url, _ string) {
 		fmt.Fprintf(stdout, "goeswell demo is serving at %s/login\n\n%s\nData: %s (sign-ins also in %s; --reset starts afresh)\n", url, logins, dir, loginsPath)
 	})
 }

@@ -47,6 +47,8 @@ type config struct {
 	// checkpoints (audit.go).
 	auditKeyFile     string
 	auditCheckpoints string
+	// metricsAddr is where /metrics is served; empty serves it nowhere.
+	metricsAddr string
 }
 
 // newFlagSet makes a subcommand's flag set that reports errors instead of
@@ -107,6 +109,7 @@ func (c *config) dbFlag(fs *flag.FlagSet, getenv func(string) string) {
 
 func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", env(getenv, "ADDR", "127.0.0.1:8080"), "listen address (env GOESWELL_ADDR)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", env(getenv, "METRICS_ADDR", ""), "a separate, private listen address for Prometheus /metrics, such as 127.0.0.1:9090; empty serves no metrics (never on --addr) (env GOESWELL_METRICS_ADDR)")
 	fs.StringVar(&c.baseURL, "base-url", env(getenv, "BASE_URL", ""), "public URL, used in emailed links; https turns on Secure cookies (env GOESWELL_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.logFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log format: text or json (env GOESWELL_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log level: debug, info, warn or error (env GOESWELL_LOG_LEVEL)")

@@ -200,10 +200,18 @@ func TestBrowserInviteFlow(t *testing.T) {
 	if intro := read(t, nia, chromedp.Text(chromedp.CSS(`main p`))); !strings.Contains(intro, "Harbor Safe Haven") {
 		t.Errorf("invitation page says %q", intro)
 	}
+	// Creating the account signs no one in: the invitee signs in through
+	// the sign-in page, which brings them back to accept.
 	do(t, nia,
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), "a long enough password"),
 		chromedp.SendKeys(chromedp.CSS(`#f-password2`), "a long enough password"),
 		chromedp.Submit(chromedp.CSS(`#f-password2`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), "nia@example.org"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), "a long enough password"),
+		chromedp.Submit(chromedp.CSS(`#f-password`)),
+		chromedp.WaitVisible(chromedp.CSS(`#accept-form`)),
+		chromedp.Submit(chromedp.CSS(`#accept-form button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
 	if team := read(t, nia, chromedp.Text(chromedp.CSS(`main h1`))); team != "Harbor Safe Haven" {

@@ -25,11 +25,16 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/suppress"
 )
 
 // DefaultMinCell is the default small-count threshold: a count below it is
 // not shown in aggregates (a common public-health disclosure rule).
 const DefaultMinCell = 11
+
+// MinMinCell is the smallest threshold a collaborative may set, the same
+// floor as survey results'.
+const MinMinCell = suppress.MinThreshold
 
 // Settings are a collaborative's choices for the learning features.
 type Settings struct {
@@ -53,8 +58,10 @@ func DefaultSettings(collabID int64) Settings {
 // Validate checks settings.
 func (s *Settings) Validate() error {
 	v := collab.NewValidation()
-	if s.MinCell < 1 || s.MinCell > 1000 {
-		v.Add("minCell", "error.out_of_range")
+	// The floor is the surveys': a threshold under it would show groups
+	// small enough to pick people out, on the public card too.
+	if s.MinCell < MinMinCell || s.MinCell > 1000 {
+		v.Add("minCell", "error.min_cell")
 	}
 	if s.ReportDueDay < 1 || s.ReportDueDay > 28 {
 		v.Add("reportDueDay", "error.out_of_range")

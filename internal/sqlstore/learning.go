@@ -33,6 +33,8 @@ func (db *DB) LearningSettings(ctx context.Context, collabID int64) (learning.Se
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("learning settings: %w", err)
 	}
+	// A threshold saved before the floor existed still never goes below it.
+	s.MinCell = max(s.MinCell, learning.MinMinCell)
 	return s, nil
 }
 
@@ -68,6 +70,29 @@ func cardToken(s *learning.Settings) {
 		rand.Read(b)
 		s.CardToken = hex.EncodeToString(b)
 	}
+}
+
+// NewCardAddress gives a collaborative's report card a new random token,
+// so its old public address answers 404 from now on. An unpublished card
+// loses its token and gets a fresh one when next published. The audit row
+// records the change but never a token.
+func (db *DB) NewCardAddress(ctx context.Context, who collab.Who, collabID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var public bool
+		err := tx.QueryRowContext(ctx, `SELECT card_public FROM learning_settings WHERE collaborative_id = $1`, collabID).Scan(&public)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("new card address: %w", collab.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("new card address: %w", err)
+		}
+		s := learning.Settings{CardPublic: public}
+		cardToken(&s)
+		if _, err := tx.ExecContext(ctx, `UPDATE learning_settings SET card_token = $1 WHERE collaborative_id = $2`, s.CardToken, collabID); err != nil {
+			return fmt.Errorf("new card address: %w", err)
+		}
+		return db.audit(ctx, tx, who, collabID, "learning.card_address", fmt.Sprint("collaborative:", collabID), "the public report card has a new address; the old one no longer works")
+	})
 }
 
 // CollabByCardToken finds the collaborative whose report card is published

@@ -269,52 +269,89 @@ func (db *DB) PendingInvitations(ctx context.Context, collabID, teamID int64) ([
 	return out, rows.Err()
 }
 
-// AcceptInvitation uses an invitation: it creates the account if there is
-// none for the email (with passwordHash), or uses the existing one (whose
-// owner has already proved it is theirs), and gives the invited role. It
-// returns the user id. The invitation cannot be used again.
-func (db *DB) AcceptInvitation(ctx context.Context, who collab.Who, token string, existingUserID int64, name, passwordHash string) (int64, error) {
-	var uid int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		in, err := scanInv(tx.QueryRowContext(ctx, `SELECT `+invCols+` FROM invitations WHERE token_hash = $1`, HashToken(token)))
+// CreateInvitedAccount makes the account an open invitation names, with
+// the name and password hash its holder chose. It neither uses the
+// invitation nor signs anyone in: the new person signs in through the one
+// sign-in and then accepts (AcceptInvitation). If the email already has an
+// account nothing changes and created is false; the caller must answer
+// exactly as when it is true, so an invitation link never reveals whether
+// an account exists. The refused attempt is audited at site level.
+func (db *DB) CreateInvitedAccount(ctx context.Context, who collab.Who, token, name, passwordHash string) (created bool, err error) {
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		in, err := db.openInvitation(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = $1`, in.Email).Scan(&n); err != nil {
+			return fmt.Errorf("check account: %w", err)
+		}
+		if n > 0 {
+			return db.audit(ctx, tx, who, 0, "invitation.signup_refused", fmt.Sprint("invitation:", in.ID), in.Email)
+		}
+		created = true
+		return db.createUser(ctx, tx, who, &collab.User{Email: in.Email, Name: name}, passwordHash)
+	})
+	return created, err
+}
+
+// openInvitation reads an invitation that is neither used nor expired.
+func (db *DB) openInvitation(ctx context.Context, tx *sql.Tx, token string) (*collab.Invitation, error) {
+	in, err := scanInv(tx.QueryRowContext(ctx, `SELECT `+invCols+` FROM invitations WHERE token_hash = $1`, HashToken(token)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find invitation: %w", collab.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find invitation: %w", err)
+	}
+	if !in.AcceptedAt.IsZero() || db.Now().After(in.ExpiresAt) {
+		return nil, fmt.Errorf("invitation used or expired: %w", collab.ErrNotFound)
+	}
+	return in, nil
+}
+
+// AcceptInvitation uses an invitation for the signed-in person userID and
+// gives the invited role. Only the person whose account has the
+// invitation's email may accept it (ErrForbidden otherwise), so an
+// invitation can never add someone to a team behind their back, nor open
+// their account to whoever holds the link. The invitation cannot be used
+// again.
+func (db *DB) AcceptInvitation(ctx context.Context, who collab.Who, token string, userID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		in, err := db.openInvitation(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		var email string
+		err = tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = $1`, userID).Scan(&email)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("find invitation: %w", collab.ErrNotFound)
+			return fmt.Errorf("accept invitation: user %d: %w", userID, collab.ErrForbidden)
 		}
 		if err != nil {
-			return fmt.Errorf("find invitation: %w", err)
+			return fmt.Errorf("accept invitation: %w", err)
 		}
-		now := db.Now()
-		if !in.AcceptedAt.IsZero() || now.After(in.ExpiresAt) {
-			return fmt.Errorf("invitation used or expired: %w", collab.ErrNotFound)
+		if collab.NormalizeEmail(email) != collab.NormalizeEmail(in.Email) {
+			return fmt.Errorf("accept invitation %d as user %d: %w", in.ID, userID, collab.ErrForbidden)
 		}
 		// Mark it used first, conditionally, so two racing accepts cannot
 		// both succeed.
-		res, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL`, ts(now), in.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL`, ts(db.Now()), in.ID)
 		if err != nil {
 			return fmt.Errorf("use invitation: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("invitation used: %w", collab.ErrNotFound)
 		}
-		uid = existingUserID
-		if uid == 0 {
-			u := &collab.User{Email: in.Email, Name: name}
-			if err := db.createUser(ctx, tx, who, u, passwordHash); err != nil {
-				return err
-			}
-			uid = u.ID
-		}
-		who.UserID = uid
+		who.UserID = userID
 		if in.TeamID != 0 {
-			if err := db.setMember(ctx, tx, who, in.CollaborativeID, in.TeamID, uid, in.TeamRole); err != nil {
+			if err := db.setMember(ctx, tx, who, in.CollaborativeID, in.TeamID, userID, in.TeamRole); err != nil {
 				return err
 			}
-		} else if err := db.addCollabRole(ctx, tx, in.CollaborativeID, uid, in.CollabRole); err != nil {
+		} else if err := db.addCollabRole(ctx, tx, in.CollaborativeID, userID, in.CollabRole); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, who, in.CollaborativeID, "invitation.accept", fmt.Sprint("invitation:", in.ID), in.Email)
 	})
-	return uid, err
 }
 
 // SetSiteAdmin makes an account a site administrator (the `admin create`

@@ -214,11 +214,20 @@ func TestInvitations(t *testing.T) {
 		if got, err := db.FindInvitation(ctx, "tok"); err != nil || got.Email != "new@example.org" {
 			t.Fatalf("FindInvitation = %+v, %v", got, err)
 		}
-		uid, err := db.AcceptInvitation(ctx, collab.Who{}, "tok", 0, "New Person", "hash")
+		// Creating the account does not use the invitation; the new
+		// person signs in and accepts it.
+		if created, err := db.CreateInvitedAccount(ctx, collab.Who{}, "tok", "New Person", "hash"); err != nil || !created {
+			t.Fatalf("CreateInvitedAccount = %v, %v", created, err)
+		}
+		u, _, err := db.FindUserByEmail(ctx, "new@example.org")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.AcceptInvitation(ctx, collab.Who{}, "tok", 0, "Again", "hash"); !errors.Is(err, collab.ErrNotFound) {
+		uid := u.ID
+		if err := db.AcceptInvitation(ctx, collab.Who{}, "tok", uid); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AcceptInvitation(ctx, collab.Who{}, "tok", uid); !errors.Is(err, collab.ErrNotFound) {
 			t.Errorf("second use: %v, want not found", err)
 		}
 		team, err := db.FindTeam(ctx, f.c.ID, f.teamA.ID)
@@ -234,7 +243,7 @@ func TestInvitations(t *testing.T) {
 			t.Fatal(err)
 		}
 		*f.clock = f.clock.Add(collab.InvitationTTL + time.Second)
-		if _, err := db.AcceptInvitation(ctx, collab.Who{}, "tok2", 0, "Coach", "h"); !errors.Is(err, collab.ErrNotFound) {
+		if _, err := db.CreateInvitedAccount(ctx, collab.Who{}, "tok2", "Coach", "h"); !errors.Is(err, collab.ErrNotFound) {
 			t.Errorf("expired invitation: %v, want not found", err)
 		}
 		// A team of another collaborative cannot be named.
@@ -248,6 +257,55 @@ func TestInvitations(t *testing.T) {
 		}
 		if _, err := db.FindTeam(ctx, other.ID, f.teamA.ID); !errors.Is(err, collab.ErrNotFound) {
 			t.Errorf("FindTeam across collaboratives: %v", err)
+		}
+	})
+}
+
+// TestInvitationOnlyForItsEmail: an invitation is accepted only by the
+// account with its email, and creating an account for an email that
+// already has one changes nothing (and is audited). Before the fix,
+// AcceptInvitation took any existing user id the caller had "proved" by a
+// password typed on the invitation page.
+func TestInvitationOnlyForItsEmail(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		victim := f.user(t, "victim@example.org")
+		other := f.user(t, "other@example.org")
+		in := &collab.Invitation{CollaborativeID: f.c.ID, TeamID: f.teamA.ID, Email: "Victim@example.org", Name: "V", TeamRole: collab.RoleDirector}
+		if err := db.CreateInvitation(ctx, collab.Who{UserID: f.convID}, in, "tok"); err != nil {
+			t.Fatal(err)
+		}
+		if created, err := db.CreateInvitedAccount(ctx, collab.Who{}, "tok", "Attacker", "attacker-hash"); err != nil || created {
+			t.Fatalf("account for an existing email: created %v, %v", created, err)
+		}
+		if h, err := db.PasswordHash(ctx, victim); err != nil || h != "hash" {
+			t.Errorf("the existing account's password hash is now %q (%v)", h, err)
+		}
+		if err := db.AcceptInvitation(ctx, collab.Who{UserID: other}, "tok", other); !errors.Is(err, collab.ErrForbidden) {
+			t.Errorf("accepted by another account: %v, want forbidden", err)
+		}
+		team, err := db.FindTeam(ctx, f.c.ID, f.teamA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(team.Members) != 0 {
+			t.Errorf("members after refused attempts: %+v", team.Members)
+		}
+		es, err := db.AuditLog(ctx, sqlstore.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := 0
+		for _, e := range es {
+			if e.Action == "invitation.signup_refused" {
+				refused++
+			}
+		}
+		if refused != 1 {
+			t.Errorf("%d invitation.signup_refused audit rows, want 1", refused)
+		}
+		if err := db.AcceptInvitation(ctx, collab.Who{UserID: victim}, "tok", victim); err != nil {
+			t.Fatalf("accepted by its own account: %v", err)
 		}
 	})
 }

@@ -123,18 +123,26 @@ func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserU
 	})
 }
 
-// SetPassword replaces a password hash and ends every other session of the
-// person, so a stolen session dies with the old password.
+// SetPassword replaces a password hash, ends every other session of the
+// person and revokes all their API tokens, so a stolen session or token
+// dies with the old password. Every way a password is set comes here.
 func (db *DB) SetPassword(ctx context.Context, who collab.Who, id int64, hash, keepSession string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
-			return fmt.Errorf("end other sessions: %w", err)
-		}
-		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), "")
-	})
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.setPassword(ctx, tx, who, id, hash, keepSession, "user.password") })
+}
+
+func (db *DB) setPassword(ctx context.Context, tx *sql.Tx, who collab.Who, id int64, hash, keepSession, action string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
+		return fmt.Errorf("end other sessions: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("revoke API tokens: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return db.audit(ctx, tx, who, 0, action, fmt.Sprint("user:", id), fmt.Sprintf("%d API tokens revoked", n))
 }
 
 // Session lifetimes: a session ends after IdleTimeout without use or
@@ -201,7 +209,8 @@ const (
 )
 
 // SigninThrottled reports whether sign-in for this email or from this
-// address is paused, and until when.
+// address is paused, and until when. It only reads: a check of a secret
+// counts its attempt with BeginSigninAttempt instead.
 func (db *DB) SigninThrottled(ctx context.Context, email, addr string) (bool, time.Time, error) {
 	since := ts(db.Now().Add(-ThrottleWindow))
 	check := func(col, val string, max int) (bool, time.Time, error) {
@@ -217,6 +226,79 @@ func (db *DB) SigninThrottled(ctx context.Context, email, addr string) (bool, ti
 		return t, until, err
 	}
 	return check("remote_addr", addr, MaxFailsPerAddr)
+}
+
+// A SigninAttempt is one try at a secret (a password or a second-factor
+// code), counted before the secret is checked.
+type SigninAttempt struct {
+	ID    int64
+	Email string
+	Addr  string
+}
+
+// signinLock is the PostgreSQL advisory lock that serializes the counting
+// of sign-in attempts across connections and replicas (the audit chain
+// uses 7210001).
+const signinLock = 7210002
+
+// BeginSigninAttempt counts an attempt for email from addr before its
+// secret is checked: in one transaction it counts the failures and
+// attempts in flight in the window and, under the limits, records this
+// one. Counting first and atomically means concurrent attempts cannot all
+// pass a check made before any of them failed. It returns nil and the time
+// the pause ends when sign-in is throttled. A failed attempt stays counted
+// (SigninAttemptFailed audits it); a successful sign-in clears the
+// email's attempts (RecordSignin).
+func (db *DB) BeginSigninAttempt(ctx context.Context, email, addr string) (*SigninAttempt, time.Time, error) {
+	email = collab.NormalizeEmail(email)
+	var a *SigninAttempt
+	var until time.Time
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// SQLite's single writer connection already serializes write
+		// transactions; PostgreSQL needs the lock.
+		if db.Dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, signinLock); err != nil {
+				return fmt.Errorf("lock sign-in attempts: %w", err)
+			}
+		}
+		now := db.Now()
+		since := ts(now.Add(-ThrottleWindow))
+		for _, c := range []struct {
+			col, val string
+			max      int
+		}{{"email", email, MaxFailsPerEmail}, {"remote_addr", addr, MaxFailsPerAddr}} {
+			var n int
+			var first Time
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM signin_failures WHERE `+c.col+` = $1 AND at > $2`, c.val, since).Scan(&n, &first)
+			if err != nil {
+				return fmt.Errorf("count sign-in attempts: %w", err)
+			}
+			if n >= c.max {
+				until = first.Add(ThrottleWindow)
+				return nil
+			}
+		}
+		a = &SigninAttempt{Email: email, Addr: addr}
+		err := tx.QueryRowContext(ctx, `INSERT INTO signin_failures (email, remote_addr, at) VALUES ($1, $2, $3) RETURNING id`, email, addr, ts(now)).Scan(&a.ID)
+		if err != nil {
+			return fmt.Errorf("record sign-in attempt: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return a, until, nil
+}
+
+// SigninAttemptFailed audits a failed attempt, which stays counted.
+func (db *DB) SigninAttemptFailed(ctx context.Context, a *SigninAttempt) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE at < $1`, ts(db.Now().Add(-24*time.Hour))); err != nil {
+			return fmt.Errorf("prune sign-in failures: %w", err)
+		}
+		return db.audit(ctx, tx, collab.Who{RemoteAddr: a.Addr}, 0, "signin.fail", "", a.Email)
+	})
 }
 
 // RecordSigninFailure counts a failed sign-in and audits it.

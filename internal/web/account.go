@@ -110,7 +110,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request, rc *req
 	if err != nil {
 		return err
 	}
-	if password.Check(r.PostForm.Get("current"), hash) != nil {
+	if s.checkPassword(r.PostForm.Get("current"), hash) != nil {
 		v.Add("current", "error.password_wrong")
 	}
 	pw := r.PostForm.Get("new")

@@ -236,8 +236,3 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, rc *reqCtx) erro
 	_, err := w.Write([]byte("ready\n"))
 	return err
 }
-
-func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	s.metrics.handler.ServeHTTP(w, r)
-	return nil
-}

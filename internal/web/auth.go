@@ -47,11 +47,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	email, pw := collab.NormalizeEmail(r.PostForm.Get("email")), r.PostForm.Get("password")
 	p := loginPage{basePage: s.base(r, rc, "login.title"), Next: safeNext(r.PostForm.Get("next")), SSOName: s.ssoName()}
 	p.Form = url.Values{"email": {email}}
-	throttled, until, err := s.db.SigninThrottled(ctx, email, rc.addr)
+	// The attempt is counted before the password is checked, so
+	// concurrent guesses cannot all slip under the limit.
+	att, until, err := s.db.BeginSigninAttempt(ctx, email, rc.addr)
 	if err != nil {
 		return err
 	}
-	if throttled {
+	if att == nil {
 		mins := int(time.Until(until).Minutes()) + 1
 		p.Message = p.T("login.throttled", mins)
 		return s.render(w, http.StatusTooManyRequests, "login", p)
@@ -59,22 +61,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	u, hash, err := s.db.FindUserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, collab.ErrNotFound):
-		err = password.CheckDummy(pw)
+		err = s.checkPassword(pw, "")
 	case err != nil:
 		return err
-	case hash == "":
-		err = password.CheckDummy(pw)
 	default:
-		err = password.Check(pw, hash)
+		err = s.checkPassword(pw, hash)
 	}
 	if err != nil {
-		if err := s.db.RecordSigninFailure(ctx, email, rc.addr); err != nil {
+		if err := s.db.SigninAttemptFailed(ctx, att); err != nil {
 			return err
 		}
 		p.Message = p.T("login.failed")
 		return s.render(w, http.StatusOK, "login", p)
 	}
 	return s.completeSignIn(w, r, rc, u, p.Next)
+}
+
+// checkPassword checks a password against a hash, or against a dummy hash
+// when hash is "" (no account, or none set yet), so both cost the same.
+// Every check is counted in the metrics: sign-in's throttle promises a
+// bound on them.
+func (s *Server) checkPassword(pw, hash string) error {
+	s.metrics.passwordChecks.Inc()
+	if hash == "" {
+		return password.CheckDummy(pw)
+	}
+	return password.Check(pw, hash)
 }
 
 // completeSignIn finishes a sign-in whose first factor (a password or the
@@ -137,8 +149,11 @@ type invitePage struct {
 	Invitation *collab.Invitation
 	Target     string // team or collaborative name
 	RoleLabel  string
-	Existing   bool // an account with the email exists
 	Token      string
+	// Mine: the person signed in has the invitation's email and may
+	// accept it. Someone else signed in is told so; no one else ever sees
+	// whether the email has an account.
+	Mine, SignedInOther bool
 }
 
 func (s *Server) loadInvite(r *http.Request, rc *reqCtx) (*invitePage, error) {
@@ -164,14 +179,16 @@ func (s *Server) loadInvite(r *http.Request, rc *reqCtx) (*invitePage, error) {
 	} else {
 		p.RoleLabel = p.T("role." + string(in.CollabRole))
 	}
-	if _, _, err := s.db.FindUserByEmail(ctx, in.Email); err == nil {
-		p.Existing = true
-	} else if !errors.Is(err, collab.ErrNotFound) {
-		return nil, err
+	if rc.Actor.SignedIn() {
+		p.Mine = collab.NormalizeEmail(rc.Actor.Email) == collab.NormalizeEmail(in.Email)
+		p.SignedInOther = !p.Mine
 	}
 	return p, nil
 }
 
+// inviteForm shows an invitation. To anyone not signed in it shows the
+// same page whether or not the email has an account: create an account,
+// or sign in to accept.
 func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	p, err := s.loadInvite(r, rc)
 	if err != nil {
@@ -180,8 +197,14 @@ func (s *Server) inviteForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	return s.render(w, http.StatusOK, "invite", p)
 }
 
-// inviteAccept uses an invitation. A new person chooses a name and a
-// password; a person with an account proves it with their password.
+// inviteAccept is the invitation page's post. Signed in as the invited
+// email, it accepts. Otherwise it creates an account for the email — and
+// never signs anyone in: a password typed here is never checked against
+// an existing account (that would be a sign-in without the throttle, the
+// failure record or the second factor). Whether or not an account was
+// made, the answer is the same: sign in to accept. So the page reveals no
+// account, and an existing account's owner is never added to a team
+// without signing in and choosing to accept.
 func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	ctx := r.Context()
 	p, err := s.loadInvite(r, rc)
@@ -191,46 +214,38 @@ func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest
 	}
+	if p.SignedInOther {
+		return collab.ErrForbidden
+	}
+	if p.Mine {
+		if err := s.db.AcceptInvitation(ctx, rc.who(), p.Token, rc.Actor.UserID); err != nil {
+			return err
+		}
+		to := "/c/" + strconv.FormatInt(p.Invitation.CollaborativeID, 10)
+		if p.Invitation.TeamID != 0 {
+			to += "/teams/" + strconv.FormatInt(p.Invitation.TeamID, 10)
+		}
+		return s.redirect(w, r, to, "flash.welcome")
+	}
 	p.Form = r.PostForm
 	v := collab.NewValidation()
 	name, pw := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
-	var existing int64
-	var hash string
-	if p.Existing {
-		u, h, err := s.db.FindUserByEmail(ctx, p.Invitation.Email)
-		if err != nil {
-			return err
-		}
-		if h == "" || password.Check(pw, h) != nil {
-			v.Add("password", "error.password_wrong")
-		}
-		existing = u.ID
-	} else {
-		collab.ValidatePerson(v, name, p.Invitation.Email)
-		collab.ValidatePassword(v, "password", pw)
-		if pw != r.PostForm.Get("password2") {
-			v.Add("password2", "error.password_mismatch")
-		}
-		if !v.Has("password") {
-			if hash, err = password.Hash(pw, password.Default); err != nil {
-				return err
-			}
-		}
+	collab.ValidatePerson(v, name, p.Invitation.Email)
+	collab.ValidatePassword(v, "password", pw)
+	if pw != r.PostForm.Get("password2") {
+		v.Add("password2", "error.password_mismatch")
 	}
 	if err := v.Err(); err != nil {
 		p.Errors = collab.FieldErrors(err)
 		return s.render(w, http.StatusUnprocessableEntity, "invite", p)
 	}
-	uid, err := s.db.AcceptInvitation(ctx, rc.who(), p.Token, existing, name, hash)
+	// Hashed whether or not the account exists, so both cost the same.
+	hash, err := password.Hash(pw, password.Default)
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(w, r, rc, uid, p.Invitation.Email); err != nil {
+	if _, err := s.db.CreateInvitedAccount(ctx, rc.who(), p.Token, name, hash); err != nil {
 		return err
 	}
-	to := "/c/" + strconv.FormatInt(p.Invitation.CollaborativeID, 10)
-	if p.Invitation.TeamID != 0 {
-		to += "/teams/" + strconv.FormatInt(p.Invitation.TeamID, 10)
-	}
-	return s.redirect(w, r, to, "flash.welcome")
+	return s.redirect(w, r, "/login?next="+url.QueryEscape("/invite/"+p.Token), "invite.signin_to_accept")
 }

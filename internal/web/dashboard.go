@@ -382,6 +382,15 @@ func (s *Server) reportCardSave(w http.ResponseWriter, r *http.Request, rc *reqC
 	return s.redirect(w, r, fmt.Sprintf("/c/%d/report-card", rc.Collab.ID), "flash.saved")
 }
 
+// reportCardNewAddress gives the public report card a new random address:
+// the old link, wherever it was passed on, stops working.
+func (s *Server) reportCardNewAddress(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := s.db.NewCardAddress(r.Context(), rc.who(), rc.Collab.ID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/report-card", rc.Collab.ID), "learning.card_new_address_done")
+}
+
 // publicCardPage shows a published report card to anyone, with the same
 // suppression as inside.
 func (s *Server) publicCardPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {

@@ -385,6 +385,12 @@ func TestInvitationByEmail(t *testing.T) {
 		t.Fatalf("email:\n%s", msgs[0].Data)
 	}
 	w = e.form("", m[1], url.Values{"name": {"Omar Haddad"}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}})
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login?next=") {
+		t.Fatalf("create account: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	w = e.form("", "/login", url.Values{"email": {"omar@example.org"}, "password": {"correct horse battery"}, "next": {m[1]}})
+	e.sessions["omar"] = sessionCookie(e, w)
+	w = e.form("omar", m[1], nil)
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/c/%d/teams/%d", e.ids["c1"], e.ids["teamA"]) {
 		t.Fatalf("accept: %d %q", w.Code, w.Header().Get("Location"))
 	}

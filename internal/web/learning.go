@@ -63,6 +63,7 @@ func (s *Server) learningRoutes() []Route {
 		get("/c/{collab}/funder-report", collab.PermCollabAggregate, s.funderReportPage),
 		get("/c/{collab}/report-card", collab.PermCollabAggregate, s.reportCardPage),
 		post("/c/{collab}/report-card", collab.PermCollabManage, s.reportCardSave),
+		post("/c/{collab}/report-card/address", collab.PermCollabManage, s.reportCardNewAddress),
 		get("/cards/{token}", collab.PermPublic, s.publicCardPage),
 
 		// The whole collaborative as one archive, and its import elsewhere.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/mfa"
-	"github.com/goeswell/goeswell/internal/password"
 )
 
 // mfaRoutes are the optional second factor: the code form after the
@@ -62,11 +61,13 @@ func (s *Server) totpCheck(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		return err
 	}
 	p := totpPage{basePage: s.base(r, rc, "mfa.title"), Next: safeNext(r.PostForm.Get("next"))}
-	throttled, _, err := s.db.SigninThrottled(ctx, u.Email, rc.addr)
+	// Counted before the code is checked, with the passwords: six digits
+	// cannot be guessed by racing requests either.
+	att, _, err := s.db.BeginSigninAttempt(ctx, u.Email, rc.addr)
 	if err != nil {
 		return err
 	}
-	if throttled {
+	if att == nil {
 		_ = s.db.DeleteSession(ctx, pending)
 		return s.redirect(w, r, "/login", "")
 	}
@@ -83,7 +84,7 @@ func (s *Server) totpCheck(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		}
 	}
 	if !ok {
-		if err := s.db.RecordSigninFailure(ctx, u.Email, rc.addr); err != nil {
+		if err := s.db.SigninAttemptFailed(ctx, att); err != nil {
 			return err
 		}
 		p.Message = p.T("mfa.wrong")
@@ -159,7 +160,7 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	if err != nil {
 		return err
 	}
-	if password.Check(r.PostForm.Get("mfaPassword"), hash) != nil {
+	if s.checkPassword(r.PostForm.Get("mfaPassword"), hash) != nil {
 		p, err := s.accountData(r, rc)
 		if err != nil {
 			return err

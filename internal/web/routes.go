@@ -40,6 +40,7 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.engagementRoutes()...)
 	rs = append(rs, s.improvementRoutes()...)
 	rs = append(rs, s.mfaRoutes()...)
+	rs = append(rs, s.resetRoutes()...)
 	if s.sso != nil {
 		rs = append(rs, s.ssoRoutes()...)
 	}
@@ -89,7 +90,6 @@ func (s *Server) coreRoutes() []Route {
 		// Operations.
 		get("/healthz", collab.PermPublic, s.healthz),
 		get("/readyz", collab.PermPublic, s.readyz),
-		get("/metrics", collab.PermPublic, s.metricsPage),
 		// Browsers ask for /favicon.ico whatever the page says; pages
 		// link the same icon under its hashed /static/ address.
 		get("/favicon.ico", collab.PermPublic, s.favicon),

@@ -239,6 +239,9 @@ type peoplePage struct {
 	CollabRoles []collab.CollabRole
 	InviteLink  string
 	InviteEmail string
+	// ResetLink is a password reset link just made for ResetFor, shown
+	// once to be passed on.
+	ResetLink, ResetFor string
 }
 
 func (s *Server) peopleData(r *http.Request, rc *reqCtx) (*peoplePage, error) {

@@ -52,7 +52,11 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, demo: res, sessions: map[string]string{}, ids: map[string]int64{}}
-	e.srv, err = New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://goeswell.test"})
+	var files string
+	if db.FilesDir() == "" {
+		files = t.TempDir() // PostgreSQL: no folder beside the database
+	}
+	e.srv, err = New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "http://goeswell.test", FilesDir: files})
 	if err != nil {
 		t.Fatal(err)
 	}
