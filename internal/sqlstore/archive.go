@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/csvout"
 )
 
 // A collaborative's archive is a zip file holding:
@@ -485,7 +485,7 @@ func (db *DB) ExportArchive(ctx context.Context, collabID int64, filesDir string
 		if err != nil {
 			return nil, err
 		}
-		cw := csv.NewWriter(fw)
+		cw := csvout.NewWriter(fw)
 		cw.Write(t.Columns)
 		for _, r := range data[name] {
 			rec := make([]string, len(r))
