@@ -344,4 +344,3 @@ func BenchmarkSuppressLarge(b *testing.B) {
 		Suppress(tb, 11, nil)
 	}
 }
-
