@@ -88,31 +88,31 @@ func (t Table) at(i, j int) int {
 func smallCount(n, k int) bool { return n > 0 && n < k }
 
 // Primary returns the mask hiding exactly the small counts of t (and the
-// forced cells): the starting point of Suppress, and what an algorithm
+// forced numbers): the starting point of Suppress, and what an algorithm
 // without complementary suppression would publish.
-func Primary(t Table, k int, forced [][]bool) Mask {
+func Primary(t Table, k int, forced *Mask) Mask {
 	k = max(k, MinThreshold)
 	rows, cols := len(t.N), len(t.ColTotal)
 	m := Mask{Cell: make([][]bool, rows), RowTotal: make([]bool, rows), ColTotal: make([]bool, cols)}
 	for i := range rows {
 		m.Cell[i] = make([]bool, cols)
 		for j := range cols {
-			m.Cell[i][j] = smallCount(t.at(i, j), k) || (forced != nil && i < len(forced) && j < len(forced[i]) && forced[i][j])
+			m.Cell[i][j] = smallCount(t.at(i, j), k) || (forced != nil && i < len(forced.Cell) && j < len(forced.Cell[i]) && forced.Cell[i][j])
 		}
-		m.RowTotal[i] = smallCount(t.RowTotal[i], k)
+		m.RowTotal[i] = smallCount(t.RowTotal[i], k) || (forced != nil && i < len(forced.RowTotal) && forced.RowTotal[i])
 	}
 	for j := range cols {
-		m.ColTotal[j] = smallCount(t.ColTotal[j], k)
+		m.ColTotal[j] = smallCount(t.ColTotal[j], k) || (forced != nil && j < len(forced.ColTotal) && forced.ColTotal[j])
 	}
-	m.Grand = smallCount(t.Grand, k)
+	m.Grand = smallCount(t.Grand, k) || (forced != nil && forced.Grand)
 	return m
 }
 
 // Suppress returns the mask for the figure t at threshold k (raised to
-// MinThreshold if lower). forced, if not nil, marks cells that must be
+// MinThreshold if lower). forced, if not nil, marks numbers that must be
 // hidden whatever their count (for example because another count about
 // the same people is hidden). The mask passes Audit.
-func Suppress(t Table, k int, forced [][]bool) Mask {
+func Suppress(t Table, k int, forced *Mask) Mask {
 	k = max(k, MinThreshold)
 	m := Primary(t, k, forced)
 	prim := Primary(t, k, forced)
