@@ -272,7 +272,7 @@ func (s *Server) surveyCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		case c.Hidden:
 			return p.TooFew()
 		case mean && c.HasMean:
-			return strconv.FormatFloat(c.Mean, 'f', 2, 64)
+			return strconv.FormatFloat(c.Mean, 'f', collab.MeanDecimals, 64)
 		case mean:
 			return ""
 		}
