@@ -213,3 +213,59 @@ func TestSurveyReleaseProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestSurveyDifferencingBeforeAfter measures the differencing attack on
+// random sequences of responses read after each one: how many
+// consecutive reads differ, each difference being exactly one new
+// response, under the old computation (every response counted on every
+// read) and under release in batches, where a read differs from the last
+// only when a batch of at least k completes
+// (go test ./internal/collab -run DifferencingBeforeAfter -v).
+func TestSurveyDifferencingBeforeAfter(t *testing.T) {
+	seqs := 60
+	if testing.Short() {
+		seqs = 15
+	}
+	r := rand.New(rand.NewPCG(5, 8))
+	var pairs, oldOne, oldMean, newDiff, newOne int
+	for range seqs {
+		k := 5 + r.IntN(7)
+		teams := []TeamRef{{1, "a"}, {2, "b"}, {3, "c"}}
+		var rs []SurveyResponse
+		var prevOld, prevNew *SurveyResults
+		for x := range 30 + r.IntN(60) {
+			a := map[string]string{"q1": strconv.Itoa(1 + r.IntN(5))}
+			if r.IntN(3) > 0 {
+				a["q2"] = pulse.Questions[1].Options[r.IntN(2)]
+			}
+			if r.IntN(2) == 0 {
+				a["q3"] = fmt.Sprint("text ", x)
+			}
+			rs = append(rs, SurveyResponse{TeamID: int64(1 + r.IntN(3)), Period: NewDate(2026, time.Month(1+x/30), 1), Answers: a})
+			o, n := legacyComputeSurveyResults(pulse, rs, teams, k), ComputeSurveyResults(pulse, rs, teams, k)
+			if prevOld != nil {
+				pairs++
+				if !reflect.DeepEqual(o, prevOld) {
+					oldOne++
+					if o.Questions[0].All != prevOld.Questions[0].All {
+						oldMean++
+					}
+				}
+				if !reflect.DeepEqual(n, prevNew) {
+					newDiff++
+					// A change must release at least k answers at once;
+					// TestSurveyReleaseProperty checks each group.
+					if n.All.N-prevNew.All.N < k && n.All.N != prevNew.All.N {
+						newOne++
+					}
+				}
+			}
+			prevOld, prevNew = o, n
+		}
+	}
+	t.Logf("%d consecutive read pairs (one new response each): old computation differs in %d (the collaborative-wide mean of q1 moves by one person's answer in %d); release in batches differs in %d, each by a batch of at least k, by fewer than k in %d",
+		pairs, oldOne, oldMean, newDiff, newOne)
+	if newOne != 0 {
+		t.Error("a read differs from the last by fewer than k responses")
+	}
+}
