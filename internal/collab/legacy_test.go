@@ -159,4 +159,3 @@ func legacyComputeSurveyResults(s *Survey, rs []SurveyResponse, teams []TeamRef,
 	}
 	return res
 }
-
