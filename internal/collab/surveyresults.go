@@ -76,7 +76,8 @@ func roundMean(x float64) float64 {
 // The unit is the atom: a group's answers are released k at a time, in
 // the order they came in — the first k, then the next k — so every
 // published number is a sum over whole atoms, and any difference between
-// two reads of the same number, or between two numbers, is a sum over
+// two reads of a number, or between numbers over the same atoms (a team's
+// months and its total, a question's teams and its months), is a sum over
 // whole atoms: nobody, or at least k people. A remainder smaller than k
 // waits for the next atom, also after the survey closes: the reads before
 // and after releasing it would isolate fewer than k people.
