@@ -147,11 +147,11 @@ func (s *system) attacker() (*tableau, []int, error) {
 	s.equations(func(parts []int, total int) {
 		row := make([]float64, nv)
 		rhs := 0.0
-		any := false
+		used := false
 		term := func(x int, coef float64) {
 			if c := vars[x]; c >= 0 {
 				row[c] += coef
-				any = true
+				used = true
 			} else {
 				rhs -= coef * float64(s.vals[x])
 			}
@@ -160,7 +160,7 @@ func (s *system) attacker() (*tableau, []int, error) {
 			term(p, 1)
 		}
 		term(total, -1)
-		if any {
+		if used {
 			a, b = append(a, row), append(b, rhs)
 		}
 	})
