@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/csvout"
 )
 
 // A Problem is one thing wrong with an imported file: where (a feature
@@ -171,25 +172,17 @@ var CSVHeader = []string{"name", "kind", "informal", "address", "lat", "lng", "d
 
 // WriteCSV writes assets as CSV, domains separated by ";".
 func WriteCSV(w io.Writer, as []*collab.Asset) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	cw.Write(CSVHeader)
 	for _, a := range as {
 		lat, lng := "", ""
 		if a.HasLocation {
 			lat, lng = strconv.FormatFloat(a.Lat, 'f', -1, 64), strconv.FormatFloat(a.Lng, 'f', -1, 64)
 		}
-		cw.Write([]string{csvSafe(a.Name), string(a.Kind), strconv.FormatBool(a.Informal), csvSafe(a.Address), lat, lng, collab.JoinDomains(a.Domains), csvSafe(a.Notes), strconv.FormatBool(a.Shared)})
+		cw.Write([]string{a.Name, string(a.Kind), strconv.FormatBool(a.Informal), a.Address, lat, lng, collab.JoinDomains(a.Domains), a.Notes, strconv.FormatBool(a.Shared)})
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe defuses spreadsheet formulas (a cell starting with = + - @).
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // ReadCSV reads assets from CSV with a header row naming at least name

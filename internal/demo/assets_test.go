@@ -32,13 +32,15 @@ func TestSeedAssets(t *testing.T) {
 		refs = append(refs, collab.TeamRef{ID: tm.ID, Name: tm.Name})
 	}
 	r := collab.ComputeSurveyResults(svs[0], rs, refs, 11)
-	hidden := 0
+	// Released in batches of 11 per team and month: Harbor's 14 and
+	// Pioneer's 12 count 11 each, Cape's 3 not at all.
+	zero := 0
 	for _, c := range r.ByTeam {
-		if c.Hidden {
-			hidden++
+		if !c.Hidden && c.N == 0 {
+			zero++
 		}
 	}
-	if len(rs) != 29 || hidden < 2 || r.All.Hidden || r.All.N != 29 {
-		t.Errorf("%d responses, %d teams hidden, all %+v", len(rs), hidden, r.All)
+	if len(rs) != 29 || zero < 2 || r.All.Hidden || r.All.N != 22 {
+		t.Errorf("%d responses, %d teams with nothing released, all %+v", len(rs), zero, r.All)
 	}
 }

@@ -109,3 +109,45 @@ func TestDiff(t *testing.T) {
 		t.Error("a report differs from itself")
 	}
 }
+
+// TestProgressLine is issue 11 item 4 on the dashboard and the funder
+// report: reports submitted is the total of the reports by progress score,
+// so hiding one small score on its own gave it away by subtraction (30
+// submitted, scores 2 hidden, 12 and 16 shown: the hidden one is 2). What
+// the published line leaves hidden must hold at least the threshold.
+func TestProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		total  int64
+		scores [6]int64
+	}{
+		{30, [6]int64{0, 2, 12, 16, 0, 0}},
+		{41, [6]int64{0, 0, 12, 20, 9, 0}},
+		{25, [6]int64{1, 3, 0, 21, 0, 0}},
+		{4, [6]int64{0, 1, 3, 0, 0, 0}},
+		{40, [6]int64{0, 11, 12, 17, 0, 0}},
+	} {
+		for _, k := range []int{5, 11} {
+			total, levels := ProgressLine(tc.total, tc.scores, k)
+			if total.Suppressed {
+				continue
+			}
+			hidden, shown := 0, int64(0)
+			for i, c := range levels {
+				if c.Suppressed {
+					hidden++
+					if c.N != 0 {
+						t.Errorf("%v: a suppressed count carries %d", tc, c.N)
+					}
+					continue
+				}
+				if c.N != tc.scores[i+1] || (c.N > 0 && c.N < int64(k)) {
+					t.Errorf("%v k=%d: score %d shows %d", tc, k, i+1, c.N)
+				}
+				shown += c.N
+			}
+			if rest := tc.total - shown; hidden > 0 && rest < int64(k) {
+				t.Errorf("%v k=%d: the hidden scores hold %d together, under the threshold: %+v", tc, k, rest, levels)
+			}
+		}
+	}
+}

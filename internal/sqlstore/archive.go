@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/csvout"
 )
 
 // A collaborative's archive is a zip file holding:
@@ -39,6 +39,15 @@ import (
 // hashes, second factors), and calendar-feed secrets: people are matched by email on import and set
 // their password through the new server's own invitation or reset.
 //
+// Also left out: what the pages keep anonymous (archiveWithheld,
+// archiveRedact). An archive is a byte stream leaving the server, and a
+// convener holding it must learn no more than the pages show: no survey
+// response row (a team of three, answers and free text in the order they
+// came in, where the pages publish only released, suppressed aggregates),
+// no feedback row (who said a meeting was not helpful), and no proposer of
+// an anonymous agenda topic. An imported anonymous topic therefore belongs
+// to nobody: its proposer can no longer withdraw it.
+//
 // Import loads the rows in a new collaborative, in one transaction, with
 // new ids (foreign keys remapped), so it works on any goeswell of the same
 // schema version, SQLite or PostgreSQL, whatever it already holds.
@@ -52,6 +61,25 @@ const (
 // archiveSkip are tables never archived (see above).
 var archiveSkip = map[string]bool{"audit_log": true, "invitations": true, "sessions": true, "api_tokens": true,
 	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true, "survey_links": true}
+
+// archiveWithheld are tables of a collaborative whose rows would name or
+// single out people the pages keep anonymous (see above). They are never
+// exported; an older archive that carries them has them ignored on import.
+var archiveWithheld = map[string]bool{"survey_responses": true, "feedback": true}
+
+// archiveRedact clears, row by row, references to people the pages keep
+// anonymous. It runs before the referenced people are collected, so a
+// person known only as an anonymous proposer is not in the archive at all.
+var archiveRedact = map[string]func(t *ArchiveTable, row []any){
+	"agenda_topics": func(t *ArchiveTable, row []any) {
+		a, p := indexOf(t.Columns, "anonymous"), indexOf(t.Columns, "proposed_by")
+		if a >= 0 && p >= 0 && row[a] != false {
+			// Anything but a plain false counts as anonymous: a column
+			// read in an unexpected form must not leak the proposer.
+			row[p] = nil
+		}
+	},
+}
 
 // archiveUserCols are the only user columns an archive carries.
 var archiveUserCols = map[string]bool{"id": true, "email": true, "name": true, "lang": true, "created_at": true}
@@ -217,7 +245,7 @@ func (si *schemaInfo) archivePlan() (order []string, owner map[string][2]string,
 		changed = false
 		for _, name := range si.order {
 			t := si.tables[name]
-			if owned[name] || archiveSkip[name] {
+			if owned[name] || archiveSkip[name] || archiveWithheld[name] {
 				continue
 			}
 			// Prefer a direct tie to the collaborative, then the first
@@ -397,6 +425,11 @@ func (db *DB) ExportArchive(ctx context.Context, collabID int64, filesDir string
 		if err != nil {
 			return nil, err
 		}
+		if redact := archiveRedact[name]; redact != nil {
+			for _, r := range rows {
+				redact(t, r)
+			}
+		}
 		data[name] = rows
 		for i, col := range t.Columns {
 			if ref := t.FKs[col]; referenced[ref] {
@@ -485,7 +518,7 @@ func (db *DB) ExportArchive(ctx context.Context, collabID int64, filesDir string
 		if err != nil {
 			return nil, err
 		}
-		cw := csv.NewWriter(fw)
+		cw := csvout.NewWriter(fw)
 		cw.Write(t.Columns)
 		for _, r := range data[name] {
 			rec := make([]string, len(r))
@@ -787,7 +820,7 @@ func (db *DB) importPlan(ctx context.Context, m *Manifest, data ArchiveData) ([]
 		out = append(out, t)
 	}
 	for name, rows := range data {
-		if !inPlan[name] && len(rows) > 0 {
+		if !inPlan[name] && !archiveWithheld[name] && len(rows) > 0 {
 			return refuse("table %s is not part of a collaborative", name)
 		}
 	}

@@ -137,6 +137,15 @@ func TestSurveyStore(t *testing.T) {
 		if err := db.SubmitSurveyResponse(ctx, "two", map[string]string{"q1": "2"}); !errors.Is(err, collab.ErrNotFound) {
 			t.Errorf("closed survey answered: %v", err)
 		}
+		// With an answer in, the threshold is fixed (results are released
+		// in batches of it: two thresholds would differ by single people);
+		// saving the same value is still fine.
+		if err := db.SetSuppressionThreshold(ctx, who, c1, 9); collab.FieldErrors(err)["threshold"] != "error.threshold_locked" {
+			t.Errorf("threshold changed after answers: %v", err)
+		}
+		if err := db.SetSuppressionThreshold(ctx, who, c1, 8); err != nil {
+			t.Errorf("same threshold refused: %v", err)
+		}
 		rs, err := db.SurveyResponses(ctx, c1, sv.ID)
 		if err != nil || len(rs) != 1 || rs[0].Period != collab.NewDate(2026, 3, 1) || rs[0].TeamID != a {
 			t.Fatalf("responses %+v %v", rs, err)

@@ -26,14 +26,31 @@ func (db *DB) SuppressionThreshold(ctx context.Context, collabID int64) (int, er
 }
 
 // SetSuppressionThreshold sets the threshold; it may not go below
-// suppress.MinThreshold.
+// suppress.MinThreshold, and it may not change once any survey of the
+// collaborative has an answer: results are released in batches of the
+// threshold, first answers first, so results read under 11 and then under
+// 12 would differ by exactly the twelfth person.
 func (db *DB) SetSuppressionThreshold(ctx context.Context, who collab.Who, collabID int64, k int) error {
 	if k < suppress.MinThreshold || k > 1000 {
 		return &collab.ValidationError{Fields: map[string]string{"threshold": "error.threshold"}}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		cur := suppress.DefaultThreshold
+		err := tx.QueryRowContext(ctx, `SELECT suppression_threshold FROM wellbeing_settings WHERE collaborative_id = $1`, collabID).Scan(&cur)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("set suppression threshold: %w", err)
+		}
+		if k != max(cur, suppress.MinThreshold) {
+			var answered bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM survey_responses r JOIN surveys s ON s.id = r.survey_id WHERE s.collaborative_id = $1)`, collabID).Scan(&answered); err != nil {
+				return fmt.Errorf("set suppression threshold: %w", err)
+			}
+			if answered {
+				return &collab.ValidationError{Fields: map[string]string{"threshold": "error.threshold_locked"}}
+			}
+		}
 		before := db.snapshotBy(ctx, tx, "wellbeing_settings", "collaborative_id", collabID)
-		_, err := tx.ExecContext(ctx, `INSERT INTO wellbeing_settings (collaborative_id, suppression_threshold) VALUES ($1, $2)
+		_, err = tx.ExecContext(ctx, `INSERT INTO wellbeing_settings (collaborative_id, suppression_threshold) VALUES ($1, $2)
 			ON CONFLICT (collaborative_id) DO UPDATE SET suppression_threshold = excluded.suppression_threshold`, collabID, k)
 		if err != nil {
 			return fmt.Errorf("set suppression threshold: %w", err)
@@ -230,9 +247,11 @@ func (db *DB) SubmitSurveyResponse(ctx context.Context, token string, answers ma
 	})
 }
 
-// SurveyResponses returns a survey's responses, for computing results.
-// Callers must pass them through collab.ComputeSurveyResults, which
-// applies the suppression rule, before showing anything.
+// SurveyResponses returns a survey's responses in the order they came in
+// (which collab.ComputeSurveyResults needs to release them in batches),
+// for computing results. Callers must pass them through
+// collab.ComputeSurveyResults, which releases and suppresses, before
+// showing anything; no export, archive or API carries them.
 func (db *DB) SurveyResponses(ctx context.Context, collabID, surveyID int64) ([]collab.SurveyResponse, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT r.team_id, r.period, r.answers FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
 		WHERE r.survey_id = $1 AND s.collaborative_id = $2 ORDER BY r.id`, surveyID, collabID)

@@ -1,24 +1,44 @@
-// Package suppress decides which cells of a table of counts may be shown
-// without revealing a group smaller than a threshold, the small-cell rule
-// statistical offices use for survey results.
+// Package suppress decides which numbers of a table of counts may be shown
+// without revealing a group smaller than a threshold k, the small-cell
+// rule statistical offices use for survey results.
 //
-// Primary suppression hides every cell (and every total) counting between
-// 1 and k-1 people. Complementary suppression then protects the hidden
-// cells from subtraction: in every line (a row or a column, and the line
-// of row totals and the line of column totals) whose total is shown, the
-// hidden cells must be none, or at least two that together count at least
-// k people; otherwise one more cell is hidden — the smallest that is not
-// empty — or, when none is left, the line's total. This repeats until
-// nothing changes, since hiding a cell in a row can break its column.
+// A figure is one table — for survey respondents, teams by month — with
+// its row totals, column totals and grand total: everything published
+// together, on a page, in an export or through the API. Suppress takes the
+// whole figure at once, because a hidden number is protected only if no
+// combination of the shown ones gives it away: hiding a team's total while
+// showing its months, say, lets anyone add the months up, and the months
+// of the other teams then pin a hidden neighbour down by subtraction
+// across lines.
+//
+// The rule, checked by Audit: every shown count is 0 or at least k, and
+// every hidden count between 1 and k-1 keeps, in the eyes of an attacker
+// who knows every shown number and that the table adds up (cells ≥ 0),
+// a feasible interval at least k wide. Audit computes those intervals
+// exactly with linear programming (lp.go). Suppress hides every small
+// count (primary suppression), then, while Audit finds an exposed count,
+// hides one more number next to it — the one that widens the exposed
+// count's interval most, the smallest count on a tie (complementary
+// suppression). Hiding never narrows an interval, and a table with
+// everything hidden exposes nothing, so this ends, with a mask Audit
+// accepts.
 //
 // Zero is shown: an empty cell reveals nobody's answer.
 package suppress
+
+import (
+	"errors"
+	"math"
+	"sort"
+)
 
 // MinThreshold is the smallest threshold a collaborative may set.
 const MinThreshold = 5
 
 // DefaultThreshold is the threshold when none is set.
 const DefaultThreshold = 11
+
+var errBadRef = errors.New("suppress: no such number in the table")
 
 // A Mask says what to hide in a table with row, column and grand totals.
 type Mask struct {
@@ -56,154 +76,223 @@ func NewTable(n [][]int) Table {
 	return t
 }
 
-// small reports whether a count reveals a group under k.
-func small(n, k int) bool { return n > 0 && n < k }
-
-// Suppress returns the mask for table t at threshold k (raised to
-// MinThreshold if lower). forced, if not nil, marks cells that must be
-// hidden whatever their count (for example because another count about
-// the same people is hidden).
-func Suppress(t Table, k int, forced [][]bool) Mask {
-	if k < MinThreshold {
-		k = MinThreshold
+// at is cell i, j; a short row counts as zeros.
+func (t Table) at(i, j int) int {
+	if j < len(t.N[i]) {
+		return t.N[i][j]
 	}
+	return 0
+}
+
+// smallCount reports whether a count reveals a group under k.
+func smallCount(n, k int) bool { return n > 0 && n < k }
+
+// Primary returns the mask hiding exactly the small counts of t (and the
+// forced numbers): the starting point of Suppress, and what an algorithm
+// without complementary suppression would publish.
+func Primary(t Table, k int, forced *Mask) Mask {
+	k = max(k, MinThreshold)
 	rows, cols := len(t.N), len(t.ColTotal)
 	m := Mask{Cell: make([][]bool, rows), RowTotal: make([]bool, rows), ColTotal: make([]bool, cols)}
-	at := func(i, j int) int {
-		if j < len(t.N[i]) {
-			return t.N[i][j]
-		}
-		return 0
-	}
 	for i := range rows {
 		m.Cell[i] = make([]bool, cols)
 		for j := range cols {
-			m.Cell[i][j] = small(at(i, j), k) || (forced != nil && i < len(forced) && j < len(forced[i]) && forced[i][j])
+			m.Cell[i][j] = smallCount(t.at(i, j), k) || (forced != nil && i < len(forced.Cell) && j < len(forced.Cell[i]) && forced.Cell[i][j])
 		}
-		m.RowTotal[i] = small(t.RowTotal[i], k)
+		m.RowTotal[i] = smallCount(t.RowTotal[i], k) || (forced != nil && i < len(forced.RowTotal) && forced.RowTotal[i])
 	}
 	for j := range cols {
-		m.ColTotal[j] = small(t.ColTotal[j], k)
+		m.ColTotal[j] = smallCount(t.ColTotal[j], k) || (forced != nil && j < len(forced.ColTotal) && forced.ColTotal[j])
 	}
-	m.Grand = small(t.Grand, k)
+	m.Grand = smallCount(t.Grand, k) || (forced != nil && forced.Grand)
+	return m
+}
 
-	// A line is a list of (value, hidden) cells and its total.
-	type ref struct {
-		n   int
-		hid *bool
+// Suppress returns the mask for the figure t at threshold k (raised to
+// MinThreshold if lower). forced, if not nil, marks numbers that must be
+// hidden whatever their count (for example because another count about
+// the same people is hidden). The mask passes Audit.
+func Suppress(t Table, k int, forced *Mask) Mask {
+	k = max(k, MinThreshold)
+	m := Primary(t, k, forced)
+	prim := Primary(t, k, forced)
+	for {
+		exp := audit(t, m, k, true)
+		if len(exp) == 0 {
+			return prune(t, m, prim, k)
+		}
+		x := exp[0]
+		cands := neighbours(t, m, x.Ref)
+		if len(cands) == 0 {
+			cands = shown(t, m)
+		}
+		if len(cands) == 0 {
+			// Everything is hidden: nothing is left to give away.
+			return prune(t, m, prim, k)
+		}
+		// Try each neighbour and keep the one that widens the exposed
+		// count's interval most; on a tie the smallest non-zero count, so
+		// as little as possible is lost.
+		best, bestWidth := cands[0], -1.0
+		for _, c := range cands {
+			set(&m, c, true)
+			lo, hi, err := Bounds(t, m, x.Ref)
+			set(&m, c, false)
+			w := hi - lo
+			if err != nil {
+				w = 0
+			}
+			if w > bestWidth {
+				best, bestWidth = c, w
+			}
+			if math.IsInf(w, 1) || w >= float64(k) {
+				break // candidates are sorted: the first that protects will do
+			}
+		}
+		set(&m, best, true)
 	}
-	lines := func() (out [][]ref, totals []ref) {
-		for i := range rows {
-			var l []ref
-			for j := range cols {
-				l = append(l, ref{at(i, j), &m.Cell[i][j]})
-			}
-			out, totals = append(out, l), append(totals, ref{t.RowTotal[i], &m.RowTotal[i]})
+}
+
+// prune shows again, one at a time, the numbers complementary suppression
+// hid, the costliest first (totals, then large cells), wherever the mask
+// stays safe without them: one greedy step can only see one exposure, and
+// a number it hid early may no longer be needed once later ones are.
+func prune(t Table, m, prim Mask, k int) Mask {
+	extra := []Ref{}
+	s := newSystem(t, m)
+	for x, h := range s.hid {
+		if r := s.ref(x); h && !hidden(prim, r) {
+			extra = append(extra, r)
 		}
-		for j := range cols {
-			var l []ref
-			for i := range rows {
-				l = append(l, ref{at(i, j), &m.Cell[i][j]})
-			}
-			out, totals = append(out, l), append(totals, ref{t.ColTotal[j], &m.ColTotal[j]})
-		}
-		var rl, cl []ref
-		for i := range rows {
-			rl = append(rl, ref{t.RowTotal[i], &m.RowTotal[i]})
-		}
-		for j := range cols {
-			cl = append(cl, ref{t.ColTotal[j], &m.ColTotal[j]})
-		}
-		out = append(out, rl, cl)
-		totals = append(totals, ref{t.Grand, &m.Grand}, ref{t.Grand, &m.Grand})
-		return out, totals
 	}
-	ls, ts := lines()
-	for changed := true; changed; {
-		changed = false
-		for li, l := range ls {
-			if *ts[li].hid {
-				continue // nothing to subtract from
-			}
-			count, sum := 0, 0
-			for _, c := range l {
-				if *c.hid {
-					count++
-					sum += c.n
-				}
-			}
-			if count == 0 || (count >= 2 && sum >= k) {
-				continue
-			}
-			// Hide the smallest non-empty visible cell; failing that any
-			// visible cell; failing that the total.
-			best := -1
-			for ci, c := range l {
-				if *c.hid {
-					continue
-				}
-				if best < 0 || (c.n > 0 && (l[best].n == 0 || c.n < l[best].n)) {
-					best = ci
-				}
-			}
-			if best >= 0 {
-				*l[best].hid = true
-			} else {
-				*ts[li].hid = true
-			}
-			changed = true
+	order(t, extra)
+	for i := len(extra) - 1; i >= 0; i-- {
+		set(&m, extra[i], false)
+		if !Safe(t, m, k) {
+			set(&m, extra[i], true)
 		}
 	}
 	return m
 }
 
-// Safe checks the rule Suppress enforces: every shown count is 0 or at
-// least k, and no line with a shown total has exactly one hidden cell or
-// hidden cells counting fewer than k together. Tests and callers that
-// build masks by other means use it.
-func Safe(t Table, m Mask, k int) bool {
-	if k < MinThreshold {
-		k = MinThreshold
+func set(m *Mask, r Ref, v bool) {
+	switch r.Kind {
+	case RefCell:
+		m.Cell[r.Row][r.Col] = v
+	case RefRow:
+		m.RowTotal[r.Row] = v
+	case RefCol:
+		m.ColTotal[r.Col] = v
+	case RefGrand:
+		m.Grand = v
 	}
+}
+
+func value(t Table, r Ref) int {
+	switch r.Kind {
+	case RefCell:
+		return t.at(r.Row, r.Col)
+	case RefRow:
+		return t.RowTotal[r.Row]
+	case RefCol:
+		return t.ColTotal[r.Col]
+	}
+	return t.Grand
+}
+
+func hidden(m Mask, r Ref) bool {
+	switch r.Kind {
+	case RefCell:
+		return m.Cell[r.Row][r.Col]
+	case RefRow:
+		return m.RowTotal[r.Row]
+	case RefCol:
+		return m.ColTotal[r.Col]
+	}
+	return m.Grand
+}
+
+// neighbours are the shown numbers sharing an equation with r, best
+// candidates for complementary suppression first: cells before totals
+// (a total hidden costs more than a cell), non-zero before zero, smaller
+// before larger.
+func neighbours(t Table, m Mask, r Ref) []Ref {
 	rows, cols := len(t.N), len(t.ColTotal)
-	at := func(i, j int) int {
-		if j < len(t.N[i]) {
-			return t.N[i][j]
+	var out []Ref
+	add := func(c Ref) {
+		if !hidden(m, c) {
+			out = append(out, c)
 		}
-		return 0
 	}
-	check := func(vals []int, hid []bool, total int, totalHid bool) bool {
-		count, sum := 0, 0
-		for x, v := range vals {
-			if hid[x] {
-				count++
-				sum += v
-			} else if small(v, k) {
-				return false
-			}
-		}
-		if !totalHid && small(total, k) {
-			return false
-		}
-		return totalHid || count == 0 || (count >= 2 && sum >= k)
-	}
-	for i := range rows {
-		vals, hid := make([]int, cols), make([]bool, cols)
+	switch r.Kind {
+	case RefCell:
 		for j := range cols {
-			vals[j], hid[j] = at(i, j), m.Cell[i][j]
+			add(Ref{RefCell, r.Row, j})
 		}
-		if !check(vals, hid, t.RowTotal[i], m.RowTotal[i]) {
-			return false
-		}
-	}
-	for j := range cols {
-		vals, hid := make([]int, rows), make([]bool, rows)
 		for i := range rows {
-			vals[i], hid[i] = at(i, j), m.Cell[i][j]
+			add(Ref{RefCell, i, r.Col})
 		}
-		if !check(vals, hid, t.ColTotal[j], m.ColTotal[j]) {
-			return false
+		add(Ref{RefRow, r.Row, 0})
+		add(Ref{RefCol, 0, r.Col})
+	case RefRow:
+		for j := range cols {
+			add(Ref{RefCell, r.Row, j})
+		}
+		for i := range rows {
+			add(Ref{RefRow, i, 0})
+		}
+		add(Ref{Kind: RefGrand})
+	case RefCol:
+		for i := range rows {
+			add(Ref{RefCell, i, r.Col})
+		}
+		for j := range cols {
+			add(Ref{RefCol, 0, j})
+		}
+		add(Ref{Kind: RefGrand})
+	case RefGrand:
+		for i := range rows {
+			add(Ref{RefRow, i, 0})
+		}
+		for j := range cols {
+			add(Ref{RefCol, 0, j})
 		}
 	}
-	return check(t.RowTotal, m.RowTotal, t.Grand, m.Grand) && check(t.ColTotal, m.ColTotal, t.Grand, m.Grand)
+	order(t, out)
+	return out
+}
+
+// shown lists every shown number, best candidates first.
+func shown(t Table, m Mask) []Ref {
+	var out []Ref
+	s := newSystem(t, m)
+	for x, h := range s.hid {
+		if !h {
+			out = append(out, s.ref(x))
+		}
+	}
+	order(t, out)
+	return out
+}
+
+func order(t Table, rs []Ref) {
+	rank := func(r Ref) (int, int, int) {
+		v := value(t, r)
+		zero := 0
+		if v == 0 {
+			zero = 1
+		}
+		return int(r.Kind), zero, v
+	}
+	sort.SliceStable(rs, func(a, b int) bool {
+		ka, za, va := rank(rs[a])
+		kb, zb, vb := rank(rs[b])
+		if (ka == int(RefCell)) != (kb == int(RefCell)) {
+			return ka == int(RefCell)
+		}
+		if za != zb {
+			return za < zb
+		}
+		return va < vb
+	})
 }

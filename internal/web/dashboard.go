@@ -22,12 +22,15 @@ type figure struct {
 // count goes through the small-count rule.
 func figures(a *sqlstore.Aggregates, minCell int) []figure {
 	sup := func(n int64) learning.Count { return learning.Suppress(n, minCell) }
+	// Reports submitted is the total of the progress line: one figure,
+	// suppressed together (learning.ProgressLine).
+	submitted, _ := learning.ProgressLine(a.ReportsSubmitted, a.Progress, minCell)
 	// The number of teams is not suppressed: it counts organizations, not
 	// people, and the overview shows it to everyone in the collaborative.
 	return []figure{
 		{"teams", learning.Count{N: a.Teams}},
 		{"active_teams", learning.Count{N: a.ActiveTeams}},
-		{"reports_submitted", sup(a.ReportsSubmitted)},
+		{"reports_submitted", submitted},
 		{"reports_reviewed", sup(a.ReportsReviewed)},
 		{"teams_reporting", sup(a.TeamsReporting)},
 		{"shares", sup(a.Shares)},
@@ -45,8 +48,9 @@ func figures(a *sqlstore.Aggregates, minCell int) []figure {
 // progressFigures is the distribution of self-assessed progress, suppressed.
 func progressFigures(a *sqlstore.Aggregates, minCell int) []figure {
 	var out []figure
-	for _, p := range learning.ProgressScale {
-		out = append(out, figure{fmt.Sprint(p), learning.Suppress(a.Progress[p], minCell)})
+	_, levels := learning.ProgressLine(a.ReportsSubmitted, a.Progress, minCell)
+	for i, p := range learning.ProgressScale {
+		out = append(out, figure{fmt.Sprint(p), levels[i]})
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/csvout"
 	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/remind"
 	"github.com/goeswell/goeswell/internal/sqlstore"
@@ -1024,10 +1024,10 @@ func (s *Server) owedCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 		return err
 	}
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
+	cw := csvout.NewWriter(&buf)
 	cw.Write([]string{"name", "email", "stipends", "reimbursements", "total", "items"})
 	for _, o := range engage.OwedByPerson(ps) {
-		cw.Write([]string{safeCSVCell(o.Name), o.Email, engage.FormatCents(o.Stipends), engage.FormatCents(o.Reimburse), engage.FormatCents(o.Total()), strconv.Itoa(o.Items)})
+		cw.Write([]string{o.Name, o.Email, engage.FormatCents(o.Stipends), engage.FormatCents(o.Reimburse), engage.FormatCents(o.Total()), strconv.Itoa(o.Items)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -1038,15 +1038,6 @@ func (s *Server) owedCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-// safeCSVCell keeps a spreadsheet from reading a cell as a formula (CSV
-// injection): a leading =, +, - or @ gets a quote mark before it.
-func safeCSVCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 type calendarFeedPage struct {

@@ -2,16 +2,14 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/csvout"
 	"github.com/goeswell/goeswell/internal/learning"
 )
 
@@ -125,10 +123,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, rc *reqCtx, form
 	switch format {
 	case "csv":
 		ctype = "text/csv; charset=utf-8"
-		cw := csv.NewWriter(&buf)
+		cw := csvout.NewWriter(&buf)
 		cw.Write(t.Head)
 		for _, row := range t.Rows {
-			cw.Write(csvSafe(row))
+			cw.Write(row)
 		}
 		cw.Flush()
 		if err := cw.Error(); err != nil {
@@ -153,26 +151,6 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, rc *reqCtx, form
 	w.Header().Set("Cache-Control", "no-store")
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// csvSafe defuses spreadsheet formulas: a cell starting with = + - @ (or a
-// tab or carriage return) is prefixed with an apostrophe, so opening an
-// export cannot run what someone typed (CSV injection). Numbers keep their
-// sign.
-func csvSafe(row []string) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !isNumber(c) {
-			c = "'" + c
-		}
-		out[i] = c
-	}
-	return out
-}
-
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
 }
 
 // writeXLSX writes t as one sheet; cells are set as strings, so nothing

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/chart"
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/csvout"
 	"github.com/goeswell/goeswell/internal/importer"
 	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/spc"
@@ -224,7 +224,7 @@ func chartCSV(w http.ResponseWriter, r *spc.Result, name string) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	grouped := r != nil && len(r.Panels) > 0 && r.Panels[0].Facet1 != ""
 	head := []string{"period", "y"}
 	if grouped {

@@ -1,8 +1,8 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
+	"github.com/goeswell/goeswell/internal/csvout"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -266,13 +266,13 @@ func (s *Server) surveyCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="survey-%d-results.csv"`, p.Survey.ID))
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	val := func(c collab.Cell, mean bool) string {
 		switch {
 		case c.Hidden:
 			return p.TooFew()
 		case mean && c.HasMean:
-			return strconv.FormatFloat(c.Mean, 'f', 2, 64)
+			return strconv.FormatFloat(c.Mean, 'f', collab.MeanDecimals, 64)
 		case mean:
 			return ""
 		}

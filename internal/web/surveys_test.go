@@ -18,7 +18,8 @@ import (
 
 // surveyEnv is a survey in the demo collaborative answered by team A
 // (12 in January, 13 in February), team B (3, in February only: under the
-// threshold of 11) and team 3 (14 and 12).
+// threshold of 11) and team 3 (14 and 12). Released in batches of 11,
+// that is 11 in each of teams A's and 3's months, none of team B's.
 func surveyEnv(t *testing.T) (*env, *collab.Survey) {
 	e := newEnv(t, sqltest.SQLite(t))
 	c1 := e.ids["c1"]
@@ -96,8 +97,13 @@ func TestSurveySuppressionEverywhere(t *testing.T) {
 		for _, tr := range res.Teams {
 			checkLine(t, actor+" api team "+tr.Name, tr.ByPeriod, tr.All, k)
 			teamTotals = append(teamTotals, tr.All)
-			if tr.ID == e.ids["teamB"] && !tr.All.Hidden {
+			if tr.ID == e.ids["teamB"] && (tr.All.N != 0 || tr.ByPeriod[1].N != 0) {
 				t.Errorf("%s: team B's 3 answers are shown", actor)
+			}
+			for _, c := range append([]collab.Cell{tr.All}, tr.ByPeriod...) {
+				if c.N%k != 0 {
+					t.Errorf("%s: team %s shows %d, not a whole number of batches of %d", actor, tr.Name, c.N, k)
+				}
 			}
 		}
 		if len(res.Teams) > 0 {
@@ -112,8 +118,15 @@ func TestSurveySuppressionEverywhere(t *testing.T) {
 				opts = append(opts, o.Cell)
 			}
 			if q.Kind == collab.QChoice {
-				// Options and "no answer" together count every respondent.
-				checkLine(t, actor+" options", opts, res.All, k)
+				// Each option's choices are released in batches of k.
+				for _, o := range opts {
+					if o.Hidden || o.N%k != 0 {
+						t.Errorf("%s: option count %+v is not a whole number of batches", actor, o)
+					}
+				}
+			}
+			if q.Kind == collab.QScale && !q.All.Hidden && q.All.Mean*10 != float64(int(q.All.Mean*10)) {
+				t.Errorf("%s: mean %v not rounded to one decimal", actor, q.All.Mean)
 			}
 			// A question's own answer counts are never published: set
 			// against the respondents' they would show who skipped it.
@@ -177,7 +190,7 @@ func TestSurveySuppressionEverywhere(t *testing.T) {
 		if i := strings.Index(body, "Pioneer Valley"); i >= 0 {
 			row := body[i:]
 			row = row[:strings.Index(row, "</tr>")]
-			if strings.Contains(row, ">3<") || !strings.Contains(row, "too few to show") {
+			if strings.Contains(row, ">3<") || !strings.Contains(row, ">0<") {
 				t.Errorf("%s: team B's row: %s", actor, row)
 			}
 		}
@@ -264,10 +277,20 @@ func TestSurveyThresholdSetting(t *testing.T) {
 	if w := e.form("convener", fmt.Sprintf("/c/%d/survey-settings", c1), url.Values{"threshold": {"4"}}); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("threshold 4: %d", w.Code)
 	}
-	if w := e.form("convener", fmt.Sprintf("/c/%d/survey-settings", c1), url.Values{"threshold": {"7"}}); w.Code != http.StatusSeeOther {
+	// The demo's check-in has answers: the threshold is fixed, since
+	// results read under two thresholds differ by single people.
+	if w := e.form("convener", fmt.Sprintf("/c/%d/survey-settings", c1), url.Values{"threshold": {"12"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "cannot change") {
+		t.Errorf("threshold 12 after answers: %d", w.Code)
+	}
+	if k, _ := e.db.SuppressionThreshold(bg, c1); k != 11 {
+		t.Errorf("threshold %d", k)
+	}
+	// Collaborative 2 has no answers yet.
+	c2 := e.ids["c2"]
+	if w := e.form("outsider", fmt.Sprintf("/c/%d/survey-settings", c2), url.Values{"threshold": {"7"}}); w.Code != http.StatusSeeOther {
 		t.Errorf("threshold 7: %d", w.Code)
 	}
-	if k, _ := e.db.SuppressionThreshold(bg, c1); k != 7 {
+	if k, _ := e.db.SuppressionThreshold(bg, c2); k != 7 {
 		t.Errorf("threshold %d", k)
 	}
 }
