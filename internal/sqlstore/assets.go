@@ -106,7 +106,7 @@ func (db *DB) CreateAsset(ctx context.Context, who collab.Who, collabID, teamID 
 		if err := db.insertAsset(ctx, tx, a); err != nil {
 			return fmt.Errorf("create asset: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.create", fmt.Sprint("asset:", a.ID), a.Name)
+		return db.audit(ctx, tx, who, collabID, "asset.create", fmt.Sprint("asset:", a.ID), db.created(ctx, tx, "assets", a.ID))
 	})
 }
 
@@ -150,10 +150,11 @@ func (db *DB) UpdateAsset(ctx context.Context, who collab.Who, collabID, teamID 
 // DeleteAsset removes an asset of a team.
 func (db *DB) DeleteAsset(ctx context.Context, who collab.Who, collabID, teamID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "assets", id)
 		if err := exec1(ctx, tx, "asset", id, `DELETE FROM assets WHERE id = $1 AND team_id = $2 AND collaborative_id = $3`, id, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.delete", fmt.Sprint("asset:", id), "")
+		return db.audit(ctx, tx, who, collabID, "asset.delete", fmt.Sprint("asset:", id), removed(before))
 	})
 }
 

@@ -68,7 +68,7 @@ func (db *DB) CreateMeasure(ctx context.Context, who collab.Who, m *improve.Meas
 		if err != nil {
 			return fmt.Errorf("create measure: %w", err)
 		}
-		return db.audit(ctx, tx, who, m.CollaborativeID, "measure.create", fmt.Sprintf("team:%d measure:%d", m.TeamID, m.ID), m.Name)
+		return db.audit(ctx, tx, who, m.CollaborativeID, "measure.create", fmt.Sprintf("team:%d measure:%d", m.TeamID, m.ID), db.created(ctx, tx, "measures", m.ID))
 	})
 }
 
