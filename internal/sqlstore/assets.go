@@ -119,12 +119,16 @@ func (db *DB) ImportAssets(ctx context.Context, who collab.Who, collabID, teamID
 		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		added := map[string]string{}
 		for _, a := range as {
 			if err := db.insertAsset(ctx, tx, a); err != nil {
 				return fmt.Errorf("import asset %q: %w", a.Name, err)
 			}
+			if len(added) < maxAuditCells {
+				added[fmt.Sprint("asset:", a.ID)] = a.Name
+			}
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.import", fmt.Sprint("team:", teamID), fmt.Sprint(len(as), " assets"))
+		return db.audit(ctx, tx, who, collabID, "asset.import", fmt.Sprint("team:", teamID), detail(map[string]any{"assets_added": added, "count": len(as)}))
 	})
 }
 

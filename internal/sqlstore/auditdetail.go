@@ -113,3 +113,47 @@ func (db *DB) snapshotAll(ctx context.Context, tx *sql.Tx, table, key string, id
 	}
 	return out
 }
+
+// maxAuditCells bounds the cells (or objects) one audit row lists: an
+// import of thousands of values says which first and how many in all.
+const maxAuditCells = 200
+
+// cellKey names a cell of a team's data in an audit detail.
+func cellKey(measureID int64, period fmt.Stringer, group string) string {
+	k := fmt.Sprintf("measure:%d %s", measureID, period)
+	if group != "" {
+		k += " " + group
+	}
+	return k
+}
+
+// cellFields is a cell's stored numbers, the ones it has.
+func cellFields(value, num, den *float64) map[string]float64 {
+	out := map[string]float64{}
+	for k, p := range map[string]*float64{"value": value, "numerator": num, "denominator": den} {
+		if p != nil {
+			out[k] = *p
+		}
+	}
+	return out
+}
+
+// valuesDetail is the detail of a save of values: where they came from,
+// how many cells changed, and each (up to maxAuditCells) before and after.
+func valuesDetail(source string, changed int, cells map[string][2]any) string {
+	return detail(map[string]any{"source": source, "changed": changed, "cells": cells})
+}
+
+// withOrg adds the name of the organization a row refers to (org_id):
+// a partner or an application is known by its organization's name,
+// which lives in another table.
+func (db *DB) withOrg(ctx context.Context, tx *sql.Tx, row map[string]any) map[string]any {
+	if row == nil || row["org_id"] == nil {
+		return row
+	}
+	var name string
+	if tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, row["org_id"]).Scan(&name) == nil {
+		row["org_name"] = name
+	}
+	return row
+}

@@ -34,7 +34,7 @@ func (db *DB) ImportIndicators(ctx context.Context, who collab.Who, im *learning
 				return fmt.Errorf("import indicators, row %d: %w", i+2, err)
 			}
 		}
-		return db.audit(ctx, tx, who, im.CollaborativeID, "indicator.import", fmt.Sprint("import:", im.ID), fmt.Sprintf("%s (%d rows)", im.Source, im.Rows))
+		return db.audit(ctx, tx, who, im.CollaborativeID, "indicator.import", fmt.Sprint("import:", im.ID), db.created(ctx, tx, "indicator_imports", im.ID))
 	})
 }
 

@@ -23,7 +23,7 @@ func (db *DB) CreatePartner(ctx context.Context, who collab.Who, p *collab.Partn
 		if err != nil {
 			return fmt.Errorf("create partner: %w", err)
 		}
-		return db.audit(ctx, tx, who, p.CollaborativeID, "partner.create", fmt.Sprint("partner:", p.ID), db.created(ctx, tx, "partners", p.ID))
+		return db.audit(ctx, tx, who, p.CollaborativeID, "partner.create", fmt.Sprint("partner:", p.ID), fromTo(nil, db.withOrg(ctx, tx, db.snapshot(ctx, tx, "partners", p.ID))))
 	})
 }
 
@@ -50,7 +50,7 @@ func (db *DB) Partners(ctx context.Context, collabID int64) ([]collab.Partner, e
 // DeletePartner removes a partner from a collaborative.
 func (db *DB) DeletePartner(ctx context.Context, who collab.Who, collabID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		before := db.snapshot(ctx, tx, "partners", id)
+		before := db.withOrg(ctx, tx, db.snapshot(ctx, tx, "partners", id))
 		res, err := tx.ExecContext(ctx, `DELETE FROM partners WHERE id = $1 AND collaborative_id = $2`, id, collabID)
 		if err != nil {
 			return fmt.Errorf("delete partner: %w", err)
@@ -86,7 +86,7 @@ func (db *DB) CreateApplication(ctx context.Context, who collab.Who, a *collab.A
 				return fmt.Errorf("store answer: %w", err)
 			}
 		}
-		return db.audit(ctx, tx, who, a.CollaborativeID, "application.create", fmt.Sprint("application:", a.ID), db.created(ctx, tx, "applications", a.ID))
+		return db.audit(ctx, tx, who, a.CollaborativeID, "application.create", fmt.Sprint("application:", a.ID), fromTo(nil, db.withOrg(ctx, tx, db.snapshot(ctx, tx, "applications", a.ID))))
 	})
 }
 
