@@ -788,7 +788,8 @@ func (db *DB) SaveFeedback(ctx context.Context, who collab.Who, collabID int64, 
 		if err != nil {
 			return fmt.Errorf("save feedback: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "feedback.save", fmt.Sprint("meeting:", f.MeetingID), "")
+		return db.audit(ctx, tx, who, collabID, "feedback.save", fmt.Sprintf("meeting:%d user:%d", f.MeetingID, f.UserID),
+			detail(map[string]any{"helpful": f.Helpful, "comment": short(f.Comment)}))
 	})
 }
 

@@ -133,7 +133,7 @@ func (db *DB) SetPassword(ctx context.Context, who collab.Who, id int64, hash, k
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, HashToken(keepSession)); err != nil {
 			return fmt.Errorf("end other sessions: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), "")
+		return db.audit(ctx, tx, who, 0, "user.password", fmt.Sprint("user:", id), detail(map[string][2]string{"password": {"previous", "new (not recorded)"}}))
 	})
 }
 
@@ -430,7 +430,7 @@ func (db *DB) EnableTOTP(ctx context.Context, who collab.Who, userID, step int64
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("enable TOTP: %w", collab.ErrConflict)
 		}
-		return db.audit(ctx, tx, who, 0, "mfa.enable", fmt.Sprint("user:", userID), "")
+		return db.audit(ctx, tx, who, 0, "mfa.enable", fmt.Sprint("user:", userID), detail(map[string][2]bool{"totp_enabled": {false, true}}))
 	})
 }
 
@@ -440,7 +440,7 @@ func (db *DB) DisableTOTP(ctx context.Context, who collab.Who, userID int64) err
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled = $1, totp_last_step = 0 WHERE id = $2`, false, userID); err != nil {
 			return fmt.Errorf("disable TOTP: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "mfa.disable", fmt.Sprint("user:", userID), "")
+		return db.audit(ctx, tx, who, 0, "mfa.disable", fmt.Sprint("user:", userID), detail(map[string][2]bool{"totp_enabled": {true, false}}))
 	})
 }
 
