@@ -31,6 +31,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/improve"
+	"github.com/goeswell/goeswell/internal/ziplimit"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -114,13 +115,35 @@ func Parse(r io.Reader, f Format, measures []*improve.Measure) ([]Row, error) {
 	return parseRecords(records, f, measures)
 }
 
+// MaxFileSize bounds the file itself, as sent.
+const MaxFileSize = 16 << 20
+
+// MaxUnzipped bounds what an XLSX workbook may expand to, every part of
+// it together. A real workbook of MaxRows long-format rows is about 2 MiB
+// of XML, and reading a workbook allocates about five times its unzipped
+// size; a zip bomb — a 1 MB file holding a 1 GiB sheet of spaces — is
+// refused before anything is inflated (ziplimit.Check), and what is
+// inflated stays in memory: no part spills to a temporary file.
+const MaxUnzipped = 16 << 20
+
+// tooLarge is the error for a file over MaxFileSize or a workbook that
+// would expand past MaxUnzipped.
+func tooLarge() error {
+	return &Errors{{Key: "measure.import_error_too_large", Msg: fmt.Sprintf("the file is too large: at most %d MiB, and %d MiB once unzipped", MaxFileSize>>20, MaxUnzipped>>20)}}
+}
+
 func read(r io.Reader, f Format) ([][]string, error) {
+	// One byte past the limit tells a file at the limit from a longer
+	// one, which is refused rather than read in part.
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read file: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge()
+	}
 	switch f {
 	case CSV, Paste:
-		data, err := io.ReadAll(io.LimitReader(r, 16<<20))
-		if err != nil {
-			return nil, fmt.Errorf("read file: %w", err)
-		}
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 mark
 		cr := csv.NewReader(bytes.NewReader(data))
 		cr.FieldsPerRecord = -1
@@ -151,27 +174,66 @@ func read(r io.Reader, f Format) ([][]string, error) {
 		}
 		return out, nil
 	case XLSX:
-		x, err := excelize.OpenReader(io.LimitReader(r, 16<<20))
-		if err != nil {
-			return nil, &Errors{{Key: "measure.import_error_xlsx", Msg: "not a readable .xlsx workbook"}}
-		}
-		defer x.Close()
-		sheets := x.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, &Errors{{Key: "measure.import_error_empty", Msg: "the file has no rows"}}
-		}
-		// Raw values: a date cell comes back as its serial number, which
-		// parsePeriod reads, rather than in the sheet's display format.
-		rows, err := x.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, &Errors{{Key: "measure.import_error_xlsx", Msg: "not a readable .xlsx workbook"}}
-		}
-		if len(rows) > MaxRows+1 {
-			return nil, &Errors{{Row: len(rows), Key: "measure.import_error_too_many_rows", Msg: fmt.Sprintf("more than %d rows", MaxRows)}}
-		}
-		return rows, nil
+		return readXLSX(data)
 	}
 	return nil, &Errors{{Key: "measure.import_error_format", Msg: "unknown file type: want .csv or .xlsx"}}
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	unreadable := &Errors{{Key: "measure.import_error_xlsx", Msg: "not a readable .xlsx workbook"}}
+	err := ziplimit.Check(bytes.NewReader(data), int64(len(data)), ziplimit.Limits{Total: MaxUnzipped, Entries: 1000})
+	switch {
+	case errors.Is(err, ziplimit.ErrTooLarge):
+		return nil, tooLarge()
+	case err != nil:
+		return nil, unreadable
+	}
+	// excelize checks the declared sizes again; equal limits keep every
+	// part in memory, bounded, instead of in temporary files.
+	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
+	if err != nil {
+		return nil, unreadable
+	}
+	defer x.Close()
+	sheets := x.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, &Errors{{Key: "measure.import_error_empty", Msg: "the file has no rows"}}
+	}
+	// Row by row, so a sheet of a million short rows stops at MaxRows
+	// instead of being read whole first.
+	rows, err := x.Rows(sheets[0])
+	if err != nil {
+		return nil, unreadable
+	}
+	defer rows.Close()
+	// Blank rows count only when a row with values follows them, as
+	// GetRows does: a sheet formatted far down its blank tail is no
+	// longer for it.
+	var out [][]string
+	blank := 0
+	for rows.Next() {
+		// Raw values: a date cell comes back as its serial number, which
+		// parsePeriod reads, rather than in the sheet's display format.
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, unreadable
+		}
+		if len(rec) == 0 {
+			blank++
+			continue
+		}
+		if len(out)+blank+1 > MaxRows+1 {
+			return nil, &Errors{{Row: len(out) + blank + 1, Key: "measure.import_error_too_many_rows", Msg: fmt.Sprintf("more than %d rows", MaxRows)}}
+		}
+		for ; blank > 0; blank-- {
+			out = append(out, nil)
+		}
+		out = append(out, rec)
+	}
+	if rows.Error() != nil {
+		return nil, unreadable
+	}
+	return out, nil
 }
 
 func sniffSemicolon(data []byte) bool {

@@ -106,6 +106,7 @@ func (db *DB) WithdrawTopic(ctx context.Context, who collab.Who, collabID, id in
 		return &collab.ValidationError{Fields: map[string]string{"topic": "agenda.error.not_yours"}}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "agenda_topics", id)
 		if _, err := tx.ExecContext(ctx, `UPDATE agenda_topics SET status = 'withdrawn', updated_at = $1 WHERE id = $2 AND collaborative_id = $3`,
 			ts(db.Now()), id, collabID); err != nil {
 			return fmt.Errorf("withdraw topic %d: %w", id, err)
@@ -114,7 +115,7 @@ func (db *DB) WithdrawTopic(ctx context.Context, who collab.Who, collabID, id in
 		if t.Anonymous {
 			aw = collab.Who{}
 		}
-		return db.audit(ctx, tx, aw, collabID, "agenda.withdraw", fmt.Sprint("topic:", id), "")
+		return db.audit(ctx, tx, aw, collabID, "agenda.withdraw", fmt.Sprint("topic:", id), db.diffSince(ctx, tx, "agenda_topics", id, before))
 	})
 }
 
@@ -129,6 +130,10 @@ func (db *DB) Vote(ctx context.Context, who collab.Who, collabID, id int64, on b
 		return fmt.Errorf("vote on a %s topic: %w", t.Status, collab.ErrConflict)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var had int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM agenda_votes WHERE topic_id = $1 AND user_id = $2`, id, who.UserID).Scan(&had); err != nil {
+			return fmt.Errorf("vote: %w", err)
+		}
 		var err error
 		if on {
 			_, err = tx.ExecContext(ctx, `INSERT INTO agenda_votes (topic_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (topic_id, user_id) DO NOTHING`,
@@ -143,7 +148,7 @@ func (db *DB) Vote(ctx context.Context, who collab.Who, collabID, id int64, on b
 		if !on {
 			action = "agenda.unvote"
 		}
-		return db.audit(ctx, tx, who, collabID, action, fmt.Sprint("topic:", id), "")
+		return db.audit(ctx, tx, who, collabID, action, fmt.Sprint("topic:", id), detail(map[string][2]bool{"vote": {had > 0, on}}))
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/csvout"
+	"github.com/goeswell/goeswell/internal/ziplimit"
 )
 
 // A collaborative's archive is a zip file holding:
@@ -588,8 +589,18 @@ func (db *DB) queryRows(ctx context.Context, t *ArchiveTable, q string, args ...
 	return out, rows.Err()
 }
 
+// archiveLimits bound what an archive may expand to: its data and its
+// uploaded files (each at most learning.MaxFileSize), uncompressed.
+var archiveLimits = ziplimit.Limits{Total: 1 << 30, Entry: 64 << 20, Entries: 100000}
+
 // ReadArchive reads an archive's manifest, data and files.
 func ReadArchive(r io.ReaderAt, size int64) (*Manifest, ArchiveData, map[string][]byte, error) {
+	// Everything is read into memory below, so what the zip expands to is
+	// checked first, declared and actual sizes both: a zip bomb is refused
+	// before it is inflated.
+	if err := ziplimit.Check(r, size, archiveLimits); err != nil {
+		return nil, nil, nil, fmt.Errorf("read archive: %w", err)
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("read archive: %w", err)
@@ -602,8 +613,7 @@ func ReadArchive(r io.ReaderAt, size int64) (*Manifest, ArchiveData, map[string]
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		// A zip bomb is stopped at the library's own file size limit.
-		b, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+		b, err := io.ReadAll(io.LimitReader(rc, archiveLimits.Entry))
 		rc.Close()
 		if err != nil {
 			return nil, nil, nil, err

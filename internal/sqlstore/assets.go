@@ -106,7 +106,7 @@ func (db *DB) CreateAsset(ctx context.Context, who collab.Who, collabID, teamID 
 		if err := db.insertAsset(ctx, tx, a); err != nil {
 			return fmt.Errorf("create asset: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.create", fmt.Sprint("asset:", a.ID), a.Name)
+		return db.audit(ctx, tx, who, collabID, "asset.create", fmt.Sprint("asset:", a.ID), db.created(ctx, tx, "assets", a.ID))
 	})
 }
 
@@ -119,12 +119,16 @@ func (db *DB) ImportAssets(ctx context.Context, who collab.Who, collabID, teamID
 		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		added := map[string]string{}
 		for _, a := range as {
 			if err := db.insertAsset(ctx, tx, a); err != nil {
 				return fmt.Errorf("import asset %q: %w", a.Name, err)
 			}
+			if len(added) < maxAuditCells {
+				added[fmt.Sprint("asset:", a.ID)] = a.Name
+			}
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.import", fmt.Sprint("team:", teamID), fmt.Sprint(len(as), " assets"))
+		return db.audit(ctx, tx, who, collabID, "asset.import", fmt.Sprint("team:", teamID), detail(map[string]any{"assets_added": added, "count": len(as)}))
 	})
 }
 
@@ -150,10 +154,11 @@ func (db *DB) UpdateAsset(ctx context.Context, who collab.Who, collabID, teamID 
 // DeleteAsset removes an asset of a team.
 func (db *DB) DeleteAsset(ctx context.Context, who collab.Who, collabID, teamID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "assets", id)
 		if err := exec1(ctx, tx, "asset", id, `DELETE FROM assets WHERE id = $1 AND team_id = $2 AND collaborative_id = $3`, id, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "asset.delete", fmt.Sprint("asset:", id), "")
+		return db.audit(ctx, tx, who, collabID, "asset.delete", fmt.Sprint("asset:", id), removed(before))
 	})
 }
 

@@ -70,7 +70,7 @@ func (db *DB) CreateCollaborative(ctx context.Context, who collab.Who, c *collab
 				return err
 			}
 		}
-		return db.audit(ctx, tx, who, c.ID, "collaborative.create", fmt.Sprint("collaborative:", c.ID), c.Name)
+		return db.audit(ctx, tx, who, c.ID, "collaborative.create", fmt.Sprint("collaborative:", c.ID), db.created(ctx, tx, "collaboratives", c.ID))
 	})
 }
 

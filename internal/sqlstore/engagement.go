@@ -186,7 +186,7 @@ func (db *DB) CreateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if err := db.insertMeeting(ctx, tx, m); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, m.CollaborativeID, "meeting.create", fmt.Sprint("meeting:", m.ID), m.Title)
+		return db.audit(ctx, tx, who, m.CollaborativeID, "meeting.create", fmt.Sprint("meeting:", m.ID), db.created(ctx, tx, "meetings", m.ID))
 	})
 }
 
@@ -481,6 +481,24 @@ func (db *DB) SetAttendanceMany(ctx context.Context, who collab.Who, collabID, o
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		for meetingID, recs := range byMeeting {
+			// Each person's status before and after: who, at which meeting
+			// (the row's target), from what to what.
+			statuses := map[string][2]any{}
+			for _, r := range recs {
+				var was any
+				var s string
+				switch err := tx.QueryRowContext(ctx, `SELECT status FROM attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, r.UserID).Scan(&s); {
+				case err == nil:
+					was = s
+				case !errors.Is(err, sql.ErrNoRows):
+					return fmt.Errorf("record attendance: %w", err)
+				}
+				var now any
+				if r.Status != "" {
+					now = string(r.Status)
+				}
+				statuses[fmt.Sprint("user:", r.UserID)] = [2]any{was, now}
+			}
 			for _, r := range recs {
 				if r.Status == "" {
 					if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, r.UserID); err != nil {
@@ -496,7 +514,7 @@ func (db *DB) SetAttendanceMany(ctx context.Context, who collab.Who, collabID, o
 					return fmt.Errorf("record attendance: %w", err)
 				}
 			}
-			if err := db.audit(ctx, tx, who, collabID, "attendance.record", fmt.Sprint("meeting:", meetingID), fmt.Sprintf("%d records", len(recs))); err != nil {
+			if err := db.audit(ctx, tx, who, collabID, "attendance.record", fmt.Sprint("meeting:", meetingID), detail(statuses)); err != nil {
 				return err
 			}
 		}
@@ -557,7 +575,7 @@ func (db *DB) AddActivities(ctx context.Context, who collab.Who, as []*engage.Ac
 			if err != nil {
 				return fmt.Errorf("add activity: %w", err)
 			}
-			if err := db.audit(ctx, tx, who, a.CollaborativeID, "activity.add", fmt.Sprintf("team:%d activity:%d", a.TeamID, a.ID), fmt.Sprintf("%s %g h", a.Month, a.Hours)); err != nil {
+			if err := db.audit(ctx, tx, who, a.CollaborativeID, "activity.add", fmt.Sprintf("team:%d activity:%d", a.TeamID, a.ID), db.created(ctx, tx, "activities", a.ID)); err != nil {
 				return err
 			}
 		}
@@ -569,6 +587,7 @@ func (db *DB) AddActivities(ctx context.Context, who collab.Who, as []*engage.Ac
 // 0, only if that person logged it.
 func (db *DB) DeleteActivity(ctx context.Context, who collab.Who, collabID, teamID, id, onlyUser int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "activities", id)
 		res, err := tx.ExecContext(ctx, `DELETE FROM activities WHERE id = $1 AND team_id = $2 AND collaborative_id = $3 AND ($4 = 0 OR user_id = $4)`,
 			id, teamID, collabID, onlyUser)
 		if err != nil {
@@ -577,7 +596,7 @@ func (db *DB) DeleteActivity(ctx context.Context, who collab.Who, collabID, team
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("delete activity %d: %w", id, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "activity.delete", fmt.Sprintf("team:%d activity:%d", teamID, id), "")
+		return db.audit(ctx, tx, who, collabID, "activity.delete", fmt.Sprintf("team:%d activity:%d", teamID, id), removed(before))
 	})
 }
 
@@ -643,7 +662,7 @@ func (db *DB) SetCalendarFeed(ctx context.Context, who collab.Who, userID int64,
 			ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`, HashToken(token), userID, ts(db.Now())); err != nil {
 			return fmt.Errorf("calendar feed: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "calendar_feed.create", fmt.Sprint("user:", userID), "")
+		return db.audit(ctx, tx, who, 0, "calendar_feed.create", fmt.Sprint("user:", userID), detail(map[string]any{"calendar_feed": []string{"replaced or none", "new link"}}))
 	})
 }
 
@@ -653,7 +672,7 @@ func (db *DB) DeleteCalendarFeed(ctx context.Context, who collab.Who, userID int
 		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_feeds WHERE user_id = $1`, userID); err != nil {
 			return fmt.Errorf("revoke calendar feed: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "calendar_feed.revoke", fmt.Sprint("user:", userID), "")
+		return db.audit(ctx, tx, who, 0, "calendar_feed.revoke", fmt.Sprint("user:", userID), detail(map[string]any{"calendar_feed": []any{"link", nil}}))
 	})
 }
 
@@ -774,7 +793,8 @@ func (db *DB) SaveFeedback(ctx context.Context, who collab.Who, collabID int64, 
 		if err != nil {
 			return fmt.Errorf("save feedback: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "feedback.save", fmt.Sprint("meeting:", f.MeetingID), "")
+		return db.audit(ctx, tx, who, collabID, "feedback.save", fmt.Sprintf("meeting:%d user:%d", f.MeetingID, f.UserID),
+			detail(map[string]any{"helpful": f.Helpful, "comment": short(f.Comment)}))
 	})
 }
 
@@ -878,6 +898,7 @@ func (db *DB) AccrueStipends(ctx context.Context, who collab.Who, collabID int64
 		held[m.ID] = m
 	}
 	added := 0
+	var stipends []map[string]any // what was added, for the audit row
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rates {
 			for _, a := range att {
@@ -897,9 +918,12 @@ func (db *DB) AccrueStipends(ctx context.Context, who collab.Who, collabID int64
 				}
 				n, _ := res.RowsAffected()
 				added += int(n)
+				if n > 0 {
+					stipends = append(stipends, map[string]any{"user": r.UserID, "source": src, "amount_cents": r.AmountCents})
+				}
 			}
 		}
-		return db.audit(ctx, tx, who, collabID, "compensation.accrue", fmt.Sprint("collaborative:", collabID), fmt.Sprint(added, " stipends"))
+		return db.audit(ctx, tx, who, collabID, "compensation.accrue", fmt.Sprint("collaborative:", collabID), detail(map[string]any{"stipends_added": stipends}))
 	})
 	return added, err
 }
@@ -920,14 +944,16 @@ func (db *DB) AddReimbursement(ctx context.Context, who collab.Who, collabID int
 		if err != nil {
 			return fmt.Errorf("add reimbursement: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "compensation.reimbursement", fmt.Sprint("payable:", p.ID), p.Description)
+		return db.audit(ctx, tx, who, collabID, "compensation.reimbursement", fmt.Sprint("payable:", p.ID), db.created(ctx, tx, "compensation", p.ID))
 	})
 }
 
 // MarkPaid marks what is owed as paid on a day.
 func (db *DB) MarkPaid(ctx context.Context, who collab.Who, collabID int64, ids []int64, on collab.Date) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		paid := map[string][2]any{}
 		for _, id := range ids {
+			paid[fmt.Sprint("payable:", id, " paid_on")] = [2]any{nil, on.String()}
 			res, err := tx.ExecContext(ctx, `UPDATE compensation SET paid_on = $1 WHERE id = $2 AND collaborative_id = $3 AND paid_on IS NULL`, on, id, collabID)
 			if err != nil {
 				return fmt.Errorf("mark paid: %w", err)
@@ -936,7 +962,7 @@ func (db *DB) MarkPaid(ctx context.Context, who collab.Who, collabID int64, ids 
 				return fmt.Errorf("mark paid %d: %w", id, collab.ErrNotFound)
 			}
 		}
-		return db.audit(ctx, tx, who, collabID, "compensation.paid", fmt.Sprint("collaborative:", collabID), fmt.Sprint(len(ids), " items"))
+		return db.audit(ctx, tx, who, collabID, "compensation.paid", fmt.Sprint("collaborative:", collabID), detail(paid))
 	})
 }
 

@@ -56,7 +56,7 @@ func (db *DB) SaveAim(ctx context.Context, who collab.Who, a *improve.Aim) error
 				return fmt.Errorf("aim measure: %w", err)
 			}
 		}
-		detail := ""
+		detail := db.created(ctx, tx, "aims", a.ID)
 		if before != nil {
 			detail = db.diffSince(ctx, tx, "aims", a.ID, before)
 		}
@@ -243,7 +243,7 @@ func (db *DB) AddDriver(ctx context.Context, who collab.Who, d *improve.Driver) 
 			nullID(d.FrameworkNodeID), d.Position, ts(db.Now())).Scan(&d.ID); err != nil {
 			return fmt.Errorf("add driver: %w", err)
 		}
-		return db.audit(ctx, tx, who, d.CollaborativeID, "driver.create", fmt.Sprintf("team:%d driver:%d", d.TeamID, d.ID), d.Title)
+		return db.audit(ctx, tx, who, d.CollaborativeID, "driver.create", fmt.Sprintf("team:%d driver:%d", d.TeamID, d.ID), db.created(ctx, tx, "drivers", d.ID))
 	})
 }
 
@@ -282,6 +282,7 @@ func (db *DB) DeleteDriver(ctx context.Context, who collab.Who, collabID, teamID
 		if n > 0 {
 			return &collab.ValidationError{Fields: map[string]string{"driver": "improve.error_driver_has_cycles"}}
 		}
+		before := db.snapshot(ctx, tx, "drivers", driverID)
 		res, err := tx.ExecContext(ctx, `DELETE FROM drivers WHERE id = $1 AND team_id = $2 AND collaborative_id = $3`, driverID, teamID, collabID)
 		if err != nil {
 			return fmt.Errorf("delete driver: %w", err)
@@ -289,7 +290,7 @@ func (db *DB) DeleteDriver(ctx context.Context, who collab.Who, collabID, teamID
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("delete driver %d: %w", driverID, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "driver.delete", fmt.Sprintf("team:%d driver:%d", teamID, driverID), "")
+		return db.audit(ctx, tx, who, collabID, "driver.delete", fmt.Sprintf("team:%d driver:%d", teamID, driverID), removed(before))
 	})
 }
 
@@ -359,7 +360,7 @@ func (db *DB) SavePDSA(ctx context.Context, who collab.Who, p *improve.PDSA) err
 			}
 		}
 		p.UpdatedAt = now
-		detail := string(p.Decision)
+		detail := db.created(ctx, tx, "pdsa_cycles", p.ID)
 		if before != nil {
 			detail = db.diffSince(ctx, tx, "pdsa_cycles", p.ID, before)
 		}

@@ -34,7 +34,7 @@ func (db *DB) ImportIndicators(ctx context.Context, who collab.Who, im *learning
 				return fmt.Errorf("import indicators, row %d: %w", i+2, err)
 			}
 		}
-		return db.audit(ctx, tx, who, im.CollaborativeID, "indicator.import", fmt.Sprint("import:", im.ID), fmt.Sprintf("%s (%d rows)", im.Source, im.Rows))
+		return db.audit(ctx, tx, who, im.CollaborativeID, "indicator.import", fmt.Sprint("import:", im.ID), db.created(ctx, tx, "indicator_imports", im.ID))
 	})
 }
 
@@ -62,6 +62,7 @@ func (db *DB) IndicatorImports(ctx context.Context, collabID int64) ([]learning.
 // DeleteIndicatorImport removes an import and its rows.
 func (db *DB) DeleteIndicatorImport(ctx context.Context, who collab.Who, collabID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "indicator_imports", id)
 		res, err := tx.ExecContext(ctx, `DELETE FROM indicator_imports WHERE id = $1 AND collaborative_id = $2`, id, collabID)
 		if err != nil {
 			return fmt.Errorf("delete indicator import %d: %w", id, err)
@@ -69,7 +70,7 @@ func (db *DB) DeleteIndicatorImport(ctx context.Context, who collab.Who, collabI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("delete indicator import %d: %w", id, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "indicator.delete", fmt.Sprint("import:", id), "")
+		return db.audit(ctx, tx, who, collabID, "indicator.delete", fmt.Sprint("import:", id), removed(before))
 	})
 }
 

@@ -219,6 +219,7 @@ func (db *DB) SaveReportCard(ctx context.Context, who collab.Who, s *learning.Se
 		if err := db.saveSettings(ctx, tx, who, s); err != nil {
 			return err
 		}
+		before := db.snapshotAll(ctx, tx, "card_items", "collaborative_id", s.CollaborativeID)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM card_items WHERE collaborative_id = $1`, s.CollaborativeID); err != nil {
 			return fmt.Errorf("save report card: %w", err)
 		}
@@ -228,6 +229,6 @@ func (db *DB) SaveReportCard(ctx context.Context, who collab.Who, s *learning.Se
 				return fmt.Errorf("save report card: %w", err)
 			}
 		}
-		return db.audit(ctx, tx, who, s.CollaborativeID, "card.save", fmt.Sprint("collaborative:", s.CollaborativeID), fmt.Sprintf("%d items", len(items)))
+		return db.audit(ctx, tx, who, s.CollaborativeID, "card.save", fmt.Sprint("collaborative:", s.CollaborativeID), detail(map[string][2]any{"items": {before, db.snapshotAll(ctx, tx, "card_items", "collaborative_id", s.CollaborativeID)}}))
 	})
 }

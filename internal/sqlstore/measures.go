@@ -69,7 +69,7 @@ func (db *DB) CreateMeasure(ctx context.Context, who collab.Who, m *improve.Meas
 		if err != nil {
 			return fmt.Errorf("create measure: %w", err)
 		}
-		return db.audit(ctx, tx, who, m.CollaborativeID, "measure.create", fmt.Sprintf("team:%d measure:%d", m.TeamID, m.ID), m.Name)
+		return db.audit(ctx, tx, who, m.CollaborativeID, "measure.create", fmt.Sprintf("team:%d measure:%d", m.TeamID, m.ID), db.created(ctx, tx, "measures", m.ID))
 	})
 }
 
@@ -188,6 +188,7 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 	changed := 0
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		changed = 0
+		cells := map[string][2]any{} // the audit row's: each cell before and after
 		if err := teamInCollab(ctx, tx, collabID, teamID); err != nil {
 			return err
 		}
@@ -240,6 +241,17 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 			if err != nil {
 				return fmt.Errorf("save value %s: %w", v.Period, err)
 			}
+			if len(cells) < maxAuditCells {
+				var was any
+				if exists {
+					was = cellFields(floatPtr(val), floatPtr(num), floatPtr(den))
+				}
+				var now any
+				if !v.Empty() {
+					now = cellFields(v.Value, v.Numerator, v.Denominator)
+				}
+				cells[cellKey(v.MeasureID, v.Period, v.Group)] = [2]any{was, now}
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO measure_value_history (team_id, measure_id, period, grp, value, numerator, denominator, entered_by, entered_at, source)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, teamID, v.MeasureID, v.Period, v.Group,
 				nullFloat(v.Value), nullFloat(v.Numerator), nullFloat(v.Denominator), nullID(who.UserID), ts(now), source); err != nil {
@@ -257,7 +269,7 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 		if err := db.refreshSummaries(ctx, tx, teamID, ratio, touched); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, "values.save", fmt.Sprint("team:", teamID), fmt.Sprintf("%d values by %s", changed, source))
+		return db.audit(ctx, tx, who, collabID, "values.save", fmt.Sprint("team:", teamID), valuesDetail(source, changed, cells))
 	})
 	return changed, err
 }

@@ -23,7 +23,7 @@ func (db *DB) CreatePartner(ctx context.Context, who collab.Who, p *collab.Partn
 		if err != nil {
 			return fmt.Errorf("create partner: %w", err)
 		}
-		return db.audit(ctx, tx, who, p.CollaborativeID, "partner.create", fmt.Sprint("partner:", p.ID), p.Org.Name+" ("+string(p.Role)+")")
+		return db.audit(ctx, tx, who, p.CollaborativeID, "partner.create", fmt.Sprint("partner:", p.ID), fromTo(nil, db.withOrg(ctx, tx, db.snapshot(ctx, tx, "partners", p.ID))))
 	})
 }
 
@@ -50,6 +50,7 @@ func (db *DB) Partners(ctx context.Context, collabID int64) ([]collab.Partner, e
 // DeletePartner removes a partner from a collaborative.
 func (db *DB) DeletePartner(ctx context.Context, who collab.Who, collabID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.withOrg(ctx, tx, db.snapshot(ctx, tx, "partners", id))
 		res, err := tx.ExecContext(ctx, `DELETE FROM partners WHERE id = $1 AND collaborative_id = $2`, id, collabID)
 		if err != nil {
 			return fmt.Errorf("delete partner: %w", err)
@@ -57,7 +58,7 @@ func (db *DB) DeletePartner(ctx context.Context, who collab.Who, collabID, id in
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("delete partner %d: %w", id, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "partner.delete", fmt.Sprint("partner:", id), "")
+		return db.audit(ctx, tx, who, collabID, "partner.delete", fmt.Sprint("partner:", id), removed(before))
 	})
 }
 
@@ -85,7 +86,7 @@ func (db *DB) CreateApplication(ctx context.Context, who collab.Who, a *collab.A
 				return fmt.Errorf("store answer: %w", err)
 			}
 		}
-		return db.audit(ctx, tx, who, a.CollaborativeID, "application.create", fmt.Sprint("application:", a.ID), a.Org.Name)
+		return db.audit(ctx, tx, who, a.CollaborativeID, "application.create", fmt.Sprint("application:", a.ID), fromTo(nil, db.withOrg(ctx, tx, db.snapshot(ctx, tx, "applications", a.ID))))
 	})
 }
 
@@ -163,6 +164,7 @@ func (db *DB) DecideApplication(ctx context.Context, who collab.Who, collabID, a
 		if a.Status != collab.AppPending {
 			return fmt.Errorf("application %d is already %s: %w", appID, a.Status, collab.ErrConflict)
 		}
+		before := db.snapshot(ctx, tx, "applications", appID)
 		now := db.Now()
 		a.DecisionNote, a.DecidedBy, a.DecidedAt = d.Note, who.UserID, now
 		a.Status = collab.AppDeclined
@@ -183,7 +185,7 @@ func (db *DB) DecideApplication(ctx context.Context, who collab.Who, collabID, a
 			a.Status, a.DecisionNote, nullID(who.UserID), ts(now), nullID(a.TeamID), appID); err != nil {
 			return fmt.Errorf("decide application: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "application."+string(a.Status), fmt.Sprint("application:", appID), d.Note)
+		return db.audit(ctx, tx, who, collabID, "application."+string(a.Status), fmt.Sprint("application:", appID), db.diffSince(ctx, tx, "applications", appID, before))
 	})
 	return a, err
 }

@@ -209,6 +209,7 @@ func (db *DB) SaveReport(ctx context.Context, who collab.Who, r *learning.Report
 // ReviewReport marks a submitted report reviewed by its coach.
 func (db *DB) ReviewReport(ctx context.Context, who collab.Who, collabID, teamID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "reports", id)
 		res, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'reviewed', reviewed_by = $1, reviewed_at = $2
 			WHERE id = $3 AND team_id = $4 AND collaborative_id = $5 AND status = 'submitted'`, nullID(who.UserID), ts(db.Now()), id, teamID, collabID)
 		if err != nil {
@@ -217,7 +218,7 @@ func (db *DB) ReviewReport(ctx context.Context, who collab.Who, collabID, teamID
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("review report %d: not submitted: %w", id, collab.ErrConflict)
 		}
-		return db.audit(ctx, tx, who, collabID, "report.review", fmt.Sprintf("report:%d team:%d", id, teamID), "")
+		return db.audit(ctx, tx, who, collabID, "report.review", fmt.Sprintf("report:%d team:%d", id, teamID), db.diffSince(ctx, tx, "reports", id, before))
 	})
 }
 
@@ -230,11 +231,12 @@ func (db *DB) CommentOnReport(ctx context.Context, who collab.Who, collabID, tea
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO report_comments (report_id, user_id, body, created_at) VALUES ($1, $2, $3, $4)`,
-			id, nullID(who.UserID), body, ts(db.Now())); err != nil {
+		var cid int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO report_comments (report_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			id, nullID(who.UserID), body, ts(db.Now())).Scan(&cid); err != nil {
 			return fmt.Errorf("comment on report: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "report.comment", fmt.Sprintf("report:%d team:%d", id, teamID), "")
+		return db.audit(ctx, tx, who, collabID, "report.comment", fmt.Sprintf("report:%d team:%d comment:%d", id, teamID, cid), db.created(ctx, tx, "report_comments", cid))
 	})
 }
 

@@ -51,7 +51,7 @@ func (db *DB) CreateResource(ctx context.Context, who collab.Who, r *learning.Re
 		if err := db.setResourceTags(ctx, tx, r); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, r.CollaborativeID, "resource.create", fmt.Sprint("resource:", r.ID), r.Title)
+		return db.audit(ctx, tx, who, r.CollaborativeID, "resource.create", fmt.Sprint("resource:", r.ID), db.created(ctx, tx, "resources", r.ID))
 	})
 }
 
@@ -220,19 +220,27 @@ func (db *DB) MarkResourceUsed(ctx context.Context, who collab.Who, collabID, te
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var was any
+		var old string
+		if tx.QueryRowContext(ctx, `SELECT note FROM resource_uses WHERE resource_id = $1 AND team_id = $2`, resourceID, teamID).Scan(&old) == nil {
+			was = map[string]any{"used": true, "note": short(old)}
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO resource_uses (resource_id, team_id, note, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (resource_id, team_id) DO UPDATE SET note = excluded.note, marked_by = excluded.marked_by, marked_at = excluded.marked_at`,
 			resourceID, teamID, note, nullID(who.UserID), ts(db.Now()))
 		if err != nil {
 			return fmt.Errorf("mark resource used: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "resource.use", fmt.Sprintf("resource:%d team:%d", resourceID, teamID), "")
+		return db.audit(ctx, tx, who, collabID, "resource.use", fmt.Sprintf("resource:%d team:%d", resourceID, teamID),
+			detail(map[string][2]any{"use": {was, map[string]any{"used": true, "note": short(note)}}}))
 	})
 }
 
 // UnmarkResourceUsed removes a team's mark.
 func (db *DB) UnmarkResourceUsed(ctx context.Context, who collab.Who, collabID, teamID, resourceID int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var old string
+		_ = tx.QueryRowContext(ctx, `SELECT note FROM resource_uses WHERE resource_id = $1 AND team_id = $2`, resourceID, teamID).Scan(&old)
 		res, err := tx.ExecContext(ctx, `DELETE FROM resource_uses WHERE resource_id = $1 AND team_id = $2
 			AND resource_id IN (SELECT id FROM resources WHERE collaborative_id = $3)`, resourceID, teamID, collabID)
 		if err != nil {
@@ -241,7 +249,8 @@ func (db *DB) UnmarkResourceUsed(ctx context.Context, who collab.Who, collabID, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("unmark resource: %w", collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "resource.unuse", fmt.Sprintf("resource:%d team:%d", resourceID, teamID), "")
+		return db.audit(ctx, tx, who, collabID, "resource.unuse", fmt.Sprintf("resource:%d team:%d", resourceID, teamID),
+			detail(map[string][2]any{"use": {map[string]any{"used": true, "note": short(old)}, nil}}))
 	})
 }
 
@@ -253,10 +262,11 @@ func (db *DB) DeleteResource(ctx context.Context, who collab.Who, collabID, id i
 		return nil, err
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "resources", id)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM resources WHERE id = $1 AND collaborative_id = $2`, id, collabID); err != nil {
 			return fmt.Errorf("delete resource %d: %w", id, err)
 		}
-		return db.audit(ctx, tx, who, collabID, "resource.delete", fmt.Sprint("resource:", id), r.Title)
+		return db.audit(ctx, tx, who, collabID, "resource.delete", fmt.Sprint("resource:", id), removed(before))
 	})
 	return r, err
 }

@@ -46,6 +46,7 @@ func (db *DB) Share(ctx context.Context, who collab.Who, s *learning.Share) erro
 // sight, should the team share it again.
 func (db *DB) WithdrawShare(ctx context.Context, who collab.Who, collabID, teamID, shareID int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "shares", shareID)
 		res, err := tx.ExecContext(ctx, `UPDATE shares SET withdrawn_at = $1 WHERE id = $2 AND team_id = $3 AND collaborative_id = $4 AND withdrawn_at IS NULL`,
 			ts(db.Now()), shareID, teamID, collabID)
 		if err != nil {
@@ -54,7 +55,7 @@ func (db *DB) WithdrawShare(ctx context.Context, who collab.Who, collabID, teamI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("withdraw share %d: %w", shareID, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "share.withdraw", fmt.Sprint("share:", shareID), "")
+		return db.audit(ctx, tx, who, collabID, "share.withdraw", fmt.Sprint("share:", shareID), db.diffSince(ctx, tx, "shares", shareID, before))
 	})
 }
 
@@ -186,7 +187,7 @@ func (db *DB) CommentOnShare(ctx context.Context, who collab.Who, collabID, shar
 			shareID, nullID(who.UserID), body, ts(db.Now())).Scan(&id); err != nil {
 			return fmt.Errorf("comment: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "share.comment", fmt.Sprintf("share:%d comment:%d", shareID, id), "")
+		return db.audit(ctx, tx, who, collabID, "share.comment", fmt.Sprintf("share:%d comment:%d", shareID, id), db.created(ctx, tx, "share_comments", id))
 	})
 }
 
@@ -279,6 +280,6 @@ func (db *DB) WithdrawItem(ctx context.Context, who collab.Who, collabID, teamID
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return db.audit(ctx, tx, who, collabID, "share.withdraw", fmt.Sprintf("team:%d %s:%d", teamID, kind, itemID), "")
+		return db.audit(ctx, tx, who, collabID, "share.withdraw", fmt.Sprintf("team:%d %s:%d", teamID, kind, itemID), detail(map[string][2]any{"withdrawn_at": {nil, ts(db.Now()).String()}}))
 	})
 }

@@ -75,7 +75,7 @@ func (db *DB) CreateSurvey(ctx context.Context, who collab.Who, s *collab.Survey
 		if err != nil {
 			return fmt.Errorf("create survey: %w", err)
 		}
-		return db.audit(ctx, tx, who, s.CollaborativeID, "survey.create", fmt.Sprint("survey:", s.ID), s.Title)
+		return db.audit(ctx, tx, who, s.CollaborativeID, "survey.create", fmt.Sprint("survey:", s.ID), db.created(ctx, tx, "surveys", s.ID))
 	})
 }
 

@@ -62,7 +62,7 @@ func (db *DB) createTeam(ctx context.Context, tx *sql.Tx, who collab.Who, t *col
 	if err != nil {
 		return fmt.Errorf("create team: %w", err)
 	}
-	return db.audit(ctx, tx, who, t.CollaborativeID, "team.create", fmt.Sprint("team:", t.ID), t.Name)
+	return db.audit(ctx, tx, who, t.CollaborativeID, "team.create", fmt.Sprint("team:", t.ID), db.created(ctx, tx, "teams", t.ID))
 }
 
 // FindTeam returns a team of a collaborative, with its members. A team of
@@ -277,6 +277,8 @@ func (db *DB) SetMemberRole(ctx context.Context, who collab.Who, collabID, teamI
 // RemoveMember takes a person off a team.
 func (db *DB) RemoveMember(ctx context.Context, who collab.Who, collabID, teamID, userID int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var role string
+		_ = tx.QueryRowContext(ctx, `SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, userID).Scan(&role)
 		res, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2
 			AND team_id IN (SELECT id FROM teams WHERE collaborative_id = $3)`, teamID, userID, collabID)
 		if err != nil {
@@ -285,7 +287,7 @@ func (db *DB) RemoveMember(ctx context.Context, who collab.Who, collabID, teamID
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("remove member: %w", collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, collabID, "member.remove", fmt.Sprintf("team:%d user:%d", teamID, userID), "")
+		return db.audit(ctx, tx, who, collabID, "member.remove", fmt.Sprintf("team:%d user:%d", teamID, userID), detail(map[string][2]any{"role": {role, nil}}))
 	})
 }
 

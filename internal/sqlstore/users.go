@@ -54,7 +54,7 @@ func (db *DB) createUser(ctx context.Context, tx *sql.Tx, who collab.Who, u *col
 		return fmt.Errorf("create user: %w", err)
 	}
 	u.Reminders = true
-	return db.audit(ctx, tx, who, 0, "user.create", "user:"+fmt.Sprint(u.ID), u.Email)
+	return db.audit(ctx, tx, who, 0, "user.create", "user:"+fmt.Sprint(u.ID), db.created(ctx, tx, "users", u.ID))
 }
 
 // FindUserByID returns a user.
@@ -142,7 +142,7 @@ func (db *DB) setPassword(ctx context.Context, tx *sql.Tx, who collab.Who, id in
 		return fmt.Errorf("revoke API tokens: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	return db.audit(ctx, tx, who, 0, action, fmt.Sprint("user:", id), fmt.Sprintf("%d API tokens revoked", n))
+	return db.audit(ctx, tx, who, 0, action, fmt.Sprint("user:", id), detail(map[string][2]string{"password": {"previous", "new (not recorded)"}, "api_tokens": {fmt.Sprint(n), "0 (revoked)"}}))
 }
 
 // Session lifetimes: a session ends after IdleTimeout without use or
@@ -322,13 +322,15 @@ func (db *DB) RecordSignin(ctx context.Context, who collab.Who, email string) er
 		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE email = $1`, collab.NormalizeEmail(email)); err != nil {
 			return fmt.Errorf("clear sign-in failures: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "signin", "", "")
+		return db.audit(ctx, tx, who, 0, "signin", fmt.Sprint("user:", who.UserID), detail(map[string][2]any{"session": {nil, "new"}}))
 	})
 }
 
 // RecordSignout audits a sign-out.
 func (db *DB) RecordSignout(ctx context.Context, who collab.Who) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, who, 0, "signout", "", "") })
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return db.audit(ctx, tx, who, 0, "signout", fmt.Sprint("user:", who.UserID), detail(map[string][2]any{"session": {"active", "ended"}}))
+	})
 }
 
 // CreateAPIToken stores a personal access token.
@@ -340,7 +342,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, who collab.Who, t *collab.APIT
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "token.create", fmt.Sprint("token:", t.ID), t.Name)
+		return db.audit(ctx, tx, who, 0, "token.create", fmt.Sprint("token:", t.ID), db.created(ctx, tx, "api_tokens", t.ID))
 	})
 }
 
@@ -367,6 +369,7 @@ func (db *DB) APITokens(ctx context.Context, userID int64) ([]collab.APIToken, e
 // DeleteAPIToken revokes one of a person's tokens.
 func (db *DB) DeleteAPIToken(ctx context.Context, who collab.Who, userID, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "api_tokens", id)
 		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1 AND user_id = $2`, id, userID)
 		if err != nil {
 			return fmt.Errorf("delete token: %w", err)
@@ -374,7 +377,7 @@ func (db *DB) DeleteAPIToken(ctx context.Context, who collab.Who, userID, id int
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("delete token %d: %w", id, collab.ErrNotFound)
 		}
-		return db.audit(ctx, tx, who, 0, "token.revoke", fmt.Sprint("token:", id), "")
+		return db.audit(ctx, tx, who, 0, "token.revoke", fmt.Sprint("token:", id), removed(before))
 	})
 }
 
@@ -492,7 +495,9 @@ func (db *DB) SetTOTPSecret(ctx context.Context, who collab.Who, userID int64, s
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3 AND NOT totp_enabled`, secret, false, userID); err != nil {
 			return fmt.Errorf("set TOTP secret: %w", err)
 		}
-		return nil
+		// A new secret awaiting its first code: the secret itself never
+		// enters the log.
+		return db.audit(ctx, tx, who, 0, "mfa.setup", fmt.Sprint("user:", userID), detail(map[string][2]any{"totp_secret": {"previous or none", "new, not yet enabled"}}))
 	})
 }
 
@@ -507,7 +512,7 @@ func (db *DB) EnableTOTP(ctx context.Context, who collab.Who, userID, step int64
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("enable TOTP: %w", collab.ErrConflict)
 		}
-		return db.audit(ctx, tx, who, 0, "mfa.enable", fmt.Sprint("user:", userID), "")
+		return db.audit(ctx, tx, who, 0, "mfa.enable", fmt.Sprint("user:", userID), detail(map[string][2]bool{"totp_enabled": {false, true}}))
 	})
 }
 
@@ -517,7 +522,7 @@ func (db *DB) DisableTOTP(ctx context.Context, who collab.Who, userID int64) err
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled = $1, totp_last_step = 0 WHERE id = $2`, false, userID); err != nil {
 			return fmt.Errorf("disable TOTP: %w", err)
 		}
-		return db.audit(ctx, tx, who, 0, "mfa.disable", fmt.Sprint("user:", userID), "")
+		return db.audit(ctx, tx, who, 0, "mfa.disable", fmt.Sprint("user:", userID), detail(map[string][2]bool{"totp_enabled": {true, false}}))
 	})
 }
 

@@ -44,7 +44,7 @@ func (db *DB) SaveMoment(ctx context.Context, who collab.Who, collabID, teamID i
 				collab.JoinDomains(m.Domains), m.Shared, ts(m.CreatedAt)).Scan(&m.ID); err != nil {
 				return fmt.Errorf("create success moment: %w", err)
 			}
-			return db.audit(ctx, tx, who, collabID, "moment.create", fmt.Sprint("moment:", m.ID), m.Title)
+			return db.audit(ctx, tx, who, collabID, "moment.create", fmt.Sprint("moment:", m.ID), db.created(ctx, tx, "success_moments", m.ID))
 		}
 		before := db.snapshot(ctx, tx, "success_moments", m.ID)
 		if err := exec1(ctx, tx, "success moment", m.ID, `UPDATE success_moments SET title = $1, story = $2, made_possible = $3, who_involved = $4, learning = $5, domains = $6, shared = $7
@@ -93,10 +93,11 @@ func (db *DB) DeleteItem(ctx context.Context, who collab.Who, collabID, teamID i
 		return fmt.Errorf("delete %s: %w", kind, collab.ErrNotFound)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, table, id)
 		if err := exec1(ctx, tx, kind, id, `DELETE FROM `+table+` WHERE id = $1 AND team_id = $2 AND team_id IN (SELECT id FROM teams WHERE collaborative_id = $3)`, id, teamID, collabID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, who, collabID, kind+".delete", fmt.Sprint(kind, ":", id), "")
+		return db.audit(ctx, tx, who, collabID, kind+".delete", fmt.Sprint(kind, ":", id), removed(before))
 	})
 }
 
@@ -114,7 +115,7 @@ func (db *DB) CreateBarrier(ctx context.Context, who collab.Who, collabID, teamI
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, collabID, teamID, b.System, b.Category, b.Description, b.Workaround, b.Domain, b.Shared, ts(b.CreatedAt)).Scan(&b.ID); err != nil {
 			return fmt.Errorf("create barrier: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "barrier.create", fmt.Sprint("barrier:", b.ID), b.Category)
+		return db.audit(ctx, tx, who, collabID, "barrier.create", fmt.Sprint("barrier:", b.ID), db.created(ctx, tx, "barriers", b.ID))
 	})
 }
 
@@ -182,7 +183,7 @@ func (db *DB) CreateTradeoff(ctx context.Context, who collab.Who, collabID, team
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, collabID, teamID, t.Subject, t.GivesUp, t.Gains, t.Description, t.Shared, ts(t.CreatedAt)).Scan(&t.ID); err != nil {
 			return fmt.Errorf("create tradeoff: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "tradeoff.create", fmt.Sprint("tradeoff:", t.ID), string(t.GivesUp)+">"+string(t.Gains))
+		return db.audit(ctx, tx, who, collabID, "tradeoff.create", fmt.Sprint("tradeoff:", t.ID), db.created(ctx, tx, "tradeoffs", t.ID))
 	})
 }
 
@@ -256,7 +257,7 @@ func (db *DB) SaveHabit(ctx context.Context, who collab.Who, collabID, teamID in
 				collabID, teamID, h.Habit, h.Antidote, h.Shared, ts(h.CreatedAt)).Scan(&h.ID); err != nil {
 				return fmt.Errorf("create habit: %w", err)
 			}
-			return db.audit(ctx, tx, who, collabID, "habit.create", fmt.Sprint("habit:", h.ID), h.Habit)
+			return db.audit(ctx, tx, who, collabID, "habit.create", fmt.Sprint("habit:", h.ID), db.created(ctx, tx, "habits", h.ID))
 		}
 		before := db.snapshot(ctx, tx, "habits", h.ID)
 		if err := exec1(ctx, tx, "habit", h.ID, `UPDATE habits SET habit = $1, antidote = $2, shared = $3 WHERE id = $4 AND team_id = $5 AND collaborative_id = $6`,
@@ -340,7 +341,7 @@ func (db *DB) CreateNode(ctx context.Context, who collab.Who, collabID, teamID i
 		if err := tx.QueryRowContext(ctx, `INSERT INTO net_nodes (team_id, name, kind, notes) VALUES ($1, $2, $3, $4) RETURNING id`, teamID, n.Name, n.Kind, n.Notes).Scan(&n.ID); err != nil {
 			return fmt.Errorf("create node: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "node.create", fmt.Sprint("node:", n.ID), "")
+		return db.audit(ctx, tx, who, collabID, "node.create", fmt.Sprint("node:", n.ID), db.created(ctx, tx, "net_nodes", n.ID))
 	})
 }
 
@@ -362,7 +363,7 @@ func (db *DB) CreateEdge(ctx context.Context, who collab.Who, collabID, teamID i
 			teamID, e.From, e.To, e.Strength, e.Kind, e.Plan).Scan(&e.ID); err != nil {
 			return fmt.Errorf("create edge: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "edge.create", fmt.Sprint("edge:", e.ID), "")
+		return db.audit(ctx, tx, who, collabID, "edge.create", fmt.Sprint("edge:", e.ID), db.created(ctx, tx, "net_edges", e.ID))
 	})
 }
 
@@ -413,7 +414,7 @@ func (db *DB) SaveInquiry(ctx context.Context, who collab.Who, collabID, teamID 
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, collabID, teamID, q.Question, q.Outliers, q.Practices, q.Actions, q.Shared, ts(q.CreatedAt)).Scan(&q.ID); err != nil {
 				return fmt.Errorf("create inquiry: %w", err)
 			}
-			return db.audit(ctx, tx, who, collabID, "inquiry.create", fmt.Sprint("inquiry:", q.ID), "")
+			return db.audit(ctx, tx, who, collabID, "inquiry.create", fmt.Sprint("inquiry:", q.ID), db.created(ctx, tx, "pd_inquiries", q.ID))
 		}
 		before := db.snapshot(ctx, tx, "pd_inquiries", q.ID)
 		if err := exec1(ctx, tx, "inquiry", q.ID, `UPDATE pd_inquiries SET question = $1, outliers = $2, practices = $3, actions = $4, shared = $5 WHERE id = $6 AND team_id = $7 AND collaborative_id = $8`,

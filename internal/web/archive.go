@@ -8,6 +8,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/ziplimit"
 )
 
 // maxArchive bounds an uploaded archive.
@@ -63,6 +64,9 @@ func (s *Server) archiveImport(w http.ResponseWriter, r *http.Request, rc *reqCt
 	id, err := s.db.ImportArchive(r.Context(), rc.who(), f, hdr.Size, s.filesDir)
 	if fe := collab.FieldErrors(err); fe != nil {
 		return fail(fe["file"])
+	}
+	if errors.Is(err, ziplimit.ErrTooLarge) {
+		return fail("error.too_large")
 	}
 	if err != nil {
 		s.log.Warn("archive import refused", "err", err)

@@ -36,7 +36,7 @@ func (s *Server) learningRoutes() []Route {
 
 		// Population indicators.
 		get("/c/{collab}/indicators", collab.PermCollabAggregate, s.indicatorsPage),
-		upload(post("/c/{collab}/indicators", collab.PermCollabManage, s.indicatorsImport)),
+		importing(upload(post("/c/{collab}/indicators", collab.PermCollabManage, s.indicatorsImport))),
 
 		// Shared learning.
 		get("/c/{collab}/feed", collab.PermCollabCohort, s.feedPage),

@@ -349,6 +349,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 		fields = collab.FieldErrors(err)
 	case errors.Is(err, errBadRequest):
 		status, code, key = http.StatusBadRequest, "bad_request", "error.bad_request"
+	case errors.Is(err, errBusy):
+		status, code, key = http.StatusServiceUnavailable, "busy", "error.busy"
+		w.Header().Set("Retry-After", "10")
 	default:
 		// The route pattern, not the path: paths can carry invitation tokens.
 		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)

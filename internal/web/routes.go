@@ -25,6 +25,9 @@ type Route struct {
 	// Audited marks reads that take data away or open sensitive results
 	// (exports, downloads, survey results): each leaves an audit row.
 	Audited bool
+	// Import marks routes that parse an uploaded file: they take a turn
+	// at the import gate (imports.go) first.
+	Import bool
 	// Resource is the kind of object the route acts on: the innermost
 	// parameter of its pattern ("team", "measure", "meeting", …),
 	// "collaborative" for a collaborative-level route, or "site".
@@ -51,6 +54,7 @@ func (s *Server) routeTable() []Route {
 	}
 	for i := range rs {
 		rs[i].Audited = rs[i].Audited || (rs[i].Method == "GET" && isExport(rs[i].Pattern))
+		rs[i].Import = rs[i].Import || (rs[i].Mutates && strings.HasSuffix(rs[i].Pattern, "/import"))
 		if rs[i].Resource == "" {
 			rs[i].Resource = resourceOf(rs[i].Pattern)
 		}

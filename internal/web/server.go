@@ -71,6 +71,8 @@ type Server struct {
 	imgSrc  string
 	// filesDir holds uploaded files; "" refuses uploads.
 	filesDir string
+	// imports holds a token for each import running (imports.go).
+	imports chan struct{}
 }
 
 // New builds a server.
@@ -92,6 +94,7 @@ func New(cfg Config) (*Server, error) {
 		s.sso = &sso{cfg: cfg.OIDC, redirect: s.baseURL + "/login/sso/callback"}
 	}
 	s.filesDir = cfg.FilesDir
+	s.imports = make(chan struct{}, maxImports)
 	if s.filesDir == "" && cfg.DB != nil {
 		s.filesDir = cfg.DB.FilesDir()
 	}
@@ -215,6 +218,12 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 			if err == nil && rt.Audited {
 				err = s.auditRead(r, rc)
+			}
+			if err == nil && rt.Import {
+				var done func()
+				if done, err = s.enterImport(r); err == nil {
+					defer done()
+				}
 			}
 			if err == nil {
 				err = rt.Handler(w, r, rc)
