@@ -135,7 +135,8 @@ func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
 				b = appendNum(append(b, ','), p.YMean[i])
 				b = appendNum(append(b, ','), p.YSD[i])
 			}
-			for k, v := range [...]float64{p.CL[i], p.LCL[i], p.UCL[i], p.LCL95[i], p.UCL95[i]} {
+			l := p.LimitsAt(i)
+			for k, v := range [...]float64{l.CL, l.LCL, l.UCL, l.LCL95, l.UCL95} {
 				b = lines[k].append(append(b, ','), v)
 			}
 			for _, v := range [...]bool{p.Baseline[i], p.Include[i], p.SigmaSignal[i], r.Signal} {
