@@ -120,7 +120,9 @@ func Seed(ctx context.Context, db *sqlstore.DB, teams, months int) (*Fixture, er
 		}
 		vals := make([]*improve.Value, months)
 		for k := range vals {
-			num, den := float64((i*7+k*13)%40), float64(50+(i+k)%30)
+			// Denominators under 50: the deadline mix's PUTs send 50 and
+			// more, so each of them changes its cell and adds a history row.
+			num, den := float64((i*7+k*13)%20), float64(20+(i+k)%30)
 			vals[k] = &improve.Value{TeamID: tm.ID, MeasureID: m.ID, Period: start.AddMonths(k), Numerator: &num, Denominator: &den}
 		}
 		if len(vals) > 0 {
@@ -259,7 +261,9 @@ func status(res *http.Response, body []byte, want int) error {
 // has passed.
 func WaitReady(ctx context.Context, bases []string, wait time.Duration) error {
 	deadline := time.Now().Add(wait)
-	client := &http.Client{Timeout: 2 * time.Second}
+	// A generous timeout: on PostgreSQL /readyz reads the schema version
+	// under the migration lock, which replicas starting together queue for.
+	client := &http.Client{Timeout: 10 * time.Second}
 	for _, b := range bases {
 		for {
 			res, err := client.Get(b + "/readyz")
