@@ -326,9 +326,11 @@ func (o Options) Validate() error {
 // Result is what a run measured.
 type Result struct {
 	Sent, Errors, WritesAcked int
-	Elapsed                   time.Duration
-	All                       Latencies
-	ByKind                    map[string]Latencies
+	// Sending is how long requests were started for; Elapsed runs on to
+	// the last answer.
+	Sending, Elapsed time.Duration
+	All              Latencies
+	ByKind           map[string]Latencies
 	// FirstErrors are the first few failures, each naming its request.
 	FirstErrors []string
 }
@@ -356,8 +358,8 @@ func (l Latencies) String() string {
 // Report writes the result for people: totals, latencies overall and by
 // kind, and the first errors.
 func (r *Result) Report(w io.Writer) {
-	fmt.Fprintf(w, "%d requests in %v (%.0f/s), %d errors, %d writes acknowledged\n",
-		r.Sent, r.Elapsed.Round(time.Millisecond), float64(r.Sent)/max(r.Elapsed.Seconds(), 1e-9), r.Errors, r.WritesAcked)
+	fmt.Fprintf(w, "%d requests in %v (%.0f/s; last answer after %v), %d errors, %d writes acknowledged\n",
+		r.Sent, r.Sending.Round(time.Millisecond), float64(r.Sent)/max(r.Sending.Seconds(), 1e-9), r.Elapsed.Round(time.Millisecond), r.Errors, r.WritesAcked)
 	fmt.Fprintf(w, "  %-14s %v\n", "all", r.All)
 	kinds := make([]string, 0, len(r.ByKind))
 	for k := range r.ByKind {
@@ -464,9 +466,11 @@ func Run(ctx context.Context, o Options, mix Mix) (*Result, error) {
 				}
 			}()
 		}
+		<-runCtx.Done()
 	}
+	sending := time.Since(start)
 	wg.Wait()
-	r := &Result{Sent: int(sent.Load()), Errors: int(nerr.Load()), WritesAcked: int(acked.Load()), Elapsed: time.Since(start), FirstErrors: errs, ByKind: map[string]Latencies{}}
+	r := &Result{Sending: sending, Sent: int(sent.Load()), Errors: int(nerr.Load()), WritesAcked: int(acked.Load()), Elapsed: time.Since(start), FirstErrors: errs, ByKind: map[string]Latencies{}}
 	all := make([]time.Duration, len(samples))
 	by := map[string][]time.Duration{}
 	for i, s := range samples {
