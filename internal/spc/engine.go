@@ -168,8 +168,12 @@ type Panel struct {
 	scr scratch   // reused working memory for AnalyzeInto
 	fs  []float64 // backing store of the float columns
 	ls  []float64 // backing store of lim
-	is  []int     // backing store of the int columns
-	bs  []bool    // backing store of the bool columns
+	lbuf []string // the labels' memory when the Panel owns them
+	// blank holds the empty labels of a Series without labels; it is never
+	// written, so it needs no clearing between series.
+	blank []string
+	is    []int  // backing store of the int columns
+	bs    []bool // backing store of the bool columns
 }
 
 // Len is the number of subgroups.
@@ -218,6 +222,16 @@ func (p *Panel) resize(n int) {
 	bs := p.bs[:nb*n]
 	bcol := func(k int) []bool { return bs[k*n : (k+1)*n : (k+1)*n] }
 	p.Baseline, p.Include, p.SigmaSignal, p.Shift, p.Trend = bcol(0), bcol(1), bcol(2), bcol(3), bcol(4)
+}
+
+// labelBuf returns an empty slice of the Panel's own label memory with
+// room for n labels. Labels may be a Series' own slice (AnalyzeSeries
+// shares it), so it is never appended to in place.
+func (p *Panel) labelBuf(n int) []string {
+	if cap(p.lbuf) < n {
+		p.lbuf = make([]string, 0, n)
+	}
+	return p.lbuf[:0]
 }
 
 // perPointLimits reports whether chart's limits vary by subgroup within a
@@ -377,10 +391,7 @@ func Analyze(sg []Subgroup, hasN bool, opts Options) (Panel, error) {
 func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	n := len(sg)
 	p.resize(n)
-	if cap(p.Labels) < n {
-		p.Labels = make([]string, 0, n)
-	}
-	p.Labels = p.Labels[:0]
+	p.Labels = p.labelBuf(n)
 	for i := range sg {
 		g := &sg[i]
 		p.Key[i], p.Y[i], p.N[i], p.YSum[i], p.YMean[i], p.YSD[i] = g.Key, g.Y, g.N, g.YSum, g.YMean, g.YSD
@@ -408,10 +419,7 @@ func (p *Panel) aggregate(obs []Obs, hasN bool, agg Agg, partLabels bool) []int 
 		}
 	}
 	p.resize(k)
-	if cap(p.Labels) < k {
-		p.Labels = make([]string, 0, k)
-	}
-	p.Labels = p.Labels[:0]
+	p.Labels = p.labelBuf(k)
 	var scratch []float64
 	var seen map[string]bool
 	breaks := p.scr.ints[:0]
