@@ -165,10 +165,10 @@ type Panel struct {
 	// limits vary within a part (perPointLimits); nil on the others.
 	lim [4][]float64
 
-	scr scratch   // reused working memory for AnalyzeInto
-	fs  []float64 // backing store of the float columns
-	ls  []float64 // backing store of lim
-	lbuf []string // the labels' memory when the Panel owns them
+	scr  scratch   // reused working memory for AnalyzeInto
+	fs   []float64 // backing store of the float columns
+	ls   []float64 // backing store of lim
+	lbuf []string  // the labels' memory when the Panel owns them
 	// blank holds the empty labels of a Series without labels; it is never
 	// written, so it needs no clearing between series.
 	blank []string
