@@ -568,10 +568,8 @@ func finish(ps *PartSummary, c *cols, mult float64) {
 	ps.perPoint = c.lcl != nil
 	n := 0
 	if ps.perPoint {
-		ps.ALCL = lineMean(c.lcl, mult, true)
-		ps.ALCL95 = lineMean(c.lcl95, mult, true)
-		ps.AUCL95 = lineMean(c.ucl95, mult, true)
-		ps.AUCL = lineMean(c.ucl, mult, true)
+		m := linesMean([4][]float64{c.lcl, c.lcl95, c.ucl95, c.ucl}, mult)
+		ps.ALCL, ps.ALCL95, ps.AUCL95, ps.AUCL = m[0], m[1], m[2], m[3]
 		for i, y := range c.y {
 			s := SigmaSignal(y, c.lcl[i], c.ucl[i])
 			c.sigma[i] = s
@@ -605,44 +603,53 @@ func constMean(x float64) float64 {
 	return x
 }
 
-// lineMean multiplies a line by mult, turns its non-finite values into NA
-// when na is set (qic.agg), and returns mean(v, na.rm = TRUE). A constant
-// line needs a single pass.
-func lineMean(v []float64, mult float64, na bool) float64 {
-	var sum, first float64
-	k := 0
-	constant := true
-	for i, x := range v {
-		x *= mult
-		if na && x-x != 0 { // NaN or ±Inf
-			x = NA
+// linesMean multiplies four limit lines of equal length by mult, turns
+// their non-finite values into NA (qic.agg) and returns each one's
+// mean(v, na.rm = TRUE), in one pass over the subgroups and one more for
+// R's refinement of the means of lines that are not constant.
+func linesMean(lines [4][]float64, mult float64) [4]float64 {
+	var sum, first, out [4]float64
+	var k [4]int
+	constant := [4]bool{true, true, true, true}
+	for i := range lines[0] {
+		for j := range lines {
+			x := lines[j][i] * mult
+			if x-x != 0 { // NaN or ±Inf
+				x = NA
+			}
+			lines[j][i] = x
+			if x != x {
+				continue
+			}
+			if k[j] == 0 {
+				first[j] = x
+			}
+			constant[j] = constant[j] && x == first[j]
+			sum[j] += x
+			k[j]++
 		}
-		v[i] = x
-		if x != x {
+	}
+	for j, v := range lines {
+		switch {
+		case k[j] == 0:
+			out[j] = math.NaN()
+			continue
+		case constant[j]:
+			out[j] = first[j]
 			continue
 		}
-		if k == 0 {
-			first = x
+		m := sum[j] / float64(k[j])
+		if math.IsInf(m, 0) {
+			out[j] = m
+			continue
 		}
-		constant = constant && x == first
-		sum += x
-		k++
-	}
-	switch {
-	case k == 0:
-		return math.NaN()
-	case constant:
-		return first
-	}
-	m := sum / float64(k)
-	if math.IsInf(m, 0) {
-		return m
-	}
-	var t float64
-	for _, x := range v {
-		if x == x {
-			t += x - m
+		var t float64
+		for _, x := range v {
+			if x == x {
+				t += x - m
+			}
 		}
+		out[j] = m + t/float64(k[j])
 	}
-	return m + t/float64(k)
+	return out
 }

@@ -120,8 +120,9 @@ func setAt(c *cols, i int, cl, sd float64) {
 
 // clipLow sets negative finite lower limits to 0 (counts and rates).
 func clipLow(c *cols) {
+	inf := math.Inf(-1)
 	clip := func(x float64) float64 {
-		if x < 0 && !math.IsInf(x, 0) {
+		if x < 0 && x > inf {
 			return 0
 		}
 		return x
@@ -129,7 +130,9 @@ func clipLow(c *cols) {
 	c.l.LCL, c.l.LCL95 = clip(c.l.LCL), clip(c.l.LCL95)
 	for _, v := range [][]float64{c.lcl, c.lcl95} {
 		for i, x := range v {
-			v[i] = clip(x)
+			if x < 0 && x > inf {
+				v[i] = 0
+			}
 		}
 	}
 }
@@ -412,19 +415,30 @@ func limitsAttr(c *cols, opts Options, scr *scratch) {
 		}
 	}
 	c.l.CL = cl
-	for i, n := range c.n {
-		setAt(c, i, cl, math.Sqrt(v/n)*sigmaZ)
-	}
+	// One pass: setAt, then a proportion's upper limits capped at 1, then
+	// clipLow, per subgroup.
+	inf := math.Inf(1)
+	top := inf // no cap on rates
 	if binom {
-		for _, u := range [][]float64{c.ucl, c.ucl95} {
-			for i, x := range u {
-				if x > 1 && !math.IsInf(x, 0) {
-					u[i] = 1
-				}
-			}
-		}
+		top = 1
 	}
-	clipLow(c)
+	for i, n := range c.n {
+		sd := math.Sqrt(v/n) * sigmaZ
+		ucl, ucl95, lcl, lcl95 := cl+3*sd, cl+2*sd, cl-3*sd, cl-2*sd
+		if ucl > top && ucl < inf {
+			ucl = 1
+		}
+		if ucl95 > top && ucl95 < inf {
+			ucl95 = 1
+		}
+		if lcl < 0 && lcl > -inf {
+			lcl = 0
+		}
+		if lcl95 < 0 && lcl95 > -inf {
+			lcl95 = 0
+		}
+		c.ucl[i], c.ucl95[i], c.lcl[i], c.lcl95[i] = ucl, ucl95, lcl, lcl95
+	}
 }
 
 // sdStrict is R's sd(x) without na.rm: NA if any value is missing.
