@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -260,7 +261,15 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 	// x is kept as text until every row is read (its type is guessed from
 	// all of them), in one buffer rather than a string per row.
 	var xText strings.Builder
-	var xEnd []int
+	var xEnd []int32
+	// Reading a file, the columns are sized once from the file's size and
+	// the first rows' length, instead of doubling as they grow.
+	var size int64
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
 	var facetIn [2]interner
 	var facetCodes [2][]int32
 	var partIn interner
@@ -318,8 +327,29 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 			}
 			cols.Part = append(cols.Part, partIn.code(s))
 		}
+		if xText.Len()+len(xs) > math.MaxInt32 {
+			return nil, fmt.Errorf("read row %d: more than 2 GiB of x values", line)
+		}
 		xText.WriteString(xs)
-		xEnd = append(xEnd, xText.Len())
+		xEnd = append(xEnd, int32(xText.Len())) // #nosec G115 -- checked above
+		if rows := len(xEnd); rows == 1024 && size > 0 {
+			if off := cr.InputOffset(); off > 0 && size > off {
+				est := int(float64(size)/float64(off)*float64(rows)*1.02) + 16
+				grow := func(n int) int { return max(0, est-n) }
+				cols.Y = slices.Grow(cols.Y, grow(len(cols.Y)))
+				xEnd = slices.Grow(xEnd, grow(len(xEnd)))
+				if ni >= 0 {
+					cols.N = slices.Grow(cols.N, grow(len(cols.N)))
+				}
+				if pi >= 0 {
+					cols.Part = slices.Grow(cols.Part, grow(len(cols.Part)))
+				}
+				for k := range fi {
+					facetCodes[k] = slices.Grow(facetCodes[k], grow(len(facetCodes[k])))
+				}
+				xText.Grow(xText.Len()*est/rows - xText.Len())
+			}
+		}
 	}
 	if len(fi) > 0 {
 		cols.Facet1, cols.Levels1 = facetCodes[0], facetIn[0].levels
@@ -332,7 +362,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 	}
 	all := xText.String()
 	x := func(i int) string {
-		a := 0
+		a := int32(0)
 		if i > 0 {
 			a = xEnd[i-1]
 		}
