@@ -33,11 +33,28 @@ func appendNum(b []byte, v float64) []byte {
 		return append(b, '0')
 	}
 	// The shortest round-trip digits, formatted once: %.Pg with P ≥ their
-	// count prints exactly those digits (rounding the double to P ≥ 15
-	// significant digits lands on them), so only the layout is left to
-	// choose, as %g chooses it: exponent form when exp < -4 or exp ≥ P.
+	// count prints exactly those digits (a normal double carries more than
+	// 15 digits, so rounding it to P ≥ 15 significant digits lands on
+	// them), so only the layout is left to choose, as %g chooses it:
+	// exponent form when exp < -4 or exp ≥ P.
 	var tmp [32]byte
 	e := strconv.AppendFloat(tmp[:0], v, 'e', -1, 64)
+	if math.Abs(v) < 0x1p-1022 {
+		// A subnormal carries fewer than 15 digits, so its shortest form
+		// can be shorter than its %.15g: format with the precision itself.
+		digits := 0
+		for _, c := range e {
+			if c == 'e' {
+				break
+			}
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		start := len(b)
+		b = strconv.AppendFloat(b, v, 'g', max(15, digits), 64)
+		return fixExp(b, start)
+	}
 	mant, exps, _ := bytes.Cut(e, []byte("e"))
 	exp, _ := strconv.Atoi(string(exps))
 	neg := mant[0] == '-'
