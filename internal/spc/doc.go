@@ -12,12 +12,21 @@
 //     and allocates nothing once warm.
 //   - Compute takes raw observations (Obs) with repeated x, facets and part
 //     labels, aggregates them as qic() does and charts every panel.
+//   - ComputeColumns is Compute on observations stored by column, with
+//     facet and part labels as codes into level lists: a million rows
+//     cost a few numbers each instead of an Obs with four strings.
 //   - MakingDataCount computes an XmR chart with the NHS rules, variation
 //     and assurance verdicts.
 //
-// A Panel stores its chart by column (Y, CL, LCL, UCL, …); Panel.Point(i)
-// gives one subgroup as a row, and Panel.Parts the per-phase summary
-// (summary.qic) with the reasons for any signal.
+// A Panel stores its chart by column (Key, Y, N, …); Panel.Point(i) gives
+// one subgroup as a row, and Panel.Parts the per-phase summary
+// (summary.qic) with the reasons for any signal. The centre line and the
+// limits are stored once per phase where they are constant (run, i, mr,
+// t, c and g charts) and per subgroup only where they vary (xbar, s, p,
+// pp, u, up, ip); Panel.LimitsAt(i) gives them for any subgroup. A Panel
+// is also the workspace of batch work: AnalyzeSeries and AnalyzeInto
+// reuse its memory, so charting many series through one Panel allocates
+// nothing once it has held the longest.
 //
 // The package is pure computation: no I/O, no database, no HTTP. Missing
 // values follow R: NA is a NaN carrying R's payload (see NA and IsNA), and

@@ -127,6 +127,19 @@ type PartSummary struct {
 	Reasons []string
 	// ihiRuns is the IHI runs rule's verdict for the part.
 	ihiRuns bool
+	// line is the part's centre line and, unless perPoint, its limits:
+	// constant over the part, so stored once rather than per subgroup.
+	line Limits
+	// perPoint is set when the limits vary by subgroup (xbar, s, p, pp,
+	// u, up and ip charts); they are then in the Panel's limit columns.
+	perPoint bool
+}
+
+// Limits are a subgroup's centre line, 3-sigma control limits and 2-sigma
+// warning limits (qicharts2's cl, lcl, ucl, lcl.95, ucl.95), after
+// Multiply; NA where a limit is undefined.
+type Limits struct {
+	CL, LCL, UCL, LCL95, UCL95 float64
 }
 
 // Panel is one facet (facet1 × facet2) of a chart. It stores the chart
@@ -139,30 +152,54 @@ type Panel struct {
 	// Labels[i] is how subgroup i's x is shown (for example an ISO date).
 	Labels []string
 	Parts  []PartSummary
-	// One value per subgroup; see Point for their meaning.
+	// One value per subgroup; see Point for their meaning. The centre
+	// line and limits are not columns: they are constant over a part on
+	// most charts, so LimitsAt gives them per subgroup.
 	Key, Y, N, YSum, YMean, YSD []float64
 	YLength                     []int
-	CL, LCL, UCL, LCL95, UCL95  []float64
 	Part                        []int
 	Baseline, Include           []bool
 	SigmaSignal, Shift, Trend   []bool
 
-	scr scratch   // reused working memory for AnalyzeInto
-	fs  []float64 // backing store of the float columns
-	is  []int     // backing store of the int columns
-	bs  []bool    // backing store of the bool columns
+	// lim holds LCL, UCL, LCL95 and UCL95 per subgroup on the charts whose
+	// limits vary within a part (perPointLimits); nil on the others.
+	lim [4][]float64
+
+	scr  scratch   // reused working memory for AnalyzeInto
+	fs   []float64 // backing store of the float columns
+	ls   []float64 // backing store of lim
+	lbuf []string  // the labels' memory when the Panel owns them
+	// blank holds the empty labels of a Series without labels; it is never
+	// written, so it needs no clearing between series.
+	blank []string
+	is    []int  // backing store of the int columns
+	bs    []bool // backing store of the bool columns
 }
 
 // Len is the number of subgroups.
 func (p *Panel) Len() int { return len(p.Y) }
 
+// LimitsAt returns subgroup i's (0-based) centre line and limits.
+func (p *Panel) LimitsAt(i int) Limits {
+	ps := &p.Parts[p.Part[i]-1]
+	l := ps.line
+	if ps.perPoint {
+		l.LCL, l.UCL, l.LCL95, l.UCL95 = p.lim[0][i], p.lim[1][i], p.lim[2][i], p.lim[3][i]
+	}
+	return l
+}
+
+// CLAt returns subgroup i's (0-based) centre line.
+func (p *Panel) CLAt(i int) float64 { return p.Parts[p.Part[i]-1].line.CL }
+
 // Point returns subgroup i (0-based) as a row.
 func (p *Panel) Point(i int) Point {
 	ps := &p.Parts[p.Part[i]-1]
+	l := p.LimitsAt(i)
 	return Point{
 		Part: p.Part[i], XX: i + 1, Key: p.Key[i], Y: p.Y[i], N: p.N[i],
 		YSum: p.YSum[i], YLength: p.YLength[i], YMean: p.YMean[i], YSD: p.YSD[i],
-		CL: p.CL[i], LCL: p.LCL[i], UCL: p.UCL[i], LCL95: p.LCL95[i], UCL95: p.UCL95[i],
+		CL: l.CL, LCL: l.LCL, UCL: l.UCL, LCL95: l.LCL95, UCL95: l.UCL95,
 		Baseline: p.Baseline[i], Include: p.Include[i],
 		SigmaSignal: p.SigmaSignal[i], RunsSignal: ps.Runs.Signal,
 		Shift: p.Shift[i], Trend: p.Trend[i], Runs: ps.ihiRuns, Astro: p.SigmaSignal[i],
@@ -171,7 +208,7 @@ func (p *Panel) Point(i int) Point {
 
 // resize makes every column n long, reusing memory when it can.
 func (p *Panel) resize(n int) {
-	const nf, ni, nb = 11, 2, 5
+	const nf, ni, nb = 6, 2, 5
 	if cap(p.fs) < nf*n {
 		p.fs = make([]float64, nf*n)
 		p.is = make([]int, ni*n)
@@ -180,7 +217,6 @@ func (p *Panel) resize(n int) {
 	f := p.fs[:nf*n]
 	col := func(k int) []float64 { return f[k*n : (k+1)*n : (k+1)*n] }
 	p.Key, p.Y, p.N, p.YSum, p.YMean, p.YSD = col(0), col(1), col(2), col(3), col(4), col(5)
-	p.CL, p.LCL, p.UCL, p.LCL95, p.UCL95 = col(6), col(7), col(8), col(9), col(10)
 	is := p.is[:ni*n]
 	p.YLength, p.Part = is[:n:n], is[n:2*n:2*n]
 	bs := p.bs[:nb*n]
@@ -188,23 +224,65 @@ func (p *Panel) resize(n int) {
 	p.Baseline, p.Include, p.SigmaSignal, p.Shift, p.Trend = bcol(0), bcol(1), bcol(2), bcol(3), bcol(4)
 }
 
+// labelBuf returns an empty slice of the Panel's own label memory with
+// room for n labels. Labels may be a Series' own slice (AnalyzeSeries
+// shares it), so it is never appended to in place.
+func (p *Panel) labelBuf(n int) []string {
+	if cap(p.lbuf) < n {
+		p.lbuf = make([]string, 0, n)
+	}
+	return p.lbuf[:0]
+}
+
+// perPointLimits reports whether chart's limits vary by subgroup within a
+// part: with the subgroup size (xbar, s) or the denominator (the rest).
+func perPointLimits(chart Chart) bool {
+	switch chart {
+	case ChartXbar, ChartS, ChartP, ChartPP, ChartU, ChartUP, ChartIP:
+		return true
+	}
+	return false
+}
+
+// resizeLimits gives p per-subgroup limit columns when chart needs them.
+func (p *Panel) resizeLimits(chart Chart) {
+	n := p.Len()
+	if !perPointLimits(chart) {
+		p.lim = [4][]float64{}
+		return
+	}
+	if cap(p.ls) < 4*n {
+		p.ls = make([]float64, 4*n)
+	}
+	for k := range p.lim {
+		p.lim[k] = p.ls[k*n : (k+1)*n : (k+1)*n]
+	}
+}
+
 // cols is a part's slice of a Panel's columns, what the chart formulas
 // work on.
 type cols struct {
-	y, n, ysum, ymean, ysd     []float64
-	cl, lcl, ucl, lcl95, ucl95 []float64
-	ylen                       []int
-	baseline, include          []bool
-	sigma, shift, trend        []bool
+	y, n, ysum, ymean, ysd []float64
+	ylen                   []int
+	baseline, include      []bool
+	sigma, shift, trend    []bool
+	// l is the part's centre line and constant limits; lcl … ucl95 are
+	// the limits per subgroup on perPointLimits charts (nil otherwise),
+	// and then take the place of l's.
+	l                      Limits
+	lcl, ucl, lcl95, ucl95 []float64
 }
 
 func (p *Panel) cols(a, b int) cols {
-	return cols{
+	c := cols{
 		y: p.Y[a:b], n: p.N[a:b], ysum: p.YSum[a:b], ymean: p.YMean[a:b], ysd: p.YSD[a:b],
-		cl: p.CL[a:b], lcl: p.LCL[a:b], ucl: p.UCL[a:b], lcl95: p.LCL95[a:b], ucl95: p.UCL95[a:b],
 		ylen: p.YLength[a:b], baseline: p.Baseline[a:b], include: p.Include[a:b],
 		sigma: p.SigmaSignal[a:b], shift: p.Shift[a:b], trend: p.Trend[a:b],
 	}
+	if p.lim[0] != nil {
+		c.lcl, c.ucl, c.lcl95, c.ucl95 = p.lim[0][a:b], p.lim[1][a:b], p.lim[2][a:b], p.lim[3][a:b]
+	}
+	return c
 }
 
 // base reports whether subgroup i is in the estimation set (qicharts2:
@@ -313,10 +391,7 @@ func Analyze(sg []Subgroup, hasN bool, opts Options) (Panel, error) {
 func AnalyzeInto(p *Panel, sg []Subgroup, hasN bool, opts Options) error {
 	n := len(sg)
 	p.resize(n)
-	if cap(p.Labels) < n {
-		p.Labels = make([]string, 0, n)
-	}
-	p.Labels = p.Labels[:0]
+	p.Labels = p.labelBuf(n)
 	for i := range sg {
 		g := &sg[i]
 		p.Key[i], p.Y[i], p.N[i], p.YSum[i], p.YMean[i], p.YSD[i] = g.Key, g.Y, g.N, g.YSum, g.YMean, g.YSD
@@ -344,10 +419,7 @@ func (p *Panel) aggregate(obs []Obs, hasN bool, agg Agg, partLabels bool) []int 
 		}
 	}
 	p.resize(k)
-	if cap(p.Labels) < k {
-		p.Labels = make([]string, 0, k)
-	}
-	p.Labels = p.Labels[:0]
+	p.Labels = p.labelBuf(k)
 	var scratch []float64
 	var seen map[string]bool
 	breaks := p.scr.ints[:0]
@@ -414,6 +486,7 @@ func (p *Panel) analyze(labelBreaks []int, opts Options) error {
 		breaks = partBreaks(n, opts.Parts, p.scr.ints[:0])
 	}
 	p.scr.ints = breaks[:0]
+	p.resizeLimits(opts.Chart)
 	// Parts: makeparts() in qicharts2.
 	start := 0
 	for k := 0; k <= len(breaks); k++ {
@@ -481,65 +554,102 @@ func labelBreaks(sg []Subgroup, br []int) []int {
 
 // finish applies Multiply, turns non-finite limits into NA, marks the
 // sigma signals and fills the part's summary (summary.qic: each line's mean
-// with NA removed, NaN when all NA).
+// with NA removed, NaN when all NA). A constant line is its own mean, so
+// only per-subgroup limits are scanned.
 func finish(ps *PartSummary, c *cols, mult float64) {
 	if mult != 1 {
 		for i := range c.y {
 			c.y[i] *= mult
 		}
 	}
-	ps.CL = lineMean(c.cl, mult, false)
-	ps.ALCL = lineMean(c.lcl, mult, true)
-	ps.ALCL95 = lineMean(c.lcl95, mult, true)
-	ps.AUCL95 = lineMean(c.ucl95, mult, true)
-	ps.AUCL = lineMean(c.ucl, mult, true)
+	l := &c.l
+	l.CL *= mult
+	ps.CL = constMean(l.CL)
+	ps.perPoint = c.lcl != nil
 	n := 0
-	for i, y := range c.y {
-		s := SigmaSignal(y, c.lcl[i], c.ucl[i])
-		c.sigma[i] = s
-		n += b2i(s)
+	if ps.perPoint {
+		m := linesMean([4][]float64{c.lcl, c.lcl95, c.ucl95, c.ucl}, mult)
+		ps.ALCL, ps.ALCL95, ps.AUCL95, ps.AUCL = m[0], m[1], m[2], m[3]
+		for i, y := range c.y {
+			s := SigmaSignal(y, c.lcl[i], c.ucl[i])
+			c.sigma[i] = s
+			n += b2i(s)
+		}
+	} else {
+		for _, x := range []*float64{&l.LCL, &l.UCL, &l.LCL95, &l.UCL95} {
+			*x *= mult
+			if *x-*x != 0 { // NaN or ±Inf, as lineMean
+				*x = NA
+			}
+		}
+		ps.ALCL, ps.ALCL95 = constMean(l.LCL), constMean(l.LCL95)
+		ps.AUCL95, ps.AUCL = constMean(l.UCL95), constMean(l.UCL)
+		lcl, ucl := l.LCL, l.UCL
+		for i, y := range c.y {
+			s := SigmaSignal(y, lcl, ucl)
+			c.sigma[i] = s
+			n += b2i(s)
+		}
 	}
+	ps.line = *l
 	ps.SigmaSignals = n
 }
 
-// lineMean multiplies a line by mult, turns its non-finite values into NA
-// when na is set (qic.agg), and returns mean(v, na.rm = TRUE). A constant
-// line, the common case, needs a single pass.
-func lineMean(v []float64, mult float64, na bool) float64 {
-	var sum, first float64
-	k := 0
-	constant := true
-	for i, x := range v {
-		x *= mult
-		if na && x-x != 0 { // NaN or ±Inf
-			x = NA
+// constMean is mean(rep(x, k), na.rm = TRUE): x, or NaN when x is missing.
+func constMean(x float64) float64 {
+	if x != x {
+		return math.NaN()
+	}
+	return x
+}
+
+// linesMean multiplies four limit lines of equal length by mult, turns
+// their non-finite values into NA (qic.agg) and returns each one's
+// mean(v, na.rm = TRUE), in one pass over the subgroups and one more for
+// R's refinement of the means of lines that are not constant.
+func linesMean(lines [4][]float64, mult float64) [4]float64 {
+	var sum, first, out [4]float64
+	var k [4]int
+	constant := [4]bool{true, true, true, true}
+	for i := range lines[0] {
+		for j := range lines {
+			x := lines[j][i] * mult
+			if x-x != 0 { // NaN or ±Inf
+				x = NA
+			}
+			lines[j][i] = x
+			if x != x {
+				continue
+			}
+			if k[j] == 0 {
+				first[j] = x
+			}
+			constant[j] = constant[j] && x == first[j]
+			sum[j] += x
+			k[j]++
 		}
-		v[i] = x
-		if x != x {
+	}
+	for j, v := range lines {
+		switch {
+		case k[j] == 0:
+			out[j] = math.NaN()
+			continue
+		case constant[j]:
+			out[j] = first[j]
 			continue
 		}
-		if k == 0 {
-			first = x
+		m := sum[j] / float64(k[j])
+		if math.IsInf(m, 0) {
+			out[j] = m
+			continue
 		}
-		constant = constant && x == first
-		sum += x
-		k++
-	}
-	switch {
-	case k == 0:
-		return math.NaN()
-	case constant:
-		return first
-	}
-	m := sum / float64(k)
-	if math.IsInf(m, 0) {
-		return m
-	}
-	var t float64
-	for _, x := range v {
-		if x == x {
-			t += x - m
+		var t float64
+		for _, x := range v {
+			if x == x {
+				t += x - m
+			}
 		}
+		out[j] = m + t/float64(k[j])
 	}
-	return m + t/float64(k)
+	return out
 }

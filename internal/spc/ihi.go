@@ -205,9 +205,7 @@ func ihiPart(ps *PartSummary, c *cols, scr *scratch) {
 		if c.include[i] {
 			y = append(y, v)
 			pos = append(pos, i)
-			if centre != centre {
-				centre = c.cl[i]
-			}
+			centre = c.l.CL
 		}
 	}
 	scr.ints = pos

@@ -18,10 +18,7 @@ func limits(c *cols, opts Options, scr *scratch) error {
 		if !givenCL {
 			cl = medianBase(c, scr)
 		}
-		fill(c.cl, cl)
-		for _, v := range [][]float64{c.lcl, c.ucl, c.lcl95, c.ucl95} {
-			fill(v, NA)
-		}
+		c.l = Limits{CL: cl, LCL: NA, UCL: NA, LCL95: NA, UCL95: NA}
 	case ChartI:
 		limitsI(c, opts, scr)
 	case ChartT:
@@ -34,15 +31,15 @@ func limits(c *cols, opts Options, scr *scratch) error {
 			c.y[i] = math.Pow(y, 1/3.6)
 		}
 		limitsI(c, opts, scr)
-		for _, v := range [][]float64{c.y, c.cl, c.ucl, c.ucl95, c.lcl, c.lcl95} {
-			for i, x := range v {
-				v[i] = math.Pow(x, 3.6)
-			}
+		for i, x := range c.y {
+			c.y[i] = math.Pow(x, 3.6)
 		}
-		for i, x := range c.lcl {
-			if x < 0 || x != x {
-				c.lcl[i] = 0
-			}
+		l := &c.l
+		for _, x := range []*float64{&l.CL, &l.UCL, &l.UCL95, &l.LCL, &l.LCL95} {
+			*x = math.Pow(*x, 3.6)
+		}
+		if l.LCL < 0 || l.LCL != l.LCL {
+			l.LCL = 0
 		}
 	case ChartMR:
 		// y = c(NA, |diff(y)|) over all points of the part (qic.mr).
@@ -59,11 +56,7 @@ func limits(c *cols, opts Options, scr *scratch) error {
 		if !givenCL {
 			cl = meanBase(c, c.y)
 		}
-		fill(c.cl, cl)
-		fill(c.lcl, 0)
-		fill(c.lcl95, 0)
-		fill(c.ucl, 3.267*cl)
-		fill(c.ucl95, (3.267/3)*2*cl)
+		c.l = Limits{CL: cl, LCL: 0, LCL95: 0, UCL: 3.267 * cl, UCL95: (3.267 / 3) * 2 * cl}
 	case ChartIP:
 		limitsIP(c, opts, scr)
 	case ChartXbar, ChartS:
@@ -85,20 +78,14 @@ func limits(c *cols, opts Options, scr *scratch) error {
 		}
 		// Montgomery p. 319: σ = √(m(m+1)) for the geometric count.
 		setConst(c, cl, math.Sqrt(cl*(cl+1)))
-		for _, v := range [][]float64{c.lcl, c.lcl95} {
-			for i, x := range v {
-				if x < 0 {
-					v[i] = 0
-				}
-			}
-		}
+		c.l.LCL, c.l.LCL95 = max0(c.l.LCL), max0(c.l.LCL95)
 		// The centre line shown is the median, or for a given centre line
 		// the theoretical median 0.693·cl (Provost & Murray 2011, p. 228).
 		shown := 0.693 * cl
 		if !givenCL {
 			shown = medianBase(c, scr)
 		}
-		fill(c.cl, shown)
+		c.l.CL = shown
 	default:
 		return errUnknownChart(opts.Chart)
 	}
@@ -109,24 +96,22 @@ type errUnknownChart Chart
 
 func (e errUnknownChart) Error() string { return "unknown chart " + string(e) }
 
-func fill(v []float64, x float64) {
-	for i := range v {
-		v[i] = x
+// max0 is x, or 0 when x < 0 (NaN stays NaN).
+func max0(x float64) float64 {
+	if x < 0 {
+		return 0
 	}
+	return x
 }
 
-// setConst sets a centre line and limits at cl ± 3sd and ± 2sd.
+// setConst sets a part's centre line and limits at cl ± 3sd and ± 2sd.
 func setConst(c *cols, cl, sd float64) {
-	fill(c.cl, cl)
-	fill(c.ucl, cl+3*sd)
-	fill(c.ucl95, cl+2*sd)
-	fill(c.lcl, cl-3*sd)
-	fill(c.lcl95, cl-2*sd)
+	c.l = Limits{CL: cl, UCL: cl + 3*sd, UCL95: cl + 2*sd, LCL: cl - 3*sd, LCL95: cl - 2*sd}
 }
 
-// setAt sets subgroup i's centre line and limits at cl ± 3sd and ± 2sd.
+// setAt sets subgroup i's limits at cl ± 3sd and ± 2sd, on a chart with
+// limits per subgroup; the centre line cl is the part's, set by the caller.
 func setAt(c *cols, i int, cl, sd float64) {
-	c.cl[i] = cl
 	c.ucl[i] = cl + 3*sd
 	c.ucl95[i] = cl + 2*sd
 	c.lcl[i] = cl - 3*sd
@@ -135,9 +120,17 @@ func setAt(c *cols, i int, cl, sd float64) {
 
 // clipLow sets negative finite lower limits to 0 (counts and rates).
 func clipLow(c *cols) {
+	inf := math.Inf(-1)
+	clip := func(x float64) float64 {
+		if x < 0 && x > inf {
+			return 0
+		}
+		return x
+	}
+	c.l.LCL, c.l.LCL95 = clip(c.l.LCL), clip(c.l.LCL95)
 	for _, v := range [][]float64{c.lcl, c.lcl95} {
 		for i, x := range v {
-			if x < 0 && !math.IsInf(x, 0) {
+			if x < 0 && x > inf {
 				v[i] = 0
 			}
 		}
@@ -274,6 +267,7 @@ func limitsIP(c *cols, opts Options, scr *scratch) {
 		}
 		as = meanNA(s[:k])
 	}
+	c.l.CL = cl
 	for i, n := range c.n {
 		setAt(c, i, cl, as*math.Sqrt(1/n))
 	}
@@ -340,17 +334,18 @@ func limitsXbarS(c *cols, opts Options) {
 			if !(lf > 1) {
 				a3, a2 = NA, NA
 			}
-			c.cl[i] = cl
 			c.ucl[i] = cl + a3*sigma
 			c.ucl95[i] = cl + a2*sigma
 			c.lcl[i] = cl - a3*sigma
 			c.lcl95[i] = cl - a2*sigma
 		}
+		c.l.CL = cl
 		return
 	}
 	if cl != cl {
 		cl = sigma
 	}
+	c.l.CL = cl
 	copy(c.y, c.ysd)
 	for i, l := range c.ylen {
 		lf := float64(l)
@@ -361,7 +356,6 @@ func limitsXbarS(c *cols, opts Options) {
 		if !(lf > 1) {
 			b3, b3b, b4, b4b = NA, NA, NA, NA
 		}
-		c.cl[i] = cl
 		c.ucl[i] = b4 * cl
 		c.ucl95[i] = b4b * cl
 		c.lcl[i] = b3 * cl
@@ -420,19 +414,31 @@ func limitsAttr(c *cols, opts Options, scr *scratch) {
 			sigmaZ = amrScreened(mr, opts.ScreenMR) / 1.128
 		}
 	}
-	for i, n := range c.n {
-		setAt(c, i, cl, math.Sqrt(v/n)*sigmaZ)
-	}
+	c.l.CL = cl
+	// One pass: setAt, then a proportion's upper limits capped at 1, then
+	// clipLow, per subgroup.
+	inf := math.Inf(1)
+	top := inf // no cap on rates
 	if binom {
-		for _, u := range [][]float64{c.ucl, c.ucl95} {
-			for i, x := range u {
-				if x > 1 && !math.IsInf(x, 0) {
-					u[i] = 1
-				}
-			}
-		}
+		top = 1
 	}
-	clipLow(c)
+	for i, n := range c.n {
+		sd := math.Sqrt(v/n) * sigmaZ
+		ucl, ucl95, lcl, lcl95 := cl+3*sd, cl+2*sd, cl-3*sd, cl-2*sd
+		if ucl > top && ucl < inf {
+			ucl = 1
+		}
+		if ucl95 > top && ucl95 < inf {
+			ucl95 = 1
+		}
+		if lcl < 0 && lcl > -inf {
+			lcl = 0
+		}
+		if lcl95 < 0 && lcl95 > -inf {
+			lcl95 = 0
+		}
+		c.ucl[i], c.ucl95[i], c.lcl[i], c.lcl95[i] = ucl, ucl95, lcl, lcl95
+	}
 }
 
 // sdStrict is R's sd(x) without na.rm: NA if any value is missing.

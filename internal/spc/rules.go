@@ -19,12 +19,13 @@ func anhoejPart(ps *PartSummary, c *cols, opts Options) {
 	// the centre line: on noisy data those branches are unpredictable and
 	// dominated the cost.
 	prev, run, longest, crossings, useful, nobs := 0, 0, 0, 0, 0, 0
+	cl := c.l.CL
 	for i, y := range c.y {
 		if !c.include[i] {
 			continue
 		}
 		nobs++
-		d := y - c.cl[i]
+		d := y - cl
 		s := b2i(d > 0) - b2i(d < 0) // 0 for points on the line and NaN
 		if s == 0 {
 			continue

@@ -13,7 +13,8 @@ type Series struct {
 	// Keys are the subgroups' x (DateKey for dates); nil means 1..len(Y).
 	Keys []float64
 	// Labels are how x is shown; nil means the keys as numbers or dates are
-	// formatted by the caller.
+	// formatted by the caller (the Panel's Labels are then all ""). The
+	// Panel shares this slice rather than copying it.
 	Labels []string
 	// Y are the values or numerators; NA for missing.
 	Y []float64
@@ -33,47 +34,52 @@ func AnalyzeSeries(p *Panel, s Series, opts Options) error {
 		return fmt.Errorf("analyze series of %d values: %w", n, ErrLength)
 	}
 	p.resize(n)
-	if cap(p.Labels) < n {
-		p.Labels = make([]string, 0, n)
-	}
-	p.Labels = p.Labels[:0]
-	hasN := s.N != nil
-	for i, y := range s.Y {
-		key := float64(i + 1)
-		if s.Keys != nil {
-			key = s.Keys[i]
+	// The labels are the caller's, shared rather than copied; without
+	// them every label is "", from a slice that is never written.
+	if s.Labels != nil {
+		p.Labels = s.Labels
+	} else {
+		if cap(p.blank) < n {
+			p.blank = make([]string, n)
 		}
-		nn := NA
-		if hasN {
-			nn = s.N[i]
+		p.Labels = p.blank[:n]
+	}
+	if s.Keys != nil {
+		copy(p.Key, s.Keys)
+	} else {
+		for i := range p.Key {
+			p.Key[i] = float64(i + 1)
+		}
+	}
+	nan := math.NaN()
+	if s.N == nil {
+		// One observation per subgroup: qic.agg's values for a single row.
+		for i, y := range s.Y {
+			if y != y {
+				p.YLength[i], p.YMean[i], p.YSum[i] = 0, nan, NA
+			} else {
+				p.YLength[i], p.YMean[i], p.YSum[i] = 1, y, y
+			}
+			p.Y[i], p.N[i], p.YSD[i] = p.YMean[i], NA, NA
+		}
+	} else {
+		for i, y := range s.Y {
+			nn := s.N[i]
 			// qic's complete.cases: a missing y or n makes both missing.
 			if y != y || nn != nn {
 				y, nn = NA, NA
 			}
-		}
-		// One observation per subgroup: qic.agg's values for a single row.
-		p.Key[i], p.YSum[i], p.YSD[i] = key, y, NA
-		if y != y {
-			p.YLength[i], p.YMean[i], p.YSum[i] = 0, math.NaN(), NA
-		} else {
-			p.YLength[i], p.YMean[i] = 1, y
-		}
-		if hasN {
 			ys, ns := y, nn
-			if ys != ys {
+			if y != y {
+				p.YLength[i], p.YMean[i], p.YSum[i] = 0, nan, NA
 				ys = 0
+			} else {
+				p.YLength[i], p.YMean[i], p.YSum[i] = 1, y, y
 			}
 			if ns != ns {
 				ns = 0
 			}
-			p.N[i], p.Y[i] = ns, ys/ns
-		} else {
-			p.N[i], p.Y[i] = NA, p.YMean[i]
-		}
-		if s.Labels != nil {
-			p.Labels = append(p.Labels, s.Labels[i])
-		} else {
-			p.Labels = append(p.Labels, "")
+			p.N[i], p.Y[i], p.YSD[i] = ns, ys/ns, NA
 		}
 	}
 	opts.PartLabels = false

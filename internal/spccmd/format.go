@@ -1,6 +1,7 @@
 package spccmd
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 
@@ -31,20 +32,66 @@ func appendNum(b []byte, v float64) []byte {
 	case v == 0:
 		return append(b, '0')
 	}
+	// The shortest round-trip digits, formatted once: %.Pg with P ≥ their
+	// count prints exactly those digits (a normal double carries more than
+	// 15 digits, so rounding it to P ≥ 15 significant digits lands on
+	// them), so only the layout is left to choose, as %g chooses it:
+	// exponent form when exp < -4 or exp ≥ P.
 	var tmp [32]byte
 	e := strconv.AppendFloat(tmp[:0], v, 'e', -1, 64)
-	digits := 0
-	for _, c := range e {
-		if c == 'e' {
-			break
+	if math.Abs(v) < 0x1p-1022 {
+		// A subnormal carries fewer than 15 digits, so its shortest form
+		// can be shorter than its %.15g: format with the precision itself.
+		digits := 0
+		for _, c := range e {
+			if c == 'e' {
+				break
+			}
+			if c >= '0' && c <= '9' {
+				digits++
+			}
 		}
-		if c >= '0' && c <= '9' {
-			digits++
+		start := len(b)
+		b = strconv.AppendFloat(b, v, 'g', max(15, digits), 64)
+		return fixExp(b, start)
+	}
+	mant, exps, _ := bytes.Cut(e, []byte("e"))
+	exp, _ := strconv.Atoi(string(exps))
+	neg := mant[0] == '-'
+	if neg {
+		mant = mant[1:]
+	}
+	var dbuf [24]byte
+	digits := dbuf[:0]
+	for _, c := range mant {
+		if c != '.' {
+			digits = append(digits, c)
 		}
 	}
-	start := len(b)
-	b = strconv.AppendFloat(b, v, 'g', max(15, digits), 64)
-	return fixExp(b, start)
+	if exp < -4 || exp >= max(15, len(digits)) {
+		start := len(b)
+		return fixExp(append(b, e...), start)
+	}
+	if neg {
+		b = append(b, '-')
+	}
+	if exp < 0 {
+		b = append(b, "0."...)
+		for range -exp - 1 {
+			b = append(b, '0')
+		}
+		return append(b, digits...)
+	}
+	if len(digits) <= exp+1 {
+		b = append(b, digits...)
+		for range exp + 1 - len(digits) {
+			b = append(b, '0')
+		}
+		return b
+	}
+	b = append(b, digits[:exp+1]...)
+	b = append(b, '.')
+	return append(b, digits[exp+1:]...)
 }
 
 // fixExp makes sure an exponent has at least two digits, as C's printf

@@ -30,6 +30,7 @@ func TestFormatNum(t *testing.T) {
 		{spc.NA, "NA"}, {math.NaN(), "NaN"}, {math.Inf(1), "Inf"}, {math.Inf(-1), "-Inf"},
 		{math.Copysign(0, -1), "0"}, {0.1, "0.1"}, {1e-5, "1e-05"}, {1e15, "1e+15"},
 		{123456, "123456"}, {9.131264999999999, "9.131264999999999"}, {1.0 / 3, "0.3333333333333333"},
+		{math.Float64frombits(31839183883991), "1.57306469487022e-310"}, // subnormal: shortest form shorter than %.15g
 	}
 	for _, f := range fixed {
 		if got := formatNum(f.v); got != f.want {

@@ -30,7 +30,7 @@ func FuzzReadCSV(f *testing.F) {
 			}
 			return
 		}
-		for _, o := range tab.Obs {
+		for _, o := range tab.obs() {
 			if o.Key != o.Key && o.Label != "" {
 				t.Fatalf("missing key with label %q", o.Label)
 			}

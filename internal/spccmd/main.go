@@ -274,13 +274,13 @@ func run(c *config, in io.Reader, w io.Writer) error {
 	// Remember the first non-positive value in input order, so a t chart's
 	// error can name its row (Compute reorders the observations).
 	badRow := 0
-	for i, o := range t.Obs {
-		if o.Y <= 0 {
+	for i, y := range t.Cols.Y {
+		if y <= 0 {
 			badRow = i + 2
 			break
 		}
 	}
-	res, err := spc.Compute(t.Obs, t.HasN, c.agg, c.opts)
+	res, err := spc.ComputeColumns(&t.Cols, t.HasN, c.agg, c.opts)
 	if errors.Is(err, spc.ErrNonPositive) && badRow > 0 {
 		return &rowError{Row: badRow, Column: "y", Err: err}
 	}
@@ -289,12 +289,14 @@ func run(c *config, in io.Reader, w io.Writer) error {
 	}
 	switch c.format {
 	case "json":
+		t.setLabels(res)
 		return writeJSON(res, w)
 	case "svg":
+		t.setLabels(res)
 		return writeSVG(res, c.mdc.Target, w)
 	}
 	if c.summary {
 		return writeSummary(res, len(c.facets) > 0, w)
 	}
-	return writePoints(res, len(c.facets) > 0, c.full, w)
+	return writePoints(res, t, len(c.facets) > 0, c.full, w)
 }

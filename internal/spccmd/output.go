@@ -99,7 +99,7 @@ func facetNames(p *spc.Panel, faceted bool) (string, string) {
 	return p.Facet1, f2
 }
 
-func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
+func writePoints(res *spc.Result, t *table, faceted, full bool, w io.Writer) error {
 	cols := PointColumns
 	if full {
 		cols = FullPointColumns
@@ -124,7 +124,7 @@ func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
 			b = append(b, ',')
 			b = strconv.AppendInt(b, int64(i+1), 10)
 			b = append(b, ',')
-			b = appendField(b, p.Labels[i])
+			b = t.appendLabel(b, p.Key[i])
 			nums := [...]float64{p.Y[i], p.N[i]}
 			for _, v := range nums {
 				b = appendNum(append(b, ','), v)
@@ -135,7 +135,8 @@ func writePoints(res *spc.Result, faceted, full bool, w io.Writer) error {
 				b = appendNum(append(b, ','), p.YMean[i])
 				b = appendNum(append(b, ','), p.YSD[i])
 			}
-			for k, v := range [...]float64{p.CL[i], p.LCL[i], p.UCL[i], p.LCL95[i], p.UCL95[i]} {
+			l := p.LimitsAt(i)
+			for k, v := range [...]float64{l.CL, l.LCL, l.UCL, l.LCL95, l.UCL95} {
 				b = lines[k].append(append(b, ','), v)
 			}
 			for _, v := range [...]bool{p.Baseline[i], p.Include[i], p.SigmaSignal[i], r.Signal} {
@@ -298,8 +299,8 @@ func writeSVG(res *spc.Result, target float64, w io.Writer) error {
 
 // computeMDC runs the Making Data Count analysis per facet.
 func computeMDC(c *config, t *table) ([]spc.MDCFacet, error) {
-	for i, o := range t.Obs {
-		if o.Y != o.Y {
+	for i, y := range t.Cols.Y {
+		if y != y {
 			return nil, &rowError{Row: i + 2, Column: "y", Err: spc.ErrMissingY}
 		}
 	}
@@ -311,7 +312,7 @@ func computeMDC(c *config, t *table) ([]spc.MDCFacet, error) {
 		}
 		opts.Rebase = append(opts.Rebase, k)
 	}
-	obs := t.Obs
+	obs := t.obs()
 	sortObs(obs)
 	var out []spc.MDCFacet
 	for i := 0; i < len(obs); {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,11 +37,81 @@ type readSpec struct {
 	WantN      bool // read n when present
 }
 
-// table is the parsed input.
+// table is the parsed input, by column: a million rows cost a few
+// numbers each, not a struct of strings. Facet and part labels are
+// interned (each distinct label stored once); x is kept as numbers, with
+// the categories' names once in xLabels.
 type table struct {
-	Obs   []spc.Obs
+	Cols  spc.Columns
 	HasN  bool
 	XType XType
+	// xLabels names categorical x: Key k is shown as xLabels[k].
+	xLabels []string
+}
+
+// label is how a subgroup's key is shown: the date, category or number
+// the input gave (trimmed).
+func (t *table) label(key float64) string {
+	switch t.XType {
+	case XDate:
+		return formatDate(key)
+	case XCategorical:
+		return t.xLabels[int(key)]
+	}
+	return formatNum(key)
+}
+
+// appendLabel is label appending to b, as a CSV field.
+func (t *table) appendLabel(b []byte, key float64) []byte {
+	switch t.XType {
+	case XDate, XCategorical:
+		return appendField(b, t.label(key))
+	}
+	return appendNum(b, key)
+}
+
+// setLabels fills the panels' Labels, for the writers that draw or list
+// every point by its label.
+func (t *table) setLabels(res *spc.Result) {
+	for pi := range res.Panels {
+		p := &res.Panels[pi]
+		p.Labels = make([]string, p.Len())
+		for i, k := range p.Key {
+			p.Labels[i] = t.label(k)
+		}
+	}
+}
+
+// obs returns the rows as observations, labels included.
+func (t *table) obs() []spc.Obs {
+	obs := make([]spc.Obs, t.Cols.Len())
+	for i := range obs {
+		obs[i] = t.Cols.Obs(i)
+		if k := obs[i].Key; k == k {
+			obs[i].Label = t.label(k)
+		}
+	}
+	return obs
+}
+
+// interner stores each distinct label once and gives it a code.
+type interner struct {
+	codes  map[string]int32
+	levels []string
+}
+
+func (in *interner) code(s string) int32 {
+	if c, ok := in.codes[s]; ok {
+		return c
+	}
+	if in.codes == nil {
+		in.codes = map[string]int32{}
+	}
+	c := int32(len(in.levels)) // #nosec G115 -- at most one level per row
+	s = strings.Clone(s)       // s points into the CSV reader's record
+	in.codes[s] = c
+	in.levels = append(in.levels, s)
+	return c
 }
 
 // rowError names the row (1-based data row, header is row 0... we count the
@@ -74,6 +145,15 @@ func isMissingField(s string) bool {
 
 // parseNum reads a number as R's read.csv would, including NA, NaN, Inf.
 func parseNum(s string) (float64, error) {
+	if plainDecimal(s) {
+		// The common case, digits with a sign and a point, needs none of
+		// the checks below.
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, errNotNumber
+		}
+		return v, nil
+	}
 	s = strings.TrimSpace(s)
 	if isMissingField(s) {
 		return spc.NA, nil
@@ -91,6 +171,22 @@ func parseNum(s string) (float64, error) {
 		return 0, errNotNumber
 	}
 	return v, nil
+}
+
+// plainDecimal reports whether s is a non-empty run of digits with at
+// most a leading minus sign and a decimal point, and at least one digit.
+func plainDecimal(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '-' && i == 0, c == '.':
+		default:
+			return false
+		}
+	}
+	return digits > 0 && strings.Count(s, ".") <= 1
 }
 
 var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -160,11 +256,23 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 			return nil, err
 		}
 	}
-	type raw struct {
-		x string
-		o spc.Obs
+	t := &table{HasN: ni >= 0, XType: spec.XType}
+	cols := &t.Cols
+	// x is kept as text until every row is read (its type is guessed from
+	// all of them), in one buffer rather than a string per row.
+	var xText strings.Builder
+	var xEnd []int32
+	// Reading a file, the columns are sized once from the file's size and
+	// the first rows' length, instead of doubling as they grow.
+	var size int64
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 	}
-	var rows []raw
+	var facetIn [2]interner
+	var facetCodes [2][]int32
+	var partIn interner
 	line := 1
 	for {
 		rec, err := cr.Read()
@@ -181,7 +289,6 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 			}
 			return rec[i], nil
 		}
-		var o spc.Obs
 		xs, err := field(xi, "x")
 		if err != nil {
 			return nil, err
@@ -190,67 +297,103 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		if err != nil {
 			return nil, err
 		}
-		if o.Y, err = parseNum(ys); err != nil {
+		y, err := parseNum(ys)
+		if err != nil {
 			return nil, &rowError{Row: line, Column: "y", Err: fmt.Errorf("%w: %q", err, ys)}
 		}
-		o.N = spc.NA
+		cols.Y = append(cols.Y, y)
 		if ni >= 0 {
 			ns, err := field(ni, "n")
 			if err != nil {
 				return nil, err
 			}
-			if o.N, err = parseNum(ns); err != nil {
+			n, err := parseNum(ns)
+			if err != nil {
 				return nil, &rowError{Row: line, Column: "n", Err: fmt.Errorf("%w: %q", err, ns)}
 			}
+			cols.N = append(cols.N, n)
 		}
 		for k, i := range fi {
 			s, err := field(i, spec.Facets[k])
 			if err != nil {
 				return nil, err
 			}
-			if k == 0 {
-				o.Facet1 = s
-			} else {
-				o.Facet2 = s
-			}
+			facetCodes[k] = append(facetCodes[k], facetIn[k].code(s))
 		}
 		if pi >= 0 {
 			s, err := field(pi, spec.PartColumn)
 			if err != nil {
 				return nil, err
 			}
-			o.PartLabel = s
+			cols.Part = append(cols.Part, partIn.code(s))
 		}
-		rows = append(rows, raw{x: strings.Clone(xs), o: o})
-		rows[len(rows)-1].o.Facet1 = strings.Clone(o.Facet1)
-		rows[len(rows)-1].o.Facet2 = strings.Clone(o.Facet2)
-		rows[len(rows)-1].o.PartLabel = strings.Clone(o.PartLabel)
+		if xText.Len()+len(xs) > math.MaxInt32 {
+			return nil, fmt.Errorf("read row %d: more than 2 GiB of x values", line)
+		}
+		xText.WriteString(xs)
+		xEnd = append(xEnd, int32(xText.Len())) // #nosec G115 -- checked above
+		if rows := len(xEnd); rows == 1024 && size > 0 {
+			if off := cr.InputOffset(); off > 0 && size > off {
+				est := int(float64(size)/float64(off)*float64(rows)*1.02) + 16
+				grow := func(n int) int { return max(0, est-n) }
+				cols.Y = slices.Grow(cols.Y, grow(len(cols.Y)))
+				xEnd = slices.Grow(xEnd, grow(len(xEnd)))
+				if ni >= 0 {
+					cols.N = slices.Grow(cols.N, grow(len(cols.N)))
+				}
+				if pi >= 0 {
+					cols.Part = slices.Grow(cols.Part, grow(len(cols.Part)))
+				}
+				for k := range fi {
+					facetCodes[k] = slices.Grow(facetCodes[k], grow(len(facetCodes[k])))
+				}
+				xText.Grow(xText.Len()*est/rows - xText.Len())
+			}
+		}
 	}
-	t := &table{HasN: ni >= 0, XType: spec.XType}
+	if len(fi) > 0 {
+		cols.Facet1, cols.Levels1 = facetCodes[0], facetIn[0].levels
+	}
+	if len(fi) > 1 {
+		cols.Facet2, cols.Levels2 = facetCodes[1], facetIn[1].levels
+	}
+	if pi >= 0 {
+		cols.PartLevels = partIn.levels
+	}
+	all := xText.String()
+	x := func(i int) string {
+		a := int32(0)
+		if i > 0 {
+			a = xEnd[i-1]
+		}
+		return all[a:xEnd[i]]
+	}
 	if t.XType == XAuto {
-		t.XType = guessXType(rows[:], func(r raw) string { return r.x })
+		t.XType = guessXType(len(xEnd), x)
 	}
 	levels := map[string]int{}
+	t.xLabels = make([]string, len(spec.XLevels))
 	for i, l := range spec.XLevels {
 		if _, ok := levels[l]; !ok {
 			levels[l] = i
+			t.xLabels[i] = l
 		}
 	}
 	fixed := len(spec.XLevels) > 0
-	t.Obs = make([]spc.Obs, len(rows))
-	for i, r := range rows {
-		o := r.o
+	cols.Key = make([]float64, len(xEnd))
+	for i := range xEnd {
 		line := i + 2
-		xs := strings.TrimSpace(r.x)
+		xs := strings.TrimSpace(x(i))
+		var key float64
 		switch {
 		case isMissingField(xs):
-			o.Key = math.NaN() // qic drops rows with a missing x
+			key = math.NaN() // qic drops rows with a missing x
 		case t.XType == XDate:
 			d, err := parseDate(xs)
 			if err != nil {
 				return nil, &rowError{Row: line, Column: "x", Err: fmt.Errorf("%w: %q", err, xs)}
 			}
-			o.Key, o.Label = d, formatDate(d)
+			key = d
 		case t.XType == XCategorical:
 			k, ok := levels[xs]
 			if !ok {
@@ -259,25 +402,26 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 				}
 				k = len(levels)
 				levels[xs] = k
+				t.xLabels = append(t.xLabels, xs)
 			}
-			o.Key, o.Label = float64(k), xs
+			key = float64(k)
 		default:
 			v, err := parseNum(xs)
 			if err != nil || math.IsInf(v, 0) || v != v {
 				return nil, &rowError{Row: line, Column: "x", Err: fmt.Errorf("%w: %q", errNotNumber, xs)}
 			}
-			o.Key, o.Label = v, formatNum(v)
+			key = v
 		}
-		t.Obs[i] = o
+		cols.Key[i] = key
 	}
 	return t, nil
 }
 
 // guessXType picks date if every x is an ISO date, numeric if every x is a
 // number, categorical otherwise.
-func guessXType[T any](rows []T, x func(T) string) XType {
+func guessXType(rows int, x func(int) string) XType {
 	dates, nums := true, true
-	for _, r := range rows {
+	for r := range rows {
 		s := strings.TrimSpace(x(r))
 		if isMissingField(s) {
 			continue
@@ -294,7 +438,7 @@ func guessXType[T any](rows []T, x func(T) string) XType {
 		}
 	}
 	switch {
-	case len(rows) == 0 || nums:
+	case rows == 0 || nums:
 		return XNumeric
 	case dates:
 		return XDate

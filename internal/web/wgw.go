@@ -766,7 +766,7 @@ func sustainedImprovement(res *spc.Result, better improve.Better) bool {
 		part := p.Parts[len(p.Parts)-1]
 		run := 0
 		for i := part.Last - 1; i >= part.First; i-- {
-			d := sign * (p.Y[i] - p.CL[i])
+			d := sign * (p.Y[i] - p.CLAt(i))
 			if math.IsNaN(d) || d == 0 {
 				continue
 			}
@@ -780,7 +780,7 @@ func sustainedImprovement(res *spc.Result, better improve.Better) bool {
 		}
 		first, lastTrend := -1, -1
 		for i := part.First; i < part.Last; i++ {
-			if p.Shift[i] && sign*(p.Y[i]-p.CL[i]) > 0 {
+			if p.Shift[i] && sign*(p.Y[i]-p.CLAt(i)) > 0 {
 				return true
 			}
 			if p.Trend[i] {
