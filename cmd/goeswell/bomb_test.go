@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
@@ -20,6 +21,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goeswell/goeswell/internal/loadgen"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
 // bombXLSX is a minimal workbook whose one sheet holds n spaces inside
@@ -135,12 +139,16 @@ func TestImportBombs(t *testing.T) {
 		bin = goeswellBinary(t)
 	}
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "bombs.db")
-	f := newLoadFixture(t, dsn, 1)
+	db, err := sqlstore.Open(context.Background(), dsn)
+	must(t, err)
+	f, err := loadgen.Seed(context.Background(), db, 1, 0)
+	must(t, err)
+	db.Close()
 	addr := freeAddr(t)
 	srv := startServe(t, bin, dsn, addr)
 	t.Cleanup(func() { srv.Process.Signal(syscall.SIGTERM); srv.Wait() })
 	base := "http://" + addr
-	team := fmt.Sprintf("/collaboratives/%d/teams/%d", f.collabID, f.teams[0])
+	team := fmt.Sprintf("/collaboratives/%d/teams/%d", f.CollabID, f.Teams[0].ID)
 
 	bomb := bombXLSX(t, 1<<30)
 	rest, restPeak, err := rssKiB(srv.Process.Pid)
@@ -194,7 +202,7 @@ func TestImportBombs(t *testing.T) {
 		if i%2 == 0 {
 			req, _ = http.NewRequest("POST", base+"/api/v1"+team+"/values/import", bytes.NewReader(bomb))
 			req.Header.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-			req.Header.Set("Authorization", "Bearer "+f.tokens[0])
+			req.Header.Set("Authorization", "Bearer "+f.Teams[0].Token)
 			answers[i].via = "api"
 		} else {
 			var body bytes.Buffer
@@ -204,7 +212,7 @@ func TestImportBombs(t *testing.T) {
 			mw.Close()
 			req, _ = http.NewRequest("POST", base+"/c"+strings.TrimPrefix(team, "/collaboratives")+"/data/import", &body)
 			req.Header.Set("Content-Type", mw.FormDataContentType())
-			req.AddCookie(&http.Cookie{Name: "goeswell", Value: f.sessions[0]})
+			req.AddCookie(&http.Cookie{Name: "goeswell", Value: f.Teams[0].Session})
 			answers[i].via = "page"
 		}
 		wg.Add(1)
