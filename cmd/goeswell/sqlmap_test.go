@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/goeswell/goeswell/internal/testskip"
 )
 
 // TestSQLInjectionScan runs sqlmap against the API of a binary built with
@@ -32,7 +34,7 @@ func TestSQLInjectionScan(t *testing.T) {
 		if os.Getenv("GOESWELL_E2E") != "" {
 			t.Fatal("GOESWELL_E2E is set but sqlmap (Debian package sqlmap) is not installed")
 		}
-		t.Skip("sqlmap not installed (apt-get install sqlmap); set GOESWELL_E2E=1 to make this a failure")
+		testskip.Skip(t, "SQL injection scan", "install sqlmap (apt-get install sqlmap); GOESWELL_E2E=1 makes its absence a failure")
 	}
 	bin := filepath.Join(t.TempDir(), "goeswell-sqlmaptest")
 	if out, err := exec.Command("go", "build", "-tags", "sqlmaptest", "-o", bin, ".").CombinedOutput(); err != nil {
