@@ -213,85 +213,93 @@ func TestAccessMatrix(t *testing.T) {
 	policy := loadPolicy(t)
 	lastHash := map[string]string{}
 	for _, rt := range routes {
-		row, ok := policy[rt.Method+" "+rt.Pattern]
-		if !ok {
-			t.Errorf("%s %s: no row in doc/access-policy.tsv (TestAccessPolicyCoversRoutes says what to add)", rt.Method, rt.Pattern)
-			continue
-		}
-		for _, tg := range targets {
-			if !strings.Contains(rt.Pattern, "{collab}") && tg.name != "own team" {
-				continue // routes without a collaborative have one target
+		t.Run(routeName(rt), func(t *testing.T) {
+			row, ok := policy[rt.Method+" "+rt.Pattern]
+			if !ok {
+				t.Errorf("%s %s: no row in doc/access-policy.tsv (TestAccessPolicyCoversRoutes says what to add)", rt.Method, rt.Pattern)
+				return
 			}
-			for _, actor := range actors {
-				want := expected(row, actor, tg)
-				name := fmt.Sprintf("%s %s/%s/%s", rt.Method, rt.Pattern, tg.name, actorName(actor))
-				e := shared
-				if rt.Mutates && want == "allow" {
-					e = shared.clone(t)
+			for _, tg := range targets {
+				if !strings.Contains(rt.Pattern, "{collab}") && tg.name != "own team" {
+					continue // routes without a collaborative have one target
 				}
-				path, err := fill(e, rt.Pattern, tg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				// An audited read writes its audit row, and only that.
-				var skip []string
-				if rt.Audited {
-					skip = []string{"audit_log"}
-				}
-				before := ""
-				if (rt.Mutates && want != "allow") || rt.Method == "GET" {
-					// The shared database's digest after the last request
-					// is this one's before, when nothing was skipped
-					// differently: half the digests.
-					var ok bool
-					if before, ok = lastHash[strings.Join(skip, ",")]; !ok || e != shared {
-						before = e.dbHash(skip...)
+				for _, actor := range actors {
+					want := expected(row, actor, tg)
+					name := fmt.Sprintf("%s %s/%s/%s", rt.Method, rt.Pattern, tg.name, actorName(actor))
+					e := shared
+					if rt.Mutates && want == "allow" {
+						e = shared.clone(t)
 					}
-				}
-				var body string
-				var ct string
-				if rt.Method != "GET" {
-					if rt.API {
-						body, ct = "{}", "application/json"
-					} else {
-						ct = "application/x-www-form-urlencoded"
+					path, err := fill(e, rt.Pattern, tg)
+					if err != nil {
+						t.Fatal(err)
 					}
-				}
-				w := e.do(actor, rt.Method, path, strings.NewReader(body), ct)
-				got := classify(w, rt.API)
-				switch {
-				case w.Code >= 500:
-					t.Errorf("%s: status %d (a server error is never an answer): %.300s", name, w.Code, w.Body.String())
-				case want == "allow" && row.who["anyone"] && got == "signin":
-					// Signing out, or a failed sign-in, leads to the sign-in page.
-				case want == "allow" && (got == "signin" || got == "403" || (got == "404" && !mayBeMissing(rt.Pattern))):
-					t.Errorf("%s: got %s (status %d), want allowed", name, got, w.Code)
-				case want != "allow" && got != want:
-					t.Errorf("%s: got %s (status %d), want %s", name, got, w.Code, want)
-				}
-				after := ""
-				if before != "" {
-					after = e.dbHash(skip...)
-				}
-				if e == shared {
-					clear(lastHash) // the request may have changed a skipped table
-					if after != "" {
-						lastHash[strings.Join(skip, ",")] = after
+					// An audited read writes its audit row, and only that.
+					var skip []string
+					if rt.Audited {
+						skip = []string{"audit_log"}
 					}
-				}
-				if before != "" && after != before {
-					if rt.Method == "GET" {
-						t.Errorf("%s: a GET changed the database", name)
-					} else {
-						t.Errorf("%s: a refused write changed the database", name)
+					before := ""
+					if (rt.Mutates && want != "allow") || rt.Method == "GET" {
+						// The shared database's digest after the last request
+						// is this one's before, when nothing was skipped
+						// differently: half the digests.
+						var ok bool
+						if before, ok = lastHash[strings.Join(skip, ",")]; !ok || e != shared {
+							before = e.dbHash(skip...)
+						}
 					}
-				}
-				if !rt.Mutates && rt.Method != "GET" {
-					t.Errorf("%s: a %s route must be declared as mutating", name, rt.Method)
+					var body string
+					var ct string
+					if rt.Method != "GET" {
+						if rt.API {
+							body, ct = "{}", "application/json"
+						} else {
+							ct = "application/x-www-form-urlencoded"
+						}
+					}
+					w := e.do(actor, rt.Method, path, strings.NewReader(body), ct)
+					got := classify(w, rt.API)
+					switch {
+					case w.Code >= 500:
+						t.Errorf("%s: status %d (a server error is never an answer): %.300s", name, w.Code, w.Body.String())
+					case want == "allow" && row.who["anyone"] && got == "signin":
+						// Signing out, or a failed sign-in, leads to the sign-in page.
+					case want == "allow" && (got == "signin" || got == "403" || (got == "404" && !mayBeMissing(rt.Pattern))):
+						t.Errorf("%s: got %s (status %d), want allowed", name, got, w.Code)
+					case want != "allow" && got != want:
+						t.Errorf("%s: got %s (status %d), want %s", name, got, w.Code, want)
+					}
+					after := ""
+					if before != "" {
+						after = e.dbHash(skip...)
+					}
+					if e == shared {
+						clear(lastHash) // the request may have changed a skipped table
+						if after != "" {
+							lastHash[strings.Join(skip, ",")] = after
+						}
+					}
+					if before != "" && after != before {
+						if rt.Method == "GET" {
+							t.Errorf("%s: a GET changed the database", name)
+						} else {
+							t.Errorf("%s: a refused write changed the database", name)
+						}
+					}
+					if !rt.Mutates && rt.Method != "GET" {
+						t.Errorf("%s: a %s route must be declared as mutating", name, rt.Method)
+					}
 				}
 			}
-		}
+		})
 	}
+}
+
+// routeName names a route's subtest so that -run can pick it:
+// "POST /c/{collab}/teams/{team}" becomes "POST_c.collab.teams.team".
+func routeName(rt Route) string {
+	return rt.Method + strings.NewReplacer("/", "_", "{", ".", "}", "", "$", "root").Replace(rt.Pattern)
 }
 
 func actorName(a string) string {
