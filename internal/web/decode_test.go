@@ -39,7 +39,7 @@ func TestCheckDuplicateKeys(t *testing.T) {
 // (the body with one of its keys repeated in front must be refused).
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{`{"name":"x"}`, `{"name":"a","name":"b"}`, `{"a":[{"b":{}}]}`, `[`, `{"name":"x"} 1`, ``,
-		`{"name":"x","items":[{"x":1},{"x":2}]}`, `{"items":[{"x":1,"x":2}]}`, `{"other":1}`, `{"name":"\u0078"}`} {
+		`{"name":"x","items":[{"x":1},{"x":2}]}`, `{"items":[{"x":1,"x":2}]}`, `{"other":1}`, `{"name":"\u0078"}`, `null`, ` [1]`} {
 		f.Add([]byte(s))
 	}
 	type item struct {
