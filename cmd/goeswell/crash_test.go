@@ -68,6 +68,13 @@ func startServe(t *testing.T, bin, dsn, addr string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A test that stops early (t.Fatal) must not leave the server running.
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
 	deadline := time.Now().Add(20 * time.Second)
 	last := "no answer"
 	for time.Now().Before(deadline) {
