@@ -62,6 +62,7 @@ func TestCanaryLeaks(t *testing.T) {
 	res.Body.Close()
 	// Everything the admin can write in it, twice over so that second-level
 	// pages (a PDSA cycle's, a measure's) exist before their forms are read.
+	posts, accepted := 0, 0
 	for round := 0; round < 2; round++ {
 		c := newCrawler(t, srv.URL, "admin@example.org", srv.Password)
 		c.crawl(t, base, 300)
@@ -72,13 +73,41 @@ func TestCanaryLeaks(t *testing.T) {
 			res, err := c.client.PostForm(srv.URL+f.action, fillMarkers(f, m))
 			must(t, err)
 			res.Body.Close()
+			posts++
+			if res.StatusCode < 400 {
+				accepted++
+			}
 		}
 	}
-	t.Logf("%d markers written into the canary collaborative", m.n)
+	t.Logf("%d markers written into the canary collaborative by %d posts (%d accepted)", m.n, posts, accepted)
+	// The test is only as strong as what it planted: hundreds of fields,
+	// through forms the server took.
+	const minMarkers, minAccepted = 500, 300
+	if m.n < minMarkers || accepted < minAccepted {
+		t.Fatalf("%d markers in %d accepted posts, want at least %d in %d: the crawl of the canary's forms shrank, and the test would prove little",
+			m.n, accepted, minMarkers, minAccepted)
+	}
 	// Positive control: the markers are there to be found by someone
-	// allowed to see them.
-	if b := get(t, admin.client, srv.URL+base+"/teams"); !strings.Contains(b, "CANARY") {
-		t.Fatal("the administrator does not see the canary's markers: the test would prove nothing")
+	// allowed to see them, on many pages, by the same crawl and reads the
+	// people below get.
+	ctl := newCrawler(t, srv.URL, "admin@example.org", srv.Password)
+	ctl.crawl(t, base, 400)
+	found := map[string]bool{}
+	pagesWith := 0
+	markerRE := regexp.MustCompile(`(?i)CANARY\d{4}X`)
+	for _, p := range ctl.pages {
+		ms := markerRE.FindAllString(get(t, ctl.client, srv.URL+p), -1)
+		if len(ms) > 0 {
+			pagesWith++
+		}
+		for _, x := range ms {
+			found[strings.ToUpper(x)] = true
+		}
+	}
+	t.Logf("positive control: the administrator finds %d of the %d markers on %d of %d pages", len(found), m.n, pagesWith, len(ctl.pages))
+	if pagesWith < 30 || len(found) < m.n/2 {
+		t.Fatalf("the administrator finds %d of %d markers on %d pages (want half of them, on 30 pages or more): the crawl would not see a leak",
+			len(found), m.n, pagesWith)
 	}
 
 	apiLists := apiListPaths(t, srv.URL)

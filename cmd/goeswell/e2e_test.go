@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/goeswell/goeswell/internal/testskip"
 )
 
 // The browser tests drive Debian's chromium against the real server on
@@ -94,7 +96,7 @@ func newBrowser(t *testing.T) context.Context {
 		if os.Getenv("GOESWELL_E2E") != "" {
 			t.Fatalf("GOESWELL_E2E is set but %s is missing: %v", chromiumPath, err)
 		}
-		t.Skipf("browser test skipped: %s not installed (set GOESWELL_E2E=1 to make this a failure)", chromiumPath)
+		testskip.Skip(t, "browser tests", "install Debian's chromium at "+chromiumPath+"; GOESWELL_E2E=1 makes its absence a failure")
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),

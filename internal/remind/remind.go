@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -36,6 +37,9 @@ type Config struct {
 type Reminder struct {
 	cfg Config
 	cat *i18n.Catalog
+	// rounds counts the loop's finished rounds, so a test can wait for
+	// rounds to pass instead of sleeping.
+	rounds atomic.Int64
 }
 
 // New returns a Reminder.
@@ -50,12 +54,12 @@ func New(cfg Config) *Reminder {
 	return &Reminder{cfg: cfg, cat: i18n.MustLoad()}
 }
 
-// Start runs the reminder loop in a goroutine until ctx ends. It does
-// nothing when SMTP is not configured.
-func (r *Reminder) Start(ctx context.Context) {
+// Start runs the reminder loop in a goroutine until ctx ends, and reports
+// whether it started: it does nothing when SMTP is not configured.
+func (r *Reminder) Start(ctx context.Context) bool {
 	if !r.cfg.Mailer.Enabled() {
 		r.cfg.Logger.Info("reminders off: SMTP is not configured")
-		return
+		return false
 	}
 	go func() {
 		t := time.NewTicker(r.cfg.Every)
@@ -69,6 +73,7 @@ func (r *Reminder) Start(ctx context.Context) {
 			} else if n > 0 {
 				r.cfg.Logger.Info("reminders sent", "count", n)
 			}
+			r.rounds.Add(1)
 			select {
 			case <-ctx.Done():
 				return
@@ -76,6 +81,7 @@ func (r *Reminder) Start(ctx context.Context) {
 			}
 		}
 	}()
+	return true
 }
 
 // RunOnce sends every reminder due now and returns how many it sent.

@@ -255,8 +255,11 @@ func TestStartLoop(t *testing.T) {
 	srv := startSMTP(t)
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	New(Config{DB: db, Mailer: mail.New(mail.Config{Addr: srv.ln.Addr().String(), From: "goeswell@example.org"}), Every: 20 * time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Start(lctx)
+	r := New(Config{DB: db, Mailer: mail.New(mail.Config{Addr: srv.ln.Addr().String(), From: "goeswell@example.org"}), Every: 20 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if !r.Start(lctx) {
+		t.Fatal("the loop did not start with SMTP configured")
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for len(srv.messages()) == 0 {
 		if time.Now().After(deadline) {
@@ -264,16 +267,44 @@ func TestStartLoop(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(100 * time.Millisecond) // several more rounds: still one email
+	// Three more whole rounds, counted, not slept through: still one
+	// email (the reminder is recorded as sent, not sent again).
+	after := r.rounds.Load() + 3
+	for r.rounds.Load() < after {
+		if time.Now().After(deadline) {
+			t.Fatalf("the loop stopped after %d rounds", r.rounds.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if n := len(srv.messages()); n != 1 {
-		t.Errorf("%d emails, want 1", n)
+		t.Errorf("%d emails after %d rounds, want 1", n, r.rounds.Load())
+	}
+	// And it stops with its context.
+	cancel()
+	stopped := r.rounds.Load()
+	time.Sleep(60 * time.Millisecond) // three periods: a running loop would count them
+	if got := r.rounds.Load(); got > stopped+1 {
+		t.Errorf("the loop ran %d rounds after its context ended", got-stopped)
 	}
 }
 
-// TestStartWithoutSMTP: with no SMTP the loop does not start.
+// TestStartWithoutSMTP: with no SMTP the loop does not start, and says
+// why in the log.
 func TestStartWithoutSMTP(t *testing.T) {
-	r := New(Config{DB: sqltest.SQLite(t), Mailer: mail.New(mail.Config{}), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	var log strings.Builder
+	r := New(Config{DB: sqltest.SQLite(t), Mailer: mail.New(mail.Config{}), Every: time.Millisecond, Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r.Start(ctx) // returns at once, starting nothing
+	if r.Start(ctx) {
+		t.Fatal("the loop started without SMTP")
+	}
+	if !strings.Contains(log.String(), "reminders off: SMTP is not configured") {
+		t.Errorf("log: %q", log.String())
+	}
+	// With a round a millisecond, a loop started by mistake would have
+	// counted some by now.
+	time.Sleep(20 * time.Millisecond)
+	if n := r.rounds.Load(); n != 0 {
+		t.Errorf("%d rounds ran without SMTP", n)
+	}
 }

@@ -7,29 +7,23 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/goeswell/goeswell/internal/testskip"
 )
 
-// goldDir finds the reference cases like the command's gold test does.
+// goldDir is the folder of SPC reference cases named by GOESWELL_SPC_GOLD
+// (.ci/run sets it to ../shared/spc-gold). Only the variable is looked
+// at: a folder found by walking up from the checkout could be anyone's.
 func goldDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("GOESWELL_SPC_GOLD"); d != "" {
-		if _, err := os.Stat(filepath.Join(d, "manifest.json")); err != nil {
-			t.Fatalf("GOESWELL_SPC_GOLD=%s: %v", d, err)
-		}
-		return d
+	d := os.Getenv("GOESWELL_SPC_GOLD")
+	if d == "" {
+		testskip.Skip(t, "SPC gold cases", "set GOESWELL_SPC_GOLD to the spc-gold folder, as .ci/run does")
 	}
-	wd, _ := os.Getwd()
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "spc-gold")
-		if _, err := os.Stat(filepath.Join(c, "manifest.json")); err == nil {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
+	if _, err := os.Stat(filepath.Join(d, "manifest.json")); err != nil {
+		t.Fatalf("GOESWELL_SPC_GOLD=%s: %v", d, err)
 	}
-	t.Skip("gold cases not found: set GOESWELL_SPC_GOLD to the spc-gold folder")
-	return ""
+	return d
 }
 
 // TestAnhoejThresholds checks longest.run.max and n.crossings.min against

@@ -150,6 +150,44 @@ func (db *DB) Close() error {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
+// Durability reads back, on the connection that commits every write, the
+// settings README promises for SQLite: journal_mode=wal and
+// synchronous=FULL (2), without which an acknowledged write may be lost
+// on power loss. It returns them as "journal_mode=wal synchronous=2", and
+// an error if they are not what was promised. A typo in a DSN pragma, or a
+// driver that ignores one, would otherwise go unnoticed: a killed process
+// loses nothing even with synchronous=OFF, only a power cut shows it.
+// PostgreSQL's durability is the server's (fsync, synchronous_commit):
+// it reports synchronous_commit and refuses "off".
+func (db *DB) Durability(ctx context.Context) (string, error) {
+	if db.Dialect == Postgres {
+		var sc string
+		if err := db.write.QueryRowContext(ctx, `SHOW synchronous_commit`).Scan(&sc); err != nil {
+			return "", fmt.Errorf("read synchronous_commit: %w", err)
+		}
+		detail := "synchronous_commit=" + sc
+		if sc == "off" {
+			return detail, fmt.Errorf("postgres runs with synchronous_commit=off: acknowledged writes may be lost")
+		}
+		return detail, nil
+	}
+	// The writer pool holds one connection, so this is the connection
+	// every commit goes through.
+	var mode string
+	var synchronous int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		return "", fmt.Errorf("read journal_mode: %w", err)
+	}
+	if err := db.write.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&synchronous); err != nil {
+		return "", fmt.Errorf("read synchronous: %w", err)
+	}
+	detail := fmt.Sprintf("journal_mode=%s synchronous=%d", strings.ToLower(mode), synchronous)
+	if !strings.EqualFold(mode, "wal") || synchronous != 2 {
+		return detail, fmt.Errorf("sqlite runs with %s, want journal_mode=wal synchronous=2 (FULL)", detail)
+	}
+	return detail, nil
+}
+
 func (db *DB) provider() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations/"+string(db.Dialect))
 	if err != nil {

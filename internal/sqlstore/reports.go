@@ -216,6 +216,13 @@ func (db *DB) ReviewReport(ctx context.Context, who collab.Who, collabID, teamID
 			return fmt.Errorf("review report %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			// Not found in this team is 404, as everywhere: a conflict
+			// would tell that the id exists under another team.
+			var status string
+			err := tx.QueryRowContext(ctx, `SELECT status FROM reports WHERE id = $1 AND team_id = $2 AND collaborative_id = $3`, id, teamID, collabID).Scan(&status)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("review report %d: %w", id, collab.ErrNotFound)
+			}
 			return fmt.Errorf("review report %d: not submitted: %w", id, collab.ErrConflict)
 		}
 		return db.audit(ctx, tx, who, collabID, "report.review", fmt.Sprintf("report:%d team:%d", id, teamID), db.diffSince(ctx, tx, "reports", id, before))

@@ -3,11 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
@@ -36,43 +37,125 @@ var targets = []target{
 		"resource": "resource2", "topic": "topic2", "share": "shareC", "report": "reportC"}},
 }
 
-// allowed is the expected decision, written out by hand from the access
-// policy (README, "Access"), independently of collab.Authorize: which
-// actors may use a permission on a target.
-func expected(perm collab.Perm, actor string, tg target) string {
-	if perm == collab.PermPublic {
-		return "allow"
+// policyFile is the access policy, written and reviewed apart from the
+// route table: the matrix's expected answers come from it.
+const policyFile = "../../doc/access-policy.tsv"
+
+// A policyRow is one line of the policy: who may use a route.
+type policyRow struct {
+	method, pattern string
+	who             map[string]bool
+	line            int
+}
+
+// policyTokens are the words the policy's WHO column may use.
+var policyTokens = map[string]bool{"anyone": true, "signed-in": true, "admin": true, "convener": true, "coach": true,
+	"funder": true, "evaluator": true, "member": true, "member:own": true, "director:own": true}
+
+// loadPolicy reads doc/access-policy.tsv, keyed by "METHOD PATTERN".
+func loadPolicy(t testing.TB) map[string]policyRow {
+	t.Helper()
+	b, err := os.ReadFile(policyFile)
+	if err != nil {
+		t.Fatalf("read the access policy: %v", err)
 	}
-	if actor == "" {
-		return "signin"
-	}
-	if actor == "admin" || perm == collab.PermSignedIn {
-		return "allow"
-	}
-	if perm == collab.PermSiteAdmin {
-		return "403"
-	}
-	inC1 := map[string]bool{"convener": true, "coach": true, "funder": true, "evaluator": true, "director": true, "advocate": true}
-	if tg.name == "other collaborative" {
-		if actor != "outsider" {
-			return "404" // no place in collaborative 2: not even its existence shows
+	rows := map[string]policyRow{}
+	for n, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
 		}
-		// The outsider convenes collaborative 2: everything there is theirs.
-		return "allow"
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			t.Fatalf("%s:%d: want METHOD<tab>PATTERN<tab>WHO, got %q", policyFile, n+1, line)
+		}
+		row := policyRow{method: f[0], pattern: f[1], who: map[string]bool{}, line: n + 1}
+		for _, w := range strings.Fields(f[2]) {
+			if !policyTokens[w] {
+				t.Fatalf("%s:%d: unknown WHO %q", policyFile, n+1, w)
+			}
+			row.who[w] = true
+		}
+		if len(row.who) == 0 {
+			t.Fatalf("%s:%d: no WHO", policyFile, n+1)
+		}
+		key := row.method + " " + row.pattern
+		if old, dup := rows[key]; dup {
+			t.Fatalf("%s:%d: %s already has a row at line %d", policyFile, n+1, key, old.line)
+		}
+		rows[key] = row
 	}
-	if !inC1[actor] {
-		return "404"
+	return rows
+}
+
+// allRoutes is the route table with the routes only some configurations
+// have (single sign-on) added, so the policy is checked against all.
+func allRoutes(e *env) []Route {
+	rs := e.srv.Routes()
+	for _, sso := range e.srv.ssoRoutes() {
+		if !slices.ContainsFunc(rs, func(r Route) bool { return r.Method == sso.Method && r.Pattern == sso.Pattern }) {
+			rs = append(rs, sso)
+		}
+	}
+	return rs
+}
+
+// TestAccessPolicyCoversRoutes: every route has a row in the policy and
+// every row names a route. A route added without a row fails here with
+// the line to add; write its WHO from what the feature should allow.
+func TestAccessPolicyCoversRoutes(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	policy := loadPolicy(t)
+	seen := map[string]bool{}
+	for _, rt := range allRoutes(e) {
+		key := rt.Method + " " + rt.Pattern
+		seen[key] = true
+		if _, ok := policy[key]; !ok {
+			t.Errorf("route %s %s has no row in doc/access-policy.tsv: add the line\n\t%s\t%s\tWHO\n(WHO: who may use it, see the file's header; the route declares %s)",
+				rt.Method, rt.Pattern, rt.Method, rt.Pattern, rt.Perm)
+		}
+	}
+	for key, row := range policy {
+		if !seen[key] {
+			t.Errorf("doc/access-policy.tsv:%d: %s names no route: remove the row or restore the route", row.line, key)
+		}
+	}
+}
+
+// inC1 are the actors with a place in collaborative 1, by role; the
+// outsider convenes collaborative 2.
+var inC1 = map[string]bool{"convener": true, "coach": true, "funder": true, "evaluator": true, "director": true, "advocate": true}
+
+// expected is the decision the policy gives an actor on a route aimed at a
+// target, worked out here from the policy's words alone, independently of
+// the route's declared permission and of collab.Authorize.
+func expected(row policyRow, actor string, tg target) string {
+	switch {
+	case row.who["anyone"]:
+		return "allow"
+	case actor == "":
+		return "signin"
+	case actor == "admin", row.who["signed-in"]:
+		return "allow"
+	case !strings.Contains(row.pattern, "{collab}"):
+		return "403" // a site route for administrators only
+	}
+	// The actor's role in the target's collaborative.
+	role := ""
+	if tg.name == "other collaborative" {
+		if actor == "outsider" {
+			role = "convener"
+		}
+	} else if inC1[actor] {
+		role = actor
+	}
+	if role == "" {
+		return "404" // no place in the collaborative: not even its existence shows
 	}
 	own := tg.name == "own team"
-	ok := map[collab.Perm]map[string]bool{
-		collab.PermCollabAggregate: inC1,
-		collab.PermCollabCohort:    {"convener": true, "coach": true, "director": true, "advocate": true},
-		collab.PermCollabCoach:     {"convener": true, "coach": true},
-		collab.PermCollabManage:    {"convener": true},
-		collab.PermTeamRead:        {"convener": true, "coach": true, "director": own, "advocate": own},
-		collab.PermTeamManage:      {"convener": true, "director": own},
-		collab.PermTeamWrite:       {"convener": true, "director": own, "advocate": own},
-	}[perm][actor]
+	ok := row.who[role]
+	if role == "director" || role == "advocate" {
+		ok = ok || row.who["member"] || (own && row.who["member:own"]) || (own && role == "director" && row.who["director:own"])
+	}
 	if ok {
 		return "allow"
 	}
@@ -95,6 +178,9 @@ func fill(e *env, pattern string, tg target) (string, error) {
 			return "999999"
 		}
 		key, ok := tg.params[name]
+		if key == "nowhere" {
+			return "999999"
+		}
 		if !ok {
 			err = fmt.Errorf("route %s: the access test has no fixture for {%s}: add one to targets", pattern, name)
 			return m
@@ -124,63 +210,96 @@ func TestAccessMatrix(t *testing.T) {
 	if len(routes) < 40 {
 		t.Fatalf("only %d routes", len(routes))
 	}
+	policy := loadPolicy(t)
+	lastHash := map[string]string{}
 	for _, rt := range routes {
-		for _, tg := range targets {
-			if !strings.Contains(rt.Pattern, "{collab}") && tg.name != "own team" {
-				continue // routes without a collaborative have one target
+		t.Run(routeName(rt), func(t *testing.T) {
+			row, ok := policy[rt.Method+" "+rt.Pattern]
+			if !ok {
+				t.Errorf("%s %s: no row in doc/access-policy.tsv (TestAccessPolicyCoversRoutes says what to add)", rt.Method, rt.Pattern)
+				return
 			}
-			for _, actor := range actors {
-				want := expected(rt.Perm, actor, tg)
-				name := fmt.Sprintf("%s %s/%s/%s", rt.Method, rt.Pattern, tg.name, actorName(actor))
-				e := shared
-				if rt.Mutates && want == "allow" {
-					e = shared.clone(t)
+			for _, tg := range targets {
+				if !strings.Contains(rt.Pattern, "{collab}") && tg.name != "own team" {
+					continue // routes without a collaborative have one target
 				}
-				path, err := fill(e, rt.Pattern, tg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				// An audited read writes its audit row, and only that.
-				var skip []string
-				if rt.Audited {
-					skip = []string{"audit_log"}
-				}
-				before := ""
-				if (rt.Mutates && want != "allow") || rt.Method == "GET" {
-					before = e.dbHash(skip...)
-				}
-				var body string
-				var ct string
-				if rt.Method != "GET" {
-					if rt.API {
-						body, ct = "{}", "application/json"
-					} else {
-						ct = "application/x-www-form-urlencoded"
+				for _, actor := range actors {
+					want := expected(row, actor, tg)
+					name := fmt.Sprintf("%s %s/%s/%s", rt.Method, rt.Pattern, tg.name, actorName(actor))
+					e := shared
+					if rt.Mutates && want == "allow" {
+						e = shared.clone(t)
+					}
+					path, err := fill(e, rt.Pattern, tg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					// An audited read writes its audit row, and only that.
+					var skip []string
+					if rt.Audited {
+						skip = []string{"audit_log"}
+					}
+					before := ""
+					if (rt.Mutates && want != "allow") || rt.Method == "GET" {
+						// The shared database's digest after the last request
+						// is this one's before, when nothing was skipped
+						// differently: half the digests.
+						var ok bool
+						if before, ok = lastHash[strings.Join(skip, ",")]; !ok || e != shared {
+							before = e.dbHash(skip...)
+						}
+					}
+					var body string
+					var ct string
+					if rt.Method != "GET" {
+						if rt.API {
+							body, ct = "{}", "application/json"
+						} else {
+							ct = "application/x-www-form-urlencoded"
+						}
+					}
+					w := e.do(actor, rt.Method, path, strings.NewReader(body), ct)
+					got := classify(w, rt.API)
+					switch {
+					case w.Code >= 500:
+						t.Errorf("%s: status %d (a server error is never an answer): %.300s", name, w.Code, w.Body.String())
+					case want == "allow" && row.who["anyone"] && got == "signin":
+						// Signing out, or a failed sign-in, leads to the sign-in page.
+					case want == "allow" && (got == "signin" || got == "403" || (got == "404" && !mayBeMissing(rt.Pattern))):
+						t.Errorf("%s: got %s (status %d), want allowed", name, got, w.Code)
+					case want != "allow" && got != want:
+						t.Errorf("%s: got %s (status %d), want %s", name, got, w.Code, want)
+					}
+					after := ""
+					if before != "" {
+						after = e.dbHash(skip...)
+					}
+					if e == shared {
+						clear(lastHash) // the request may have changed a skipped table
+						if after != "" {
+							lastHash[strings.Join(skip, ",")] = after
+						}
+					}
+					if before != "" && after != before {
+						if rt.Method == "GET" {
+							t.Errorf("%s: a GET changed the database", name)
+						} else {
+							t.Errorf("%s: a refused write changed the database", name)
+						}
+					}
+					if !rt.Mutates && rt.Method != "GET" {
+						t.Errorf("%s: a %s route must be declared as mutating", name, rt.Method)
 					}
 				}
-				w := e.do(actor, rt.Method, path, strings.NewReader(body), ct)
-				got := classify(w, rt.API)
-				switch {
-				case want == "allow" && rt.Perm == collab.PermPublic && got == "signin":
-					// Signing out, or a failed sign-in, leads to the sign-in page.
-				case want == "allow" && (got == "signin" || got == "403" || (got == "404" && !mayBeMissing(rt.Pattern))):
-					t.Errorf("%s: got %s (status %d), want allowed", name, got, w.Code)
-				case want != "allow" && got != want:
-					t.Errorf("%s: got %s (status %d), want %s", name, got, w.Code, want)
-				}
-				if before != "" && e.dbHash(skip...) != before {
-					if rt.Method == "GET" {
-						t.Errorf("%s: a GET changed the database", name)
-					} else {
-						t.Errorf("%s: a refused write changed the database", name)
-					}
-				}
-				if !rt.Mutates && rt.Method != "GET" {
-					t.Errorf("%s: a %s route must be declared as mutating", name, rt.Method)
-				}
 			}
-		}
+		})
 	}
+}
+
+// routeName names a route's subtest so that -run can pick it:
+// "POST /c/{collab}/teams/{team}" becomes "POST_c.collab.teams.team".
+func routeName(rt Route) string {
+	return rt.Method + strings.NewReplacer("/", "_", "{", ".", "}", "", "$", "root").Replace(rt.Pattern)
 }
 
 func actorName(a string) string {
@@ -280,4 +399,124 @@ func TestNoLeaks(t *testing.T) {
 	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "@example.org") || !strings.Contains(w.Body.String(), "Pioneer") {
 		t.Errorf("team search as a member: %d %s", w.Code, w.Body.String())
 	}
+}
+
+// idParams are the path parameters that name an object by id; {collab}
+// is the path's scope, {token} and {id} name nothing in the fixture.
+func idParams(pattern string) []string {
+	var ps []string
+	for _, m := range paramRE.FindAllStringSubmatch(pattern, -1) {
+		switch m[1] {
+		case "collab", "token", "id":
+			continue
+		}
+		ps = append(ps, m[1])
+	}
+	return ps
+}
+
+// TestAccessMixedPaths tries every id-bearing route with one object taken
+// from elsewhere while the rest of the path is the actor's own: team B's
+// object under team A's path, and collaborative 2's object under
+// collaborative 1's path. Authorization looks at the path, so only the
+// handler's own scoping stands between such a request and another team's
+// data: it must answer 404 (or 403) and change nothing, for the site
+// admin (whom authorization never refuses) and for the least-privileged
+// actor the policy lets use the route.
+func TestAccessMixedPaths(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs without -short (CI's race pass uses -short)")
+	}
+	e := newEnv(t, sqltest.SQLite(t))
+	policy := loadPolicy(t)
+	own, otherTeam, otherCollab := targets[0], targets[1], targets[2]
+	cases := 0
+	for _, rt := range e.srv.Routes() {
+		row, ok := policy[rt.Method+" "+rt.Pattern]
+		if !ok {
+			continue // TestAccessPolicyCoversRoutes reports it
+		}
+		ps := idParams(rt.Pattern)
+		// The actors: the site admin, and the first of these the policy
+		// allows on the actor's own team.
+		actorsFor := []string{"admin"}
+		for _, a := range []string{"advocate", "director", "funder", "coach", "convener"} {
+			if expected(row, a, own) == "allow" {
+				actorsFor = append(actorsFor, a)
+				break
+			}
+		}
+		for _, p := range ps {
+			type mix struct {
+				name string
+				from target
+			}
+			var mixes []mix
+			// Another team's object only matters under a team's path;
+			// collaborative-level routes may show every team's items.
+			// Team B swapped in for team A matters only beside an object
+			// of team A's (with only collaborative-level objects beside it,
+			// the path is simply team B's, the matrix's "other team").
+			teamScoped := func(q string) bool { return e.ids[own.params[q]] != e.ids[otherTeam.params[q]] }
+			if strings.Contains(rt.Pattern, "{team}") && teamScoped(p) && (p != "team" || slices.ContainsFunc(ps, func(q string) bool { return q != "team" && teamScoped(q) })) {
+				mixes = append(mixes, mix{"team B's " + p + " under team A's path", otherTeam})
+			}
+			mixes = append(mixes, mix{"collaborative 2's " + p + " under collaborative 1's path", otherCollab})
+			for _, m := range mixes {
+				mixed := target{name: "own team", params: map[string]string{}}
+				for k, v := range own.params {
+					mixed.params[k] = v
+				}
+				mixed.params[p] = m.from.params[p]
+				path, err := fill(e, rt.Pattern, mixed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The same path naming an object that exists nowhere.
+				missing := target{name: "own team", params: map[string]string{}}
+				for k, v := range mixed.params {
+					missing.params[k] = v
+				}
+				missing.params[p] = "nowhere"
+				missingPath, err := fill(e, rt.Pattern, missing)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var skip []string
+				if rt.Audited {
+					skip = []string{"audit_log"} // the attempt may be recorded
+				}
+				for _, actor := range actorsFor {
+					cases++
+					before := e.dbHash(skip...)
+					body, ct := "", ""
+					if rt.Method != "GET" {
+						if rt.API {
+							body, ct = "{}", "application/json"
+						} else {
+							ct = "application/x-www-form-urlencoded"
+						}
+					}
+					w := e.do(actor, rt.Method, path, strings.NewReader(body), ct)
+					switch {
+					case w.Code == http.StatusNotFound || w.Code == http.StatusForbidden:
+					case w.Code >= 400 && w.Code < 500 && w.Code == e.do(actor, rt.Method, missingPath, strings.NewReader(body), ct).Code:
+						// Refused before the object was looked up (an
+						// empty form fails validation first): the answer
+						// is the one a missing object gets, so it tells
+						// nothing, and the digest shows nothing changed.
+					default:
+						t.Errorf("%s %s as %s (%s): status %d, want 404 or 403 (or the answer a missing object gets)", rt.Method, path, actorName(actor), m.name, w.Code)
+					}
+					if e.dbHash(skip...) != before {
+						t.Errorf("%s %s as %s (%s): the database changed", rt.Method, path, actorName(actor), m.name)
+					}
+				}
+			}
+		}
+	}
+	if cases < 200 {
+		t.Fatalf("only %d mixed-path cases: the fixture lost its ids?", cases)
+	}
+	t.Logf("%d mixed-path cases", cases)
 }

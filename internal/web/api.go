@@ -27,6 +27,10 @@ func decode[T any](r *http.Request) (T, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return v, fmt.Errorf("%w: empty body, want a JSON object", errBadRequest)
 	}
+	if bytes.TrimSpace(b)[0] != '{' {
+		// null would decode into the zero value and pass for an object.
+		return v, fmt.Errorf("%w: want a JSON object", errBadRequest)
+	}
 	if err := checkDuplicateKeys(b); err != nil {
 		return v, fmt.Errorf("%w: %v", errBadRequest, err)
 	}

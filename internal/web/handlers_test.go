@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/mail"
 	"github.com/goeswell/goeswell/internal/mail/smtptest"
 	"github.com/goeswell/goeswell/internal/mfa"
@@ -444,32 +445,79 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// TestExportsAudited opens every export and results route the convener
-// may, and checks each left exactly one audit row naming it.
+// isDownload says whether a response hands data over as a file: an
+// attachment, or a content type people save and pass on (CSV, XLSX, SVG,
+// iCalendar, GeoJSON, YAML, ZIP, PDF and other stored files).
+func isDownload(h http.Header) bool {
+	if strings.HasPrefix(strings.ToLower(h.Get("Content-Disposition")), "attachment") {
+		return true
+	}
+	ct := strings.ToLower(h.Get("Content-Type"))
+	for _, d := range []string{"text/csv", "image/svg+xml", "text/calendar", "application/vnd.openxmlformats", "application/zip",
+		"application/geo+json", "yaml", "application/pdf", "application/octet-stream"} {
+		if strings.Contains(ct, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestExportsAudited opens every GET route the convener (or, for site
+// routes, the site admin) may, plainly and with each export format a page
+// may offer, and wherever the response is a download, checks that it left
+// exactly one audit row naming the route. The list of exports comes from
+// the responses, not from the routes' Audited flag, so an export a feature
+// forgot to flag fails here.
 func TestExportsAudited(t *testing.T) {
 	e := newEnv(t, sqltest.SQLite(t))
+	// A calendar feed, so its .ics has something to answer.
+	conv, _, err := e.db.FindUserByEmail(bg, "convener@example.org")
+	must(t, err)
+	must(t, e.db.SetCalendarFeed(bg, collab.Who{}, conv.ID, "cal_exports-test"))
 	n := 0
+	var downloads []string
 	for _, rt := range e.srv.Routes() {
-		if !rt.Audited {
+		if rt.Method != "GET" {
 			continue
 		}
 		path, err := fill(e, rt.Pattern, targets[0])
 		must(t, err)
-		before, err := e.db.AuditLog(bg, auditAll)
-		must(t, err)
-		w := e.do("convener", "GET", path, nil, "")
-		after, err := e.db.AuditLog(bg, auditAll)
-		must(t, err)
-		if w.Code != 200 {
-			continue // not the convener's, or nothing there in the fixture
+		path = strings.ReplaceAll(path, "no-such-token", "cal_exports-test")
+		actor := "convener"
+		if !strings.Contains(rt.Pattern, "{collab}") {
+			actor = "admin"
 		}
-		n++
-		if len(after) != len(before)+1 || after[0].Action != "export" || !strings.Contains(after[0].Target, rt.Pattern) {
-			t.Errorf("%s: %d audit rows added, newest %+v", path, len(after)-len(before), after[0])
+		plain := ""
+		for _, q := range []string{"", "?format=csv", "?format=xlsx", "?download=1"} {
+			before, err := e.db.AuditLog(bg, auditAll)
+			must(t, err)
+			w := e.do(actor, "GET", path+q, nil, "")
+			after, err := e.db.AuditLog(bg, auditAll)
+			must(t, err)
+			kind := w.Header().Get("Content-Type") + " " + w.Header().Get("Content-Disposition")
+			if q == "" {
+				plain = kind
+			} else if kind == plain {
+				continue // the route ignores the parameter
+			}
+			if w.Code != 200 || !isDownload(w.Header()) {
+				continue
+			}
+			n++
+			downloads = append(downloads, rt.Pattern+q)
+			if len(after) != len(before)+1 || after[0].Action != "export" ||
+				!(strings.Contains(after[0].Target, rt.Pattern) || strings.HasPrefix(after[0].Target, path)) {
+				var newest any
+				if len(after) > 0 {
+					newest = after[0]
+				}
+				t.Errorf("%s%s (%s, %s): a download that left %d audit rows, newest %+v; want one export row naming it",
+					rt.Pattern, q, w.Header().Get("Content-Type"), w.Header().Get("Content-Disposition"), len(after)-len(before), newest)
+			}
 		}
 	}
-	if n == 0 {
-		t.Error("no export route answered: nothing was tested")
+	if n < 15 {
+		t.Errorf("only %d downloads answered: the fixture or the detection broke", n)
 	}
-	t.Logf("%d exports audited", n)
+	t.Logf("%d downloads audited: %s", n, strings.Join(downloads, " "))
 }

@@ -155,9 +155,12 @@ func (s *Server) coreRoutes() []Route {
 
 // isExport recognises a read that hands data over as a file or shows
 // survey results, by its pattern: every feature's exports are audited
-// without each having to remember to.
+// without each having to remember to. Charts and diagrams (.svg) and
+// calendars (.ics, a meeting's /ics) are data too, inline or downloaded.
+// TestExportsAudited finds downloads by their responses, so a pattern
+// this misses fails there.
 func isExport(pattern string) bool {
-	for _, s := range []string{".csv", ".xlsx", ".zip", ".geojson", ".json", ".yaml", "/export", "/results"} {
+	for _, s := range []string{".csv", ".xlsx", ".zip", ".geojson", ".json", ".yaml", ".svg", ".ics", "/ics", "/export", "/results"} {
 		if strings.Contains(pattern, s) && !strings.HasSuffix(pattern, "/openapi.json") {
 			return true
 		}

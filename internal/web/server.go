@@ -413,12 +413,26 @@ func newToken(prefix string) string {
 }
 
 // Ready reports whether the server can serve: database reachable, schema
-// current.
+// current, and committing as durably as README promises.
 func (s *Server) Ready(ctx context.Context) error {
+	_, err := s.ready(ctx)
+	return err
+}
+
+// ready is Ready with the durability settings read back from the
+// database, which /readyz shows.
+func (s *Server) ready(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
+		return "", fmt.Errorf("database: %w", err)
 	}
-	return s.db.CheckSchema(ctx)
+	if err := s.db.CheckSchema(ctx); err != nil {
+		return "", err
+	}
+	detail, err := s.db.Durability(ctx)
+	if err != nil {
+		return detail, fmt.Errorf("database durability: %w", err)
+	}
+	return detail, nil
 }

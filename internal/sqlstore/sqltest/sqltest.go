@@ -14,6 +14,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/password"
 	"github.com/goeswell/goeswell/internal/sqlstore"
+	"github.com/goeswell/goeswell/internal/testskip"
 )
 
 // EnvPostgres names the variable holding a PostgreSQL URL for tests, such
@@ -48,7 +49,7 @@ func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s (for example postgres://postgres@127.0.0.1:5432/test)", EnvPostgres)
+		testskip.Skip(t, "PostgreSQL store tests", "set "+EnvPostgres+", e.g. postgres://postgres@127.0.0.1:5432/test")
 	}
 	ctx := context.Background()
 	b := make([]byte, 6)
