@@ -166,7 +166,11 @@ func (s *Server) resetLinkCreate(w http.ResponseWriter, r *http.Request, rc *req
 	if !inCollab {
 		return collab.ErrNotFound
 	}
-	if !rc.Actor.SiteAdmin && (target.SiteAdmin || elsewhere) {
+	// A convener passes links on for the people of their own collaborative
+	// only: never for a site admin, someone with a place in another
+	// collaborative, or a fellow convener, whose account is not theirs to
+	// take over.
+	if !rc.Actor.SiteAdmin && (target.SiteAdmin || elsewhere || target.HasRole(rc.Collab.ID, collab.RoleConvener)) {
 		return collab.ErrForbidden
 	}
 	token := newToken("")

@@ -76,7 +76,7 @@ func TestPasswordResetByEmail(t *testing.T) {
 
 // TestResetLinkByConvener: without email, a convener makes a reset link
 // for a person of their collaborative and passes it on; not for a person
-// who also belongs to another collaborative, nor for a site administrator
+// who also belongs to another collaborative, a fellow convener, nor for a site administrator
 // (a site administrator may); the link is audited.
 func TestResetLinkByConvener(t *testing.T) {
 	e := newEnv(t, sqltest.SQLite(t))
@@ -105,6 +105,13 @@ func TestResetLinkByConvener(t *testing.T) {
 	must(t, e.db.AddCollabRole(bg, collab.Who{}, c, admin.ID, collab.RoleCoach))
 	if w := makeLink("convener", admin.ID); w.Code != http.StatusForbidden {
 		t.Errorf("the site administrator's account: %d, want 403", w.Code)
+	}
+	// A fellow convener's account is not a convener's to take over.
+	co := &collab.User{Email: "co-convener@example.org", Name: "Co-convener"}
+	must(t, e.db.CreateUser(bg, collab.Who{}, co, ""))
+	must(t, e.db.AddCollabRole(bg, collab.Who{}, c, co.ID, collab.RoleConvener))
+	if w := makeLink("convener", co.ID); w.Code != http.StatusForbidden {
+		t.Errorf("a fellow convener: %d, want 403", w.Code)
 	}
 	if w := makeLink("convener", e.ids["userC"]); w.Code != http.StatusNotFound {
 		t.Errorf("a person of another collaborative only: %d, want 404", w.Code)
