@@ -387,6 +387,21 @@ func TestBackupUnderLoad(t *testing.T) {
 			}
 		}(w)
 	}
+	// Back up once the sealer has chained some rows, so the copy holds a
+	// sealed chain to verify (it seals about once a second).
+	live, err := sqlstore.Open(ctx, dsn)
+	must(t, err)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var sealed int
+		must(t, live.Raw().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE sealed`).Scan(&sealed))
+		if sealed > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server sealed no audit row in 30 s")
+		}
+	}
+	live.Close()
 	time.Sleep(300 * time.Millisecond)
 	copyPath := filepath.Join(dir, "copy.db")
 	out, err := exec.Command(bin, "backup", "--db", dsn, "--to", copyPath).CombinedOutput()

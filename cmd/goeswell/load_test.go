@@ -65,6 +65,10 @@ func startServeLogged(t *testing.T, bin, dsn, addr string) {
 	t.Helper()
 	logs := &logBuffer{}
 	cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", addr, "--log-level", "warn")
+	if k := auditKeyFile(t, dsn); k != "" {
+		// Replicas of one database share one audit key and checkpoints.
+		cmd.Env = append(os.Environ(), "GOESWELL_AUDIT_KEY_FILE="+k)
+	}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	must(t, cmd.Start())
 	// Cleanups run last-in first-out: stop the server, then print its log.

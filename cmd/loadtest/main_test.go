@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -99,6 +100,9 @@ func TestHarness(t *testing.T) {
 	}
 }
 
+// auditKeys holds one audit key file per PostgreSQL database.
+var auditKeys sync.Map
+
 // serve starts `goeswell serve` on a free port, stops it when the test
 // ends, and prints its log if the test failed.
 func serve(t *testing.T, bin, dsn string) string {
@@ -111,6 +115,12 @@ func serve(t *testing.T, bin, dsn string) string {
 	ln.Close()
 	logs := &lockedBuffer{}
 	cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", addr, "--log-level", "warn")
+	if !strings.HasPrefix(dsn, "sqlite:") {
+		// Replicas of one database share one audit key and checkpoints,
+		// kept with the test rather than in the working folder.
+		k, _ := auditKeys.LoadOrStore(dsn, filepath.Join(t.TempDir(), "audit.key"))
+		cmd.Env = append(os.Environ(), "GOESWELL_AUDIT_KEY_FILE="+k.(string))
+	}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
