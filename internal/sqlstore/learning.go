@@ -74,14 +74,15 @@ func cardToken(s *learning.Settings) {
 
 // NewCardAddress gives a collaborative's report card a new random token,
 // so its old public address answers 404 from now on. An unpublished card
-// loses its token and gets a fresh one when next published. The audit row
-// records the change but never a token.
+// loses its token and gets a fresh one when next published; a card never
+// saved has no address to change. The audit row records the change but
+// never a token.
 func (db *DB) NewCardAddress(ctx context.Context, who collab.Who, collabID int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var public bool
 		err := tx.QueryRowContext(ctx, `SELECT card_public FROM learning_settings WHERE collaborative_id = $1`, collabID).Scan(&public)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("new card address: %w", collab.ErrNotFound)
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("new card address: %w", err)

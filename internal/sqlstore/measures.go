@@ -408,9 +408,9 @@ func (db *DB) MeasureTeamsReporting(ctx context.Context, collabID, measureID int
 
 // refreshSummaries rewrites the summaries of the measures and periods a
 // team's values changed (see migration 00010): the team's total of each
-// period, every team's total of those periods together, and the team's
-// reporting of each measure. Each is recomputed from the rows it sums, so
-// a correction or a cleared cell leaves no rounding behind.
+// period, the team's reporting of each measure, and every team's total of
+// those periods together. Each is recomputed from the rows it sums, so a
+// correction or a cleared cell leaves no rounding behind.
 func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ratio map[int64]bool, touched map[int64]map[collab.Date]bool) error {
 	mids := make([]int64, 0, len(touched))
 	for mid := range touched {
@@ -418,20 +418,27 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 	}
 	slices.Sort(mids)
 	for _, mid := range mids {
-		if db.Dialect == Postgres {
-			// Teams write the same measure from several replicas at once.
-			// Under READ COMMITTED a sum over every team's rows taken
-			// while another team's change is uncommitted would miss it,
-			// and that team's sum would miss ours; holding a lock on the
-			// measure until commit, each statement after it sees every
-			// earlier writer's rows. Locks in measure order: no deadlock.
-			// SQLite's single writer serializes these already.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210002, CAST($1 % 2147483647 AS INTEGER))`, mid); err != nil {
-				return fmt.Errorf("lock measure %d summaries: %w", mid, err)
-			}
+		periods := make([]collab.Date, 0, len(touched[mid]))
+		for d := range touched[mid] {
+			periods = append(periods, d)
 		}
-		if err := refreshTotals(ctx, tx, teamID, mid, ratio[mid], touched[mid]); err != nil {
-			return err
+		slices.SortFunc(periods, func(a, b collab.Date) int { return a.Time().Compare(b.Time()) })
+		ok := `value IS NOT NULL`
+		y, n := `value`, `0`
+		if ratio[mid] {
+			// A ratio counts only rows with both parts, as a team's own
+			// chart does.
+			ok = `numerator IS NOT NULL AND denominator IS NOT NULL`
+			y, n = `numerator`, `denominator`
+		}
+		// The team's own rows first: only this team writes them.
+		err := db.execPeriods(ctx, tx, periods, func(d collab.Date) []any { return []any{mid, teamID, d} },
+			`DELETE FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 AND period = $3`,
+			`INSERT INTO measure_team_periods (collaborative_id, measure_id, team_id, period, y, n, first_entered_at)
+				SELECT collaborative_id, measure_id, team_id, period, SUM(`+y+`), SUM(`+n+`), MIN(first_entered_at) FROM measure_values
+				WHERE measure_id = $1 AND team_id = $2 AND period = $3 AND `+ok+` GROUP BY collaborative_id, measure_id, team_id, period`)
+		if err != nil {
+			return fmt.Errorf("refresh team totals: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM measure_team_summaries WHERE measure_id = $1 AND team_id = $2`, mid, teamID); err != nil {
 			return fmt.Errorf("refresh team summary: %w", err)
@@ -441,58 +448,64 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 			FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 ORDER BY period DESC LIMIT 1`, mid, teamID); err != nil {
 			return fmt.Errorf("refresh team summary: %w", err)
 		}
+		if db.Dialect == Postgres {
+			// Teams write the same measure from several replicas at once.
+			// Under READ COMMITTED a sum over every team's rows taken
+			// while another team's change is uncommitted would miss it,
+			// and that team's sum would miss ours; holding a lock on the
+			// measure until commit, each statement after it sees every
+			// earlier writer's rows. Taken as late as it can be, in
+			// measure order (no deadlock), before the audit chain's lock.
+			// SQLite's single writer serializes these already.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210002, CAST($1 % 2147483647 AS INTEGER))`, mid); err != nil {
+				return fmt.Errorf("lock measure %d summaries: %w", mid, err)
+			}
+		}
+		err = db.execPeriods(ctx, tx, periods, func(d collab.Date) []any { return []any{mid, d} },
+			`DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`,
+			`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
+				SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
+				WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`)
+		if err != nil {
+			return fmt.Errorf("refresh period totals: %w", err)
+		}
 	}
 	return nil
 }
 
-// refreshTotals rewrites the team's totals of one measure for the
-// periods touched, and every team's totals of those periods.
-func refreshTotals(ctx context.Context, tx *sql.Tx, teamID, mid int64, ratio bool, touched map[collab.Date]bool) error {
-	ok := `value IS NOT NULL`
-	y, n := `value`, `0`
-	if ratio {
-		// A ratio counts only rows with both parts, as a team's own
-		// chart does.
-		ok = `numerator IS NOT NULL AND denominator IS NOT NULL`
-		y, n = `numerator`, `denominator`
+// execPeriods runs the statements for each period in turn. On SQLite
+// they are prepared once: an import touches dozens of periods, and
+// parsing a statement costs SQLite more than running it here. The
+// PostgreSQL driver caches prepared statements itself, and preparing
+// by hand would cost it round trips.
+func (db *DB) execPeriods(ctx context.Context, tx *sql.Tx, periods []collab.Date, args func(collab.Date) []any, qs ...string) error {
+	if db.Dialect != SQLite || len(periods) < 2 {
+		for _, d := range periods {
+			for _, q := range qs {
+				if _, err := tx.ExecContext(ctx, q, args(d)...); err != nil {
+					return fmt.Errorf("%s: %w", d, err)
+				}
+			}
+		}
+		return nil
 	}
-	periods := make([]collab.Date, 0, len(touched))
-	for d := range touched {
-		periods = append(periods, d)
-	}
-	slices.SortFunc(periods, func(a, b collab.Date) int { return a.Time().Compare(b.Time()) })
-	// Prepared once for all the periods: an import touches dozens, and
-	// parsing a statement costs SQLite more than running it here.
-	stmts := make([]*sql.Stmt, 0, 4)
+	stmts := make([]*sql.Stmt, 0, len(qs))
 	defer func() {
 		for _, st := range stmts {
 			st.Close()
 		}
 	}()
-	for _, q := range []string{
-		`DELETE FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 AND period = $3`,
-		`INSERT INTO measure_team_periods (collaborative_id, measure_id, team_id, period, y, n, first_entered_at)
-			SELECT collaborative_id, measure_id, team_id, period, SUM(` + y + `), SUM(` + n + `), MIN(first_entered_at) FROM measure_values
-			WHERE measure_id = $1 AND team_id = $2 AND period = $3 AND ` + ok + ` GROUP BY collaborative_id, measure_id, team_id, period`,
-		`DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`,
-		`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
-			SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
-			WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`,
-	} {
+	for _, q := range qs {
 		st, err := tx.PrepareContext(ctx, q)
 		if err != nil {
-			return fmt.Errorf("refresh summaries: %w", err)
+			return err
 		}
 		stmts = append(stmts, st)
 	}
 	for _, d := range periods {
-		for i, st := range stmts {
-			args := []any{mid, teamID, d}
-			if i >= 2 {
-				args = []any{mid, d}
-			}
-			if _, err := st.ExecContext(ctx, args...); err != nil {
-				return fmt.Errorf("refresh totals of %s: %w", d, err)
+		for _, st := range stmts {
+			if _, err := st.ExecContext(ctx, args(d)...); err != nil {
+				return fmt.Errorf("%s: %w", d, err)
 			}
 		}
 	}

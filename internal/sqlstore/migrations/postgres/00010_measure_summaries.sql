@@ -19,8 +19,9 @@ CREATE TABLE measure_team_periods (
     first_entered_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (measure_id, team_id, period)
 );
--- The aggregate of a period is recomputed from every team's total of it.
-CREATE INDEX measure_team_periods_period ON measure_team_periods(measure_id, period, y, n);
+-- The aggregate of a period is recomputed from every team's total of it,
+-- from this index alone (collaborative_id too, for the GROUP BY).
+CREATE INDEX measure_team_periods_period ON measure_team_periods(measure_id, period, collaborative_id, y, n);
 
 -- Every team's totals of a measure for one period together: the
 -- aggregate chart (a ratio's sums; a plain value's mean is y / teams).
