@@ -110,7 +110,10 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	// One budget for the whole browser session: the stored-XSS walk
+	// renders a few hundred pages in one, and a shared CI machine may be
+	// slow; the limit is there to end a hung browser, not to time pages.
+	ctx, tcancel := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() { tcancel(); cancel(); acancel() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
