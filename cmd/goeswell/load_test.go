@@ -18,28 +18,6 @@ import (
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
-// loadConfig is the size of a load run: CI's short form by default, the
-// monthly-deadline form with GOESWELL_LOAD_SECONDS=60 GOESWELL_LOAD_RATE=200
-// GOESWELL_LOAD_USERS=200.
-type loadConfig struct {
-	seconds, rate, users int
-	strict               bool // enforce the p99 bound
-}
-
-func loadConfigFromEnv() loadConfig {
-	c := loadConfig{seconds: 4, rate: 100, users: 40}
-	get := func(name string, dst *int) {
-		if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-			*dst = v
-			c.strict = true
-		}
-	}
-	get("GOESWELL_LOAD_SECONDS", &c.seconds)
-	get("GOESWELL_LOAD_RATE", &c.rate)
-	get("GOESWELL_LOAD_USERS", &c.users)
-	return c
-}
-
 // logBuffer keeps a server's log output for printing when a test fails.
 type logBuffer struct {
 	mu  sync.Mutex

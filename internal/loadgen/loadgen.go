@@ -176,6 +176,7 @@ func NewMix(name string, f *Fixture, secure bool) (Mix, error) {
 	case "measure-page":
 		return func(i int, base string) Request {
 			r, _ := http.NewRequest("GET", fmt.Sprintf("%s/c/%d/measures/%d", base, f.CollabID, f.MeasureID), nil)
+			// #nosec G124 -- a client's request cookie; the attributes are the server's to set.
 			r.AddCookie(&http.Cookie{Name: cookie, Value: f.ConvenerSession})
 			return Request{Kind: "measure-page", Req: r, Check: Page(MeasureName)}
 		}, nil
@@ -205,6 +206,7 @@ func deadline(f *Fixture, cookie string) Mix {
 			r, _ = http.NewRequest("POST", fmt.Sprintf("%s/api/v1/collaboratives/%d/teams/%d/activities", base, f.CollabID, t.ID), strings.NewReader(body))
 		default:
 			r, _ = http.NewRequest("GET", fmt.Sprintf("%s/c/%d/teams/%d/measures/%d", base, f.CollabID, t.ID, f.MeasureID), nil)
+			// #nosec G124 -- a client's request cookie; the attributes are the server's to set.
 			r.AddCookie(&http.Cookie{Name: cookie, Value: t.Session})
 			return Request{Kind: "dashboard", Req: r, Check: Page(MeasureName)}
 		}

@@ -140,6 +140,7 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 	q += ` ORDER BY t.name, t.id`
 	if f.Limit > 0 {
 		args = append(args, f.Limit, f.Offset)
+		// #nosec G202 -- numbered placeholders only; the values are bound.
 		q += fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	}
 	rows, err := db.read.QueryContext(ctx, q, args...)

@@ -34,6 +34,9 @@ var ErrTooLarge = errors.New("zip expands past its limit")
 // Check reads the zip in r and returns an error wrapping ErrTooLarge if
 // it is over the limits, or another error if it is not a readable zip.
 func Check(r io.ReaderAt, size int64, l Limits) error {
+	if l.Total <= 0 {
+		return fmt.Errorf("ziplimit: a total limit above 0 is needed")
+	}
 	if l.Entry <= 0 || l.Entry > l.Total {
 		l.Entry = l.Total
 	}
@@ -51,10 +54,12 @@ func Check(r io.ReaderAt, size int64, l Limits) error {
 	// inflated at all.
 	var declared uint64
 	for _, f := range zr.File {
+		// #nosec G115 -- l.Entry is above 0 (checked above).
 		if f.UncompressedSize64 > uint64(l.Entry) {
 			return fmt.Errorf("%w: %s declares %d bytes, at most %d", ErrTooLarge, f.Name, f.UncompressedSize64, l.Entry)
 		}
 		declared += f.UncompressedSize64
+		// #nosec G115 -- l.Total is above 0 (checked above).
 		if declared > uint64(l.Total) {
 			return fmt.Errorf("%w: entries declare more than %d bytes", ErrTooLarge, l.Total)
 		}
