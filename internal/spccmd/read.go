@@ -2,7 +2,6 @@ package spccmd
 
 import (
 	"cmp"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -100,15 +99,15 @@ type interner struct {
 	levels []string
 }
 
-func (in *interner) code(s string) int32 {
-	if c, ok := in.codes[s]; ok {
+func (in *interner) code(b []byte) int32 {
+	if c, ok := in.codes[string(b)]; ok { // no copy for a lookup
 		return c
 	}
 	if in.codes == nil {
 		in.codes = map[string]int32{}
 	}
 	c := int32(len(in.levels)) // #nosec G115 -- at most one level per row
-	s = strings.Clone(s)       // s points into the CSV reader's record
+	s := string(b)             // b points into the CSV reader's buffer
 	in.codes[s] = c
 	in.levels = append(in.levels, s)
 	return c
@@ -208,18 +207,16 @@ func formatDate(days float64) string {
 // readTable reads the CSV. Row numbers in errors count the header as row 1,
 // so they match a spreadsheet's line numbers.
 func readTable(r io.Reader, spec readSpec) (*table, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
+	cr := newCSVReader(r)
+	if err := cr.Read(); err != nil {
 		if err == io.EOF {
 			return nil, &rowError{Row: 1, Column: "x", Err: errors.New("empty input")}
 		}
 		return nil, fmt.Errorf("read header: %w", err)
 	}
 	col := map[string]int{}
-	for i, h := range header {
+	for i := range cr.NumFields() {
+		h := string(cr.Field(i))
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if _, dup := col[h]; !dup {
 			col[h] = i
@@ -232,6 +229,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		}
 		return i, nil
 	}
+	var err error
 	xi, err := need("x")
 	if err != nil {
 		return nil, err
@@ -275,7 +273,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 	var partIn interner
 	line := 1
 	for {
-		rec, err := cr.Read()
+		err := cr.Read()
 		if err == io.EOF {
 			break
 		}
@@ -283,11 +281,13 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read row %d: %w", line, err)
 		}
-		field := func(i int, name string) (string, error) {
-			if i >= len(rec) {
-				return "", &rowError{Row: line, Column: name, Err: errors.New("too few fields")}
+		// A field's bytes are valid until the next Read: numbers are
+		// parsed from them without a copy, labels copied once each.
+		field := func(i int, name string) ([]byte, error) {
+			if i >= cr.NumFields() {
+				return nil, &rowError{Row: line, Column: name, Err: errors.New("too few fields")}
 			}
-			return rec[i], nil
+			return cr.Field(i), nil
 		}
 		xs, err := field(xi, "x")
 		if err != nil {
@@ -297,9 +297,9 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		if err != nil {
 			return nil, err
 		}
-		y, err := parseNum(ys)
+		y, err := parseNum(string(ys))
 		if err != nil {
-			return nil, &rowError{Row: line, Column: "y", Err: fmt.Errorf("%w: %q", err, ys)}
+			return nil, &rowError{Row: line, Column: "y", Err: fmt.Errorf("%w: %q", err, string(ys))}
 		}
 		cols.Y = append(cols.Y, y)
 		if ni >= 0 {
@@ -307,9 +307,9 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 			if err != nil {
 				return nil, err
 			}
-			n, err := parseNum(ns)
+			n, err := parseNum(string(ns))
 			if err != nil {
-				return nil, &rowError{Row: line, Column: "n", Err: fmt.Errorf("%w: %q", err, ns)}
+				return nil, &rowError{Row: line, Column: "n", Err: fmt.Errorf("%w: %q", err, string(ns))}
 			}
 			cols.N = append(cols.N, n)
 		}
@@ -330,7 +330,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		if xText.Len()+len(xs) > math.MaxInt32 {
 			return nil, fmt.Errorf("read row %d: more than 2 GiB of x values", line)
 		}
-		xText.WriteString(xs)
+		xText.Write(xs)
 		xEnd = append(xEnd, int32(xText.Len())) // #nosec G115 -- checked above
 		if rows := len(xEnd); rows == 1024 && size > 0 {
 			if off := cr.InputOffset(); off > 0 && size > off {
