@@ -98,3 +98,73 @@ func FuzzCSVReader(f *testing.F) {
 		}
 	})
 }
+
+// sameTables reads data with and without the plain-integer x path and
+// reports any difference in the tables or errors.
+func sameTables(data []byte, spec readSpec) error {
+	t1, err1 := readTable(bytes.NewReader(data), spec)
+	plainIntX = false
+	t2, err2 := readTable(bytes.NewReader(data), spec)
+	plainIntX = true
+	if fmt.Sprint(err1) != fmt.Sprint(err2) {
+		return fmt.Errorf("errors %v and %v", err1, err2)
+	}
+	if err1 != nil {
+		return nil
+	}
+	// %v shows NaN as NaN, so equal NaNs compare equal.
+	if a, b := fmt.Sprintf("%v %v", t1.XType, t1.Cols), fmt.Sprintf("%v %v", t2.XType, t2.Cols); a != b {
+		return fmt.Errorf("tables\n%s\n%s", a, b)
+	}
+	if a, b := fmt.Sprintf("%q", t1.xLabels), fmt.Sprintf("%q", t2.xLabels); a != b {
+		return fmt.Errorf("labels %s and %s", a, b)
+	}
+	return nil
+}
+
+var xCases = []string{
+	"x,y\n1,2\n2,3\n",
+	"x,y\n1,2\n,3\nNA,4\n-5,1\n0,2\n",
+	"x,y\n1,2\n2,3\nA,4\n",
+	"x,y\n1,2\n,3\nNA,4\n-0,1\n",
+	"x,y\n1,2\n 2,3\n",
+	"x,y\n1,2\n01,3\n1,4\n",
+	"x,y\n1,2\n1.0,3\n",
+	"x,y\n1,2\n1e3,3\n",
+	"x,y\n1,2\nInf,3\n",
+	"x,y\n1,2\n123456789012345,3\n1234567890123456,4\n",
+	"x,y\n-1,2\n-,3\n",
+	"x,y\nNA,2\n2024-01-01,3\n",
+	"x,y\n,2\n,3\n",
+	"x,y\n",
+	"x,y\n1,2\n2\n",
+	"x,y\n1,2\n2,z\n",
+}
+
+func TestPlainIntXMatchesText(t *testing.T) {
+	for _, c := range xCases {
+		for _, xt := range []XType{XAuto, XIndex, XNumeric, XDate, XCategorical} {
+			for _, lv := range [][]string{nil, {"1", "2", "A"}} {
+				if err := sameTables([]byte(c), readSpec{XType: xt, XLevels: lv, WantN: true}); err != nil {
+					t.Errorf("%q, x type %q, levels %q: %v", c, xt, lv, err)
+				}
+			}
+		}
+	}
+}
+
+// FuzzPlainIntX compares the plain-integer x path with the text path.
+func FuzzPlainIntX(f *testing.F) {
+	for _, c := range xCases {
+		f.Add([]byte(c), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, sel uint8) {
+		spec := readSpec{XType: []XType{XAuto, XIndex, XNumeric, XCategorical}[sel%4], WantN: true}
+		if sel&4 != 0 {
+			spec.XLevels = []string{"1", "2"}
+		}
+		if err := sameTables(data, spec); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
