@@ -31,6 +31,10 @@ func appendNum(b []byte, v float64) []byte {
 		return append(b, "-Inf"...)
 	case v == 0:
 		return append(b, '0')
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		// An integer under 1e15 has at most 15 digits, so %.15g lays it
+		// out in full, without exponent: its decimal text.
+		return strconv.AppendInt(b, int64(v), 10)
 	}
 	// The shortest round-trip digits, formatted once: %.Pg with P ≥ their
 	// count prints exactly those digits (a normal double carries more than

@@ -56,3 +56,25 @@ func TestFormatNum(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatNumIntegers checks the integer shortcut against the rule near
+// its edges and at random.
+func TestFormatNumIntegers(t *testing.T) {
+	vs := []float64{1, -1, 9, 10, 100000, 999999, 1e6, -1e6, 1234567, 1e14, 1e15 - 1, -(1e15 - 1), 1e15, 1e15 + 2, 1e16, 1e17, 1e21, 1e300}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		v := math.Trunc(math.Ldexp(r.Float64(), r.IntN(60)))
+		if r.IntN(2) == 0 {
+			v = -v
+		}
+		vs = append(vs, v)
+	}
+	for _, v := range vs {
+		if v == 0 {
+			continue // -0 is written 0, unlike %g: TestFormatNum has it
+		}
+		if got, want := formatNum(v), reference(v); got != want {
+			t.Errorf("formatNum(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package spccmd
 
 import (
 	"cmp"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -100,15 +99,15 @@ type interner struct {
 	levels []string
 }
 
-func (in *interner) code(s string) int32 {
-	if c, ok := in.codes[s]; ok {
+func (in *interner) code(b []byte) int32 {
+	if c, ok := in.codes[string(b)]; ok { // no copy for a lookup
 		return c
 	}
 	if in.codes == nil {
 		in.codes = map[string]int32{}
 	}
 	c := int32(len(in.levels)) // #nosec G115 -- at most one level per row
-	s = strings.Clone(s)       // s points into the CSV reader's record
+	s := string(b)             // b points into the CSV reader's buffer
 	in.codes[s] = c
 	in.levels = append(in.levels, s)
 	return c
@@ -205,21 +204,23 @@ func formatDate(days float64) string {
 	return epoch.AddDate(0, 0, int(days)).Format("2006-01-02")
 }
 
+// plainIntX lets readTable keep plain integer x as numbers only (tests
+// turn it off to compare with the text path).
+var plainIntX = true
+
 // readTable reads the CSV. Row numbers in errors count the header as row 1,
 // so they match a spreadsheet's line numbers.
 func readTable(r io.Reader, spec readSpec) (*table, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
+	cr := newCSVReader(r)
+	if err := cr.Read(); err != nil {
 		if err == io.EOF {
 			return nil, &rowError{Row: 1, Column: "x", Err: errors.New("empty input")}
 		}
 		return nil, fmt.Errorf("read header: %w", err)
 	}
 	col := map[string]int{}
-	for i, h := range header {
+	for i := range cr.NumFields() {
+		h := string(cr.Field(i))
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if _, dup := col[h]; !dup {
 			col[h] = i
@@ -232,6 +233,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		}
 		return i, nil
 	}
+	var err error
 	xi, err := need("x")
 	if err != nil {
 		return nil, err
@@ -262,6 +264,12 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 	// all of them), in one buffer rather than a string per row.
 	var xText strings.Builder
 	var xEnd []int32
+	// While every x is a plain integer or missing, as in most large
+	// inputs, x goes straight into Key and no text is kept: a plain
+	// integer's text is strconv's of its number, so it can be written out
+	// again if a later x turns out to need the text.
+	xNum := plainIntX && (spec.XType == XAuto || spec.XType == XNumeric || spec.XType == XIndex)
+	rows := 0
 	// Reading a file, the columns are sized once from the file's size and
 	// the first rows' length, instead of doubling as they grow.
 	var size int64
@@ -275,7 +283,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 	var partIn interner
 	line := 1
 	for {
-		rec, err := cr.Read()
+		err := cr.Read()
 		if err == io.EOF {
 			break
 		}
@@ -283,11 +291,13 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read row %d: %w", line, err)
 		}
-		field := func(i int, name string) (string, error) {
-			if i >= len(rec) {
-				return "", &rowError{Row: line, Column: name, Err: errors.New("too few fields")}
+		// A field's bytes are valid until the next Read: numbers are
+		// parsed from them without a copy, labels copied once each.
+		field := func(i int, name string) ([]byte, error) {
+			if i >= cr.NumFields() {
+				return nil, &rowError{Row: line, Column: name, Err: errors.New("too few fields")}
 			}
-			return rec[i], nil
+			return cr.Field(i), nil
 		}
 		xs, err := field(xi, "x")
 		if err != nil {
@@ -297,9 +307,9 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		if err != nil {
 			return nil, err
 		}
-		y, err := parseNum(ys)
+		y, err := parseNum(string(ys))
 		if err != nil {
-			return nil, &rowError{Row: line, Column: "y", Err: fmt.Errorf("%w: %q", err, ys)}
+			return nil, &rowError{Row: line, Column: "y", Err: fmt.Errorf("%w: %q", err, string(ys))}
 		}
 		cols.Y = append(cols.Y, y)
 		if ni >= 0 {
@@ -307,9 +317,9 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 			if err != nil {
 				return nil, err
 			}
-			n, err := parseNum(ns)
+			n, err := parseNum(string(ns))
 			if err != nil {
-				return nil, &rowError{Row: line, Column: "n", Err: fmt.Errorf("%w: %q", err, ns)}
+				return nil, &rowError{Row: line, Column: "n", Err: fmt.Errorf("%w: %q", err, string(ns))}
 			}
 			cols.N = append(cols.N, n)
 		}
@@ -327,17 +337,34 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 			}
 			cols.Part = append(cols.Part, partIn.code(s))
 		}
-		if xText.Len()+len(xs) > math.MaxInt32 {
-			return nil, fmt.Errorf("read row %d: more than 2 GiB of x values", line)
+		if xNum {
+			if k, ok := plainIntKey(xs); ok {
+				cols.Key = append(cols.Key, k)
+			} else {
+				xNum = false
+				if err := keysToText(cols.Key, &xText, &xEnd); err != nil {
+					return nil, fmt.Errorf("read row %d: %w", line, err)
+				}
+				cols.Key = nil
+			}
 		}
-		xText.WriteString(xs)
-		xEnd = append(xEnd, int32(xText.Len())) // #nosec G115 -- checked above
-		if rows := len(xEnd); rows == 1024 && size > 0 {
+		if !xNum {
+			if xText.Len()+len(xs) > math.MaxInt32 {
+				return nil, fmt.Errorf("read row %d: more than 2 GiB of x values", line)
+			}
+			xText.Write(xs)
+			xEnd = append(xEnd, int32(xText.Len())) // #nosec G115 -- checked above
+		}
+		if rows++; rows == 1024 && size > 0 {
 			if off := cr.InputOffset(); off > 0 && size > off {
 				est := int(float64(size)/float64(off)*float64(rows)*1.02) + 16
 				grow := func(n int) int { return max(0, est-n) }
 				cols.Y = slices.Grow(cols.Y, grow(len(cols.Y)))
-				xEnd = slices.Grow(xEnd, grow(len(xEnd)))
+				if xNum {
+					cols.Key = slices.Grow(cols.Key, grow(len(cols.Key)))
+				} else {
+					xEnd = slices.Grow(xEnd, grow(len(xEnd)))
+				}
 				if ni >= 0 {
 					cols.N = slices.Grow(cols.N, grow(len(cols.N)))
 				}
@@ -347,7 +374,9 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 				for k := range fi {
 					facetCodes[k] = slices.Grow(facetCodes[k], grow(len(facetCodes[k])))
 				}
-				xText.Grow(xText.Len()*est/rows - xText.Len())
+				if !xNum {
+					xText.Grow(xText.Len()*est/rows - xText.Len())
+				}
 			}
 		}
 	}
@@ -359,6 +388,19 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 	}
 	if pi >= 0 {
 		cols.PartLevels = partIn.levels
+	}
+	if xNum {
+		// Every x was a plain integer or missing: the type is numeric
+		// (guessXType would say so) and Key holds what the loop below
+		// would parse.
+		if t.XType == XAuto {
+			t.XType = XNumeric
+		}
+		t.xLabels = xLevelLabels(spec.XLevels, map[string]int{})
+		if cols.Key == nil {
+			cols.Key = []float64{}
+		}
+		return t, nil
 	}
 	all := xText.String()
 	x := func(i int) string {
@@ -372,13 +414,7 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		t.XType = guessXType(len(xEnd), x)
 	}
 	levels := map[string]int{}
-	t.xLabels = make([]string, len(spec.XLevels))
-	for i, l := range spec.XLevels {
-		if _, ok := levels[l]; !ok {
-			levels[l] = i
-			t.xLabels[i] = l
-		}
-	}
+	t.xLabels = xLevelLabels(spec.XLevels, levels)
 	fixed := len(spec.XLevels) > 0
 	cols.Key = make([]float64, len(xEnd))
 	for i := range xEnd {
@@ -415,6 +451,65 @@ func readTable(r io.Reader, spec readSpec) (*table, error) {
 		cols.Key[i] = key
 	}
 	return t, nil
+}
+
+// xLevelLabels is the labels of --x-levels, each level's index put in
+// levels.
+func xLevelLabels(xLevels []string, levels map[string]int) []string {
+	labels := make([]string, len(xLevels))
+	for i, l := range xLevels {
+		if _, ok := levels[l]; !ok {
+			levels[l] = i
+			labels[i] = l
+		}
+	}
+	return labels
+}
+
+// plainIntKey reads an x that is missing (empty or NA, with no spaces) or
+// a plain integer: an optional minus sign and 1 to 15 digits, with no
+// leading zero and no "-0", so that its text is exactly
+// strconv.FormatInt of its value (and that value a float64 holds
+// exactly). ok is false for any other x.
+func plainIntKey(b []byte) (key float64, ok bool) {
+	if len(b) == 0 || string(b) == "NA" {
+		return math.NaN(), true
+	}
+	neg := b[0] == '-'
+	d := b
+	if neg {
+		d = b[1:]
+	}
+	if len(d) == 0 || len(d) > 15 || d[0] == '0' && (len(d) > 1 || neg) {
+		return 0, false
+	}
+	var v int64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return float64(v), true
+}
+
+// keysToText writes the text of x for the rows read as plain integer
+// keys: the integer, or nothing for a missing x.
+func keysToText(keys []float64, text *strings.Builder, end *[]int32) error {
+	var buf [24]byte
+	for _, k := range keys {
+		if k == k {
+			text.Write(strconv.AppendInt(buf[:0], int64(k), 10))
+		}
+		if text.Len() > math.MaxInt32 {
+			return errors.New("more than 2 GiB of x values")
+		}
+		*end = append(*end, int32(text.Len())) // #nosec G115 -- checked above
+	}
+	return nil
 }
 
 // guessXType picks date if every x is an ISO date, numeric if every x is a
