@@ -412,6 +412,16 @@ func (db *DB) MeasureTeamsReporting(ctx context.Context, collabID, measureID int
 // those periods together. Each is recomputed from the rows it sums, so a
 // correction or a cleared cell leaves no rounding behind.
 func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ratio map[int64]bool, touched map[int64]map[collab.Date]bool) error {
+	if db.Dialect == Postgres {
+		// One team may save from several requests at once (two browser
+		// tabs, an import beside the form, replicas): its own summary rows
+		// are rewritten under a lock on the team, taken before any
+		// measure's lock below (always in that order, so no deadlock).
+		// Without it two writers both delete and both insert a row.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210003, CAST($1 % 2147483647 AS INTEGER))`, teamID); err != nil {
+			return fmt.Errorf("lock team %d summaries: %w", teamID, err)
+		}
+	}
 	mids := make([]int64, 0, len(touched))
 	for mid := range touched {
 		mids = append(mids, mid)
@@ -431,7 +441,7 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 			ok = `numerator IS NOT NULL AND denominator IS NOT NULL`
 			y, n = `numerator`, `denominator`
 		}
-		// The team's own rows first: only this team writes them.
+		// The team's own rows first, under the team's lock.
 		err := db.execPeriods(ctx, tx, periods, func(d collab.Date) []any { return []any{mid, teamID, d} },
 			`DELETE FROM measure_team_periods WHERE measure_id = $1 AND team_id = $2 AND period = $3`,
 			`INSERT INTO measure_team_periods (collaborative_id, measure_id, team_id, period, y, n, first_entered_at)

@@ -237,3 +237,50 @@ func TestMeasureSummariesReplicas(t *testing.T) {
 	}
 	checkSummaries(t, dbs[0], f.c.ID, m, teams)
 }
+
+// TestMeasureSummariesOneTeamAtOnce: one team saving from several
+// connections at once (two tabs, an import beside the form, replicas),
+// each a different month. Every save succeeds and the team's summary
+// rows equal fresh sums: rewriting them is not a race on their keys.
+func TestMeasureSummariesOneTeamAtOnce(t *testing.T) {
+	dsn := sqltest.PostgresDSN(t)
+	var dbs []*sqlstore.DB
+	for i := 0; i < 4; i++ {
+		db, err := sqlstore.Open(ctx, dsn)
+		must(t, err)
+		defer db.Close()
+		if i == 0 {
+			_, err = db.Migrate(ctx)
+			must(t, err)
+		}
+		dbs = append(dbs, db)
+	}
+	f := newFixture(t, dbs[0])
+	m := &improve.Measure{CollaborativeID: f.c.ID, Name: "Ratio", Ratio: true, Chart: "p"}
+	must(t, dbs[0].CreateMeasure(ctx, collab.Who{}, m))
+	tm := &collab.Team{CollaborativeID: f.c.ID, Name: "One team", Kind: collab.KindCommunity}
+	must(t, dbs[0].CreateTeam(ctx, collab.Who{}, tm))
+	other := &collab.Team{CollaborativeID: f.c.ID, Name: "Another team", Kind: collab.KindCommunity}
+	must(t, dbs[0].CreateTeam(ctx, collab.Who{}, other))
+	const writers = 16
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, d := float64(w), 20.0
+			v := &improve.Value{MeasureID: m.ID, Period: collab.NewDate(2026, 1, 1).AddMonths(w % 12), Numerator: &n, Denominator: &d}
+			_, err := dbs[w%len(dbs)].SaveValues(ctx, collab.Who{}, f.c.ID, tm.ID, []*improve.Value{v}, "form")
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a save of one team beside others: %v", err)
+		}
+	}
+	checkSummaries(t, dbs[0], f.c.ID, m, []int64{tm.ID, other.ID})
+}
