@@ -24,6 +24,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/loadgen"
 	"github.com/goeswell/goeswell/internal/sqlstore"
+	"github.com/goeswell/goeswell/internal/testskip"
 )
 
 // bombXLSX is a minimal workbook whose one sheet holds n spaces inside
@@ -123,7 +124,7 @@ func TestImportBombs(t *testing.T) {
 		t.Skip("end-to-end test skipped in -short mode")
 	}
 	if _, err := os.Stat("/proc/self/status"); err != nil {
-		t.Skip("needs /proc to read the server's memory")
+		testskip.Skip(t, "import bomb test", "needs /proc to read the server's memory (Linux)")
 	}
 	// The bound: the server peaks at about 110 MiB starting up; each of
 	// the imports running at once holds a few copies of its 1 MiB body and

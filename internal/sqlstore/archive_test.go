@@ -81,6 +81,9 @@ var archiveLeftOut = map[string]string{
 	"calendar_feeds":   "calendar-feed secrets",
 	"reminders_sent":   "delivery bookkeeping of the installation (no reference to the collaborative)",
 	"goose_db_version": "the schema's version, the installation's",
+	"password_resets":  "secrets; signing in is the installation's",
+	"survey_responses": "individual answers never leave the server; only published, suppressed results do",
+	"feedback":         "meeting feedback names its author, anonymous or not: withheld, like the pages' anonymous answers",
 }
 
 // seedFull is the archive's fixture: the whole demo (its collaborative,
