@@ -241,12 +241,19 @@ var auditNotExercised = map[string]string{
 	"POST /invite/{token}":                                        "needs an invitation token",
 	"POST /login":                                                 "a sign-in, audited as signin (TestSignIn)",
 	"POST /login/totp":                                            "needs a pending TOTP sign-in",
+	"POST /reset/{token}":                                         "needs a reset link (TestPasswordResetByEmail checks its audit row)",
+	"POST /c/{collab}/report-card/address":                        "the form shows once the card is published (TestReportCardFloorAndAddress)",
 	"POST /s/{token}":                                             "anonymous survey answer: its row must not identify anyone (TestSurveySuppressionEverywhere)",
 }
 
 // auditNoRow are mutating routes that may answer without changing
-// anything: a step of a workshop saves nothing until its end.
-var auditNoRow = map[string]bool{"POST /c/{collab}/teams/{team}/moments/workshop": true}
+// anything: a step of a workshop saves nothing until its end; a reset
+// request for an address with no account changes nothing and has nobody
+// to name (it answers as for any address, and the throttle counts it).
+var auditNoRow = map[string]bool{
+	"POST /c/{collab}/teams/{team}/moments/workshop": true,
+	"POST /login/forgot":                             true,
+}
 
 // meaningless audit details: nothing, an empty diff, or only a count.
 var thinDetail = regexp.MustCompile(`^(\{\}|\[\]|null|\s*|\d+(\s+[a-z]+)*)$`)
