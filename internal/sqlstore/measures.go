@@ -418,7 +418,7 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 		// are rewritten under a lock on the team, taken before any
 		// measure's lock below (always in that order, so no deadlock).
 		// Without it two writers both delete and both insert a row.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210003, CAST($1 % 2147483647 AS INTEGER))`, teamID); err != nil {
+		if err := lockUntilCommit(ctx, tx, lockTeamSummaries, teamID); err != nil {
 			return fmt.Errorf("lock team %d summaries: %w", teamID, err)
 		}
 	}
@@ -467,7 +467,7 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 			// earlier writer's rows. Taken as late as it can be, in
 			// measure order (no deadlock), before the audit chain's lock.
 			// SQLite's single writer serializes these already.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7210002, CAST($1 % 2147483647 AS INTEGER))`, mid); err != nil {
+			if err := lockUntilCommit(ctx, tx, lockMeasureSummaries, mid); err != nil {
 				return fmt.Errorf("lock measure %d summaries: %w", mid, err)
 			}
 		}
@@ -520,4 +520,18 @@ func (db *DB) execPeriods(ctx context.Context, tx *sql.Tx, periods []collab.Date
 		}
 	}
 	return nil
+}
+
+// Advisory lock spaces (PostgreSQL's two-key form: space, id) of the
+// measure summaries; the audit sealer's single-key lock is apart.
+const (
+	lockMeasureSummaries = 7210002
+	lockTeamSummaries    = 7210003
+)
+
+// lockUntilCommit takes a PostgreSQL advisory lock on (space, id) held
+// until the transaction ends.
+func lockUntilCommit(ctx context.Context, tx *sql.Tx, space int32, id int64) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, CAST($2 % 2147483647 AS INTEGER))`, space, id)
+	return err
 }

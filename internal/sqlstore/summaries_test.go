@@ -182,18 +182,7 @@ func checkSummaries(t *testing.T, db *sqlstore.DB, c int64, m *improve.Measure, 
 // sums the teams without another's uncommitted total, and that other
 // sums without this one's.
 func TestMeasureSummariesReplicas(t *testing.T) {
-	dsn := sqltest.PostgresDSN(t)
-	var dbs []*sqlstore.DB
-	for i := 0; i < 4; i++ {
-		db, err := sqlstore.Open(ctx, dsn)
-		must(t, err)
-		defer db.Close()
-		if i == 0 {
-			_, err = db.Migrate(ctx)
-			must(t, err)
-		}
-		dbs = append(dbs, db)
-	}
+	dbs := replicas(t, sqltest.PostgresDSN(t), 4)
 	f := newFixture(t, dbs[0])
 	m := &improve.Measure{CollaborativeID: f.c.ID, Name: "Ratio", Ratio: true, Chart: "p"}
 	must(t, dbs[0].CreateMeasure(ctx, collab.Who{}, m))
@@ -243,18 +232,7 @@ func TestMeasureSummariesReplicas(t *testing.T) {
 // each a different month. Every save succeeds and the team's summary
 // rows equal fresh sums: rewriting them is not a race on their keys.
 func TestMeasureSummariesOneTeamAtOnce(t *testing.T) {
-	dsn := sqltest.PostgresDSN(t)
-	var dbs []*sqlstore.DB
-	for i := 0; i < 4; i++ {
-		db, err := sqlstore.Open(ctx, dsn)
-		must(t, err)
-		defer db.Close()
-		if i == 0 {
-			_, err = db.Migrate(ctx)
-			must(t, err)
-		}
-		dbs = append(dbs, db)
-	}
+	dbs := replicas(t, sqltest.PostgresDSN(t), 4)
 	f := newFixture(t, dbs[0])
 	m := &improve.Measure{CollaborativeID: f.c.ID, Name: "Ratio", Ratio: true, Chart: "p"}
 	must(t, dbs[0].CreateMeasure(ctx, collab.Who{}, m))
@@ -283,4 +261,22 @@ func TestMeasureSummariesOneTeamAtOnce(t *testing.T) {
 		}
 	}
 	checkSummaries(t, dbs[0], f.c.ID, m, []int64{tm.ID, other.ID})
+}
+
+// replicas opens n connection pools to one PostgreSQL database, as n app
+// replicas would, migrating it through the first; they close with the test.
+func replicas(t *testing.T, dsn string, n int) []*sqlstore.DB {
+	t.Helper()
+	var dbs []*sqlstore.DB
+	for i := 0; i < n; i++ {
+		db, err := sqlstore.Open(ctx, dsn)
+		must(t, err)
+		t.Cleanup(func() { db.Close() })
+		if i == 0 {
+			_, err = db.Migrate(ctx)
+			must(t, err)
+		}
+		dbs = append(dbs, db)
+	}
+	return dbs
 }
