@@ -157,7 +157,7 @@ func (p *Panel) aggregateColumns(t *Columns, rows []int32, hasN bool, agg Agg, p
 	p.Labels = nil
 	var group1 []Obs
 	var scratch []float64
-	var seen map[string]bool
+	var parts partLabelSet
 	breaks := p.scr.ints[:0]
 	g := 0
 	for i := 0; i < len(rows); {
@@ -175,18 +175,9 @@ func (p *Panel) aggregateColumns(t *Columns, rows []int32, hasN bool, agg Agg, p
 			}
 			sg, scratch = group(group1, hasN, agg, scratch)
 		}
-		p.Key[g], p.Y[g], p.N[g], p.YSum[g], p.YMean[g], p.YSD[g] = sg.Key, sg.Y, sg.N, sg.YSum, sg.YMean, sg.YSD
-		p.YLength[g] = sg.YLength
+		p.setSubgroup(g, sg)
 		if partLabels {
-			if seen == nil {
-				seen = map[string]bool{}
-			}
-			if !seen[sg.PartLabel] {
-				seen[sg.PartLabel] = true
-				if g > 0 {
-					breaks = append(breaks, g)
-				}
-			}
+			breaks = parts.note(g, sg.PartLabel, breaks)
 		}
 		g++
 		i = j

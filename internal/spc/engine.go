@@ -421,7 +421,7 @@ func (p *Panel) aggregate(obs []Obs, hasN bool, agg Agg, partLabels bool) []int 
 	p.resize(k)
 	p.Labels = p.labelBuf(k)
 	var scratch []float64
-	var seen map[string]bool
+	var parts partLabelSet
 	breaks := p.scr.ints[:0]
 	g := 0
 	for i := 0; i < len(obs); {
@@ -435,19 +435,10 @@ func (p *Panel) aggregate(obs []Obs, hasN bool, agg Agg, partLabels bool) []int 
 		} else {
 			sg, scratch = group(obs[i:j], hasN, agg, scratch)
 		}
-		p.Key[g], p.Y[g], p.N[g], p.YSum[g], p.YMean[g], p.YSD[g] = sg.Key, sg.Y, sg.N, sg.YSum, sg.YMean, sg.YSD
-		p.YLength[g] = sg.YLength
+		p.setSubgroup(g, sg)
 		p.Labels = append(p.Labels, sg.Label)
 		if partLabels {
-			if seen == nil {
-				seen = map[string]bool{}
-			}
-			if !seen[sg.PartLabel] {
-				seen[sg.PartLabel] = true
-				if g > 0 {
-					breaks = append(breaks, g)
-				}
-			}
+			breaks = parts.note(g, sg.PartLabel, breaks)
 		}
 		g++
 		i = j
@@ -652,4 +643,28 @@ func linesMean(lines [4][]float64, mult float64) [4]float64 {
 		out[j] = m + t/float64(k[j])
 	}
 	return out
+}
+
+// setSubgroup stores subgroup g's statistics in the panel's columns.
+func (p *Panel) setSubgroup(g int, sg Subgroup) {
+	p.Key[g], p.Y[g], p.N[g], p.YSum[g], p.YMean[g], p.YSD[g] = sg.Key, sg.Y, sg.N, sg.YSum, sg.YMean, sg.YSD
+	p.YLength[g] = sg.YLength
+}
+
+// partLabelSet records the part labels seen while aggregating: a label's
+// first subgroup (after the first) starts a new part.
+type partLabelSet map[string]bool
+
+// note appends g to breaks when label is new.
+func (s *partLabelSet) note(g int, label string, breaks []int) []int {
+	if *s == nil {
+		*s = partLabelSet{}
+	}
+	if !(*s)[label] {
+		(*s)[label] = true
+		if g > 0 {
+			breaks = append(breaks, g)
+		}
+	}
+	return breaks
 }
