@@ -115,6 +115,11 @@ func serveHTTP(ctx context.Context, c config, db *sqlstore.DB, log *slog.Logger,
 	// stops after the HTTP server, so the last requests' rows are sealed.
 	stopSealer := startAuditSealer(db, log)
 	defer stopSealer()
+	// On PostgreSQL, writes note the measure periods they changed and one
+	// replica at a time folds them into every team's totals.
+	foldCtx, stopFolder := context.WithCancel(context.Background())
+	defer stopFolder()
+	go db.RunMeasureFolder(foldCtx, time.Second, log)
 	// Pages parse their templates on first use; parsing them all now, in
 	// the background, keeps that from the first visitors without making
 	// start-up wait, and logs a broken template at once.

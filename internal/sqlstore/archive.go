@@ -61,7 +61,10 @@ const (
 
 // archiveSkip are tables never archived (see above).
 var archiveSkip = map[string]bool{"audit_log": true, "invitations": true, "sessions": true, "api_tokens": true,
-	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true, "survey_links": true}
+	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true, "survey_links": true,
+	// Writes not yet folded into every team's totals, which import sums
+	// afresh.
+	"measure_periods_stale": true}
 
 // archiveWithheld are tables of a collaborative whose rows would name or
 // single out people the pages keep anonymous (see above). They are never
@@ -765,6 +768,17 @@ func (db *DB) ImportArchive(ctx context.Context, who collab.Who, r io.ReaderAt, 
 		}
 		if newCollab == 0 {
 			return errors.New("import: the archive holds no collaborative")
+		}
+		// Every team's totals are the teams' totals summed: an archive
+		// taken on PostgreSQL while writes were waiting to be folded
+		// (FoldMeasurePeriods) may carry some out of date.
+		for _, q := range []string{`DELETE FROM measure_periods WHERE collaborative_id = $1`,
+			`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
+				SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
+				WHERE collaborative_id = $1 GROUP BY collaborative_id, measure_id, period`} {
+			if _, err := tx.ExecContext(ctx, q, newCollab); err != nil {
+				return fmt.Errorf("import: measure totals: %w", err)
+			}
 		}
 		// The public report card's address is the source's; a copy must
 		// not answer at it too.

@@ -131,7 +131,7 @@ func (db *DB) RebuildSummariesForTest(ctx context.Context) error {
 		return fmt.Errorf("migration 00010: backfill not found")
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM measure_team_summaries`, `DELETE FROM measure_periods`, `DELETE FROM measure_team_periods`} {
+		for _, q := range []string{`DELETE FROM measure_periods_stale`, `DELETE FROM measure_team_summaries`, `DELETE FROM measure_periods`, `DELETE FROM measure_team_periods`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -377,9 +378,20 @@ type PeriodTotal struct {
 
 // MeasurePeriods lists a measure's totals over every team by period, the
 // aggregate chart's points, from the summary SaveValues keeps: as many
-// rows as periods, however many teams.
+// rows as periods, however many teams. Periods a write on PostgreSQL
+// noted as changed and no fold has rewritten yet are summed afresh from
+// the teams' totals, in the same statement (one snapshot), so a reader
+// never sees a total without a committed write.
 func (db *DB) MeasurePeriods(ctx context.Context, collabID, measureID int64) ([]PeriodTotal, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT period, teams, y, n FROM measure_periods WHERE collaborative_id = $1 AND measure_id = $2 ORDER BY period`,
+	rows, err := db.read.QueryContext(ctx, `SELECT period, teams, y, n FROM measure_periods p
+		WHERE collaborative_id = $1 AND measure_id = $2
+		  AND NOT EXISTS (SELECT 1 FROM measure_periods_stale s WHERE s.measure_id = p.measure_id AND s.period = p.period)
+		UNION ALL
+		SELECT period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
+		WHERE collaborative_id = $1 AND measure_id = $2
+		  AND period IN (SELECT period FROM measure_periods_stale WHERE measure_id = $2)
+		GROUP BY period
+		ORDER BY period`,
 		collabID, measureID)
 	if err != nil {
 		return nil, fmt.Errorf("measure periods: %w", err)
@@ -409,15 +421,16 @@ func (db *DB) MeasureTeamsReporting(ctx context.Context, collabID, measureID int
 // refreshSummaries rewrites the summaries of the measures and periods a
 // team's values changed (see migration 00010): the team's total of each
 // period, the team's reporting of each measure, and every team's total of
-// those periods together. Each is recomputed from the rows it sums, so a
-// correction or a cleared cell leaves no rounding behind.
+// those periods together (on PostgreSQL, noted for FoldMeasurePeriods).
+// Each is recomputed from the rows it sums, so a correction or a cleared
+// cell leaves no rounding behind.
 func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ratio map[int64]bool, touched map[int64]map[collab.Date]bool) error {
 	if db.Dialect == Postgres {
 		// One team may save from several requests at once (two browser
 		// tabs, an import beside the form, replicas): its own summary rows
-		// are rewritten under a lock on the team, taken before any
-		// measure's lock below (always in that order, so no deadlock).
-		// Without it two writers both delete and both insert a row.
+		// are rewritten under a lock on the team. Without it two writers
+		// both delete and both insert a row. Teams never wait on each
+		// other here: every team's totals are left to FoldMeasurePeriods.
 		if err := lockUntilCommit(ctx, tx, lockTeamSummaries, teamID); err != nil {
 			return fmt.Errorf("lock team %d summaries: %w", teamID, err)
 		}
@@ -459,28 +472,136 @@ func (db *DB) refreshSummaries(ctx context.Context, tx *sql.Tx, teamID int64, ra
 			return fmt.Errorf("refresh team summary: %w", err)
 		}
 		if db.Dialect == Postgres {
-			// Teams write the same measure from several replicas at once.
-			// Under READ COMMITTED a sum over every team's rows taken
-			// while another team's change is uncommitted would miss it,
-			// and that team's sum would miss ours; holding a lock on the
-			// measure until commit, each statement after it sees every
-			// earlier writer's rows. Taken as late as it can be, in
-			// measure order (no deadlock), before the audit chain's lock.
-			// SQLite's single writer serializes these already.
-			if err := lockUntilCommit(ctx, tx, lockMeasureSummaries, mid); err != nil {
-				return fmt.Errorf("lock measure %d summaries: %w", mid, err)
+			// Teams write the same measure from several replicas at
+			// once. A sum over every team's rows taken here would miss
+			// another team's uncommitted change (and its sum ours) unless
+			// every writer of the measure queued on one lock until commit;
+			// so the periods are only noted as changed, with no key to
+			// wait on: MeasurePeriods sums them afresh until
+			// FoldMeasurePeriods rewrites them (migration 00012).
+			err = db.execPeriods(ctx, tx, periods, func(d collab.Date) []any { return []any{mid, d} },
+				`INSERT INTO measure_periods_stale (measure_id, period) VALUES ($1, $2)`)
+			if err != nil {
+				return fmt.Errorf("note period totals: %w", err)
 			}
+			continue
 		}
-		err = db.execPeriods(ctx, tx, periods, func(d collab.Date) []any { return []any{mid, d} },
-			`DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`,
-			`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
-				SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
-				WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`)
-		if err != nil {
-			return fmt.Errorf("refresh period totals: %w", err)
+		// SQLite's single writer serializes this already.
+		if err := rewritePeriods(ctx, db, tx, mid, periods); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// rewritePeriods rewrites every team's total of a measure for the given
+// periods from the teams' own totals.
+func rewritePeriods(ctx context.Context, db *DB, tx *sql.Tx, mid int64, periods []collab.Date) error {
+	err := db.execPeriods(ctx, tx, periods, func(d collab.Date) []any { return []any{mid, d} },
+		`DELETE FROM measure_periods WHERE measure_id = $1 AND period = $2`,
+		`INSERT INTO measure_periods (collaborative_id, measure_id, period, teams, y, n)
+			SELECT collaborative_id, measure_id, period, COUNT(*), SUM(y), SUM(n) FROM measure_team_periods
+			WHERE measure_id = $1 AND period = $2 GROUP BY collaborative_id, measure_id, period`)
+	if err != nil {
+		return fmt.Errorf("refresh period totals: %w", err)
+	}
+	return nil
+}
+
+// FoldMeasurePeriods rewrites the totals over every team of the periods
+// writes noted as changed, and clears the notes, in one transaction: a
+// reader sees the notes (and sums those periods itself) until it sees
+// the rewritten totals. A note committed after the round took its notes
+// stays for the next round. One replica folds at a time; a round that
+// finds another folding is skipped. It returns how many periods it
+// rewrote. SQLite keeps no notes (see refreshSummaries).
+func (db *DB) FoldMeasurePeriods(ctx context.Context) (int, error) {
+	if db.Dialect != Postgres {
+		return 0, nil
+	}
+	var pending bool
+	if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM measure_periods_stale)`).Scan(&pending); err != nil {
+		return 0, fmt.Errorf("fold measure periods: %w", err)
+	}
+	if !pending {
+		return 0, nil
+	}
+	folded := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		folded = 0
+		var got bool
+		if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, lockFoldPeriods).Scan(&got); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if !got {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `WITH d AS (DELETE FROM measure_periods_stale RETURNING measure_id, period)
+			SELECT DISTINCT measure_id, period FROM d ORDER BY measure_id, period`)
+		if err != nil {
+			return err
+		}
+		byMeasure := map[int64][]collab.Date{}
+		var mids []int64
+		for rows.Next() {
+			var mid int64
+			var d collab.Date
+			if err := rows.Scan(&mid, &d); err != nil {
+				rows.Close()
+				return err
+			}
+			if byMeasure[mid] == nil {
+				mids = append(mids, mid)
+			}
+			byMeasure[mid] = append(byMeasure[mid], d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, mid := range mids {
+			if err := rewritePeriods(ctx, db, tx, mid, byMeasure[mid]); err != nil {
+				return err
+			}
+			folded += len(byMeasure[mid])
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("fold measure periods: %w", err)
+	}
+	return folded, nil
+}
+
+// RunMeasureFolder folds the noted measure periods every interval until
+// ctx ends. Every replica may run it. Errors go to log, each once until
+// it changes.
+func (db *DB) RunMeasureFolder(ctx context.Context, every time.Duration, log *slog.Logger) {
+	if db.Dialect != Postgres {
+		return
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var lastErr string
+	for {
+		select {
+		case <-t.C:
+			_, err := db.FoldMeasurePeriods(ctx)
+			switch {
+			case err == nil:
+				lastErr = ""
+			case ctx.Err() != nil:
+			case err.Error() != lastErr:
+				lastErr = err.Error()
+				log.Error("fold measure periods", "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // execPeriods runs the statements for each period in turn. On SQLite
@@ -522,12 +643,15 @@ func (db *DB) execPeriods(ctx context.Context, tx *sql.Tx, periods []collab.Date
 	return nil
 }
 
-// Advisory lock spaces (PostgreSQL's two-key form: space, id) of the
-// measure summaries; the audit sealer's single-key lock is apart.
+// The advisory lock space (PostgreSQL's two-key form: space, id) of a
+// team's measure summaries; the single-key locks are apart.
 const (
-	lockMeasureSummaries = 7210002
-	lockTeamSummaries    = 7210003
+	lockTeamSummaries = 7210003
 )
+
+// lockFoldPeriods is the single-key lock of the round that folds noted
+// measure periods (FoldMeasurePeriods).
+const lockFoldPeriods = 7210004
 
 // lockUntilCommit takes a PostgreSQL advisory lock on (space, id) held
 // until the transaction ends.

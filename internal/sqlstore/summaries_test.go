@@ -176,11 +176,14 @@ func checkSummaries(t *testing.T, db *sqlstore.DB, c int64, m *improve.Measure, 
 
 // TestMeasureSummariesReplicas has eight teams write the same periods of
 // one measure at once through four connections to one PostgreSQL
-// database, as replicas would: each period's total over every team must
-// count every team, though each write's transaction began before the
-// others committed. Without the per-measure lock in SaveValues, a write
-// sums the teams without another's uncommitted total, and that other
-// sums without this one's.
+// database, as replicas would, while two of them fold the noted periods
+// in a loop: each period's total over every team must count every team,
+// before the last fold and after it, though each write's transaction
+// began before the others committed. Summing every team inside each
+// write without a lock on the measure misses another's uncommitted
+// total (and it misses ours); a fold that cleared notes it had not
+// summed, or summed before the writes it cleared were visible, leaves a
+// total short for good.
 func TestMeasureSummariesReplicas(t *testing.T) {
 	dbs := replicas(t, sqltest.PostgresDSN(t), 4)
 	f := newFixture(t, dbs[0])
@@ -192,8 +195,27 @@ func TestMeasureSummariesReplicas(t *testing.T) {
 		must(t, dbs[0].CreateTeam(ctx, collab.Who{}, tm))
 		teams = append(teams, tm.ID)
 	}
-	errs := make(chan error, len(teams)*3)
+	errs := make(chan error, len(teams)*3+2)
 	var wg sync.WaitGroup
+	writing := make(chan struct{})
+	var folders sync.WaitGroup
+	for _, db := range dbs[:2] {
+		folders.Add(1)
+		go func() {
+			defer folders.Done()
+			for {
+				if _, err := db.FoldMeasurePeriods(ctx); err != nil {
+					errs <- err
+					return
+				}
+				select {
+				case <-writing:
+					return
+				default:
+				}
+			}
+		}()
+	}
 	for i, team := range teams {
 		wg.Add(1)
 		go func() {
@@ -210,21 +232,33 @@ func TestMeasureSummariesReplicas(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	close(writing)
+	folders.Wait()
 	close(errs)
 	for err := range errs {
 		must(t, err)
 	}
-	ps, err := dbs[0].MeasurePeriods(ctx, f.c.ID, m.ID)
-	must(t, err)
-	if len(ps) != 6 {
-		t.Fatalf("%d periods, want 6", len(ps))
-	}
-	for _, p := range ps {
-		if p.Teams != 8 || p.Y != 24 || p.N != 32 {
-			t.Errorf("period %s: %+v, want 8 teams, 24 / 32", p.Period, p)
+	check := func(when string) {
+		t.Helper()
+		ps, err := dbs[0].MeasurePeriods(ctx, f.c.ID, m.ID)
+		must(t, err)
+		if len(ps) != 6 {
+			t.Fatalf("%s: %d periods, want 6", when, len(ps))
 		}
+		for _, p := range ps {
+			if p.Teams != 8 || p.Y != 24 || p.N != 32 {
+				t.Errorf("%s: period %s: %+v, want 8 teams, 24 / 32", when, p.Period, p)
+			}
+		}
+		checkSummaries(t, dbs[0], f.c.ID, m, teams)
 	}
-	checkSummaries(t, dbs[0], f.c.ID, m, teams)
+	check("before the last fold")
+	_, err := dbs[3].FoldMeasurePeriods(ctx)
+	must(t, err)
+	check("after the last fold")
+	if n, err := dbs[2].FoldMeasurePeriods(ctx); err != nil || n != 0 {
+		t.Errorf("a fold after the last: %d periods, %v; want none left", n, err)
+	}
 }
 
 // TestMeasureSummariesOneTeamAtOnce: one team saving from several
