@@ -263,19 +263,27 @@ func (db *DB) OverdueReports(ctx context.Context, c *collab.Collaborative, dueDa
 	if err != nil {
 		return nil, err
 	}
-	reps, err := db.Reports(ctx, c.ID, ReportFilter{})
-	if err != nil {
-		return nil, err
-	}
 	type teamMonth struct {
 		team  int64
 		month collab.Date
 	}
+	// Only which months are in: a submitted report's text is not needed
+	// to know it was submitted (learning.Report.Frozen: not a draft).
+	rows, err := db.read.QueryContext(ctx, `SELECT team_id, month FROM reports WHERE collaborative_id = $1 AND status <> $2`, c.ID, learning.ReportDraft)
+	if err != nil {
+		return nil, fmt.Errorf("overdue reports: %w", err)
+	}
+	defer rows.Close()
 	done := map[teamMonth]bool{}
-	for _, r := range reps {
-		if r.Frozen() {
-			done[teamMonth{r.TeamID, r.Month}] = true
+	for rows.Next() {
+		var tm teamMonth
+		if err := rows.Scan(&tm.team, &tm.month); err != nil {
+			return nil, fmt.Errorf("overdue reports: %w", err)
 		}
+		done[tm] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("overdue reports: %w", err)
 	}
 	var out []Overdue
 	for m := learning.MonthOf(c.StartDate); !m.After(c.EndDate) && learning.DueDate(m, dueDay).Before(today); m = m.AddMonths(1) {

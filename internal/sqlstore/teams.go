@@ -94,7 +94,7 @@ func (db *DB) TeamCollaborative(ctx context.Context, teamID int64) (int64, error
 // $2 = 0": neither database plans that disjunction with an index, so one
 // team's page scanned every member of every team.
 func (db *DB) members(ctx context.Context, collabID, teamID int64) ([]collab.Member, error) {
-	const order = ` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`
+	const order = membersOrder
 	var rows *sql.Rows
 	var err error
 	if teamID != 0 {
@@ -118,6 +118,37 @@ func (db *DB) members(ctx context.Context, collabID, teamID int64) ([]collab.Mem
 	}
 	return out, rows.Err()
 }
+
+// membersOf lists the members of some teams of a collaborative, in the
+// order members gives.
+func (db *DB) membersOf(ctx context.Context, collabID int64, teams []*collab.Team) ([]collab.Member, error) {
+	if len(teams) == 0 {
+		return nil, nil
+	}
+	args := []any{collabID}
+	ids := make([]int64, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	// #nosec G202 -- numbered placeholders only; the ids are bound.
+	rows, err := db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
+		JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1 AND m.team_id IN (`+inList(&args, ids)+`)`+membersOrder, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	defer rows.Close()
+	var out []collab.Member
+	for rows.Next() {
+		var m collab.Member
+		if err := rows.Scan(&m.TeamID, &m.UserID, &m.Name, &m.Email, &m.Role); err != nil {
+			return nil, fmt.Errorf("list members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+const membersOrder = ` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`
 
 // TeamFilter selects teams.
 type TeamFilter struct {
@@ -161,11 +192,15 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list teams: %w", err)
 	}
-	if f.WithMembers && f.Limit > 0 {
-		return nil, fmt.Errorf("list teams: a page of teams with members is not supported")
-	}
 	if f.WithMembers {
-		ms, err := db.members(ctx, collabID, 0)
+		var ms []collab.Member
+		var err error
+		if f.Limit > 0 {
+			// A page of teams reads its own teams' members only.
+			ms, err = db.membersOf(ctx, collabID, out)
+		} else {
+			ms, err = db.members(ctx, collabID, 0)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -180,8 +215,21 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 
 // CountTeams counts a collaborative's teams.
 func (db *DB) CountTeams(ctx context.Context, collabID int64) (int, error) {
+	return db.CountTeamsMatching(ctx, collabID, "")
+}
+
+// CountTeamsMatching counts the teams whose team or organization name
+// contains query (all of them when it is empty), as Teams finds them:
+// the number of pages of a paged list.
+func (db *DB) CountTeamsMatching(ctx context.Context, collabID int64, query string) (int, error) {
+	q := `SELECT COUNT(*) FROM teams t WHERE t.collaborative_id = $1`
+	args := []any{collabID}
+	if query != "" {
+		q = `SELECT COUNT(*) ` + teamFrom + ` WHERE t.collaborative_id = $1 AND (LOWER(t.name) LIKE $2 OR LOWER(COALESCE(o.name, '')) LIKE $2)`
+		args = append(args, "%"+likeEscape(query)+"%")
+	}
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM teams WHERE collaborative_id = $1`, collabID).Scan(&n); err != nil {
+	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count teams: %w", err)
 	}
 	return n, nil

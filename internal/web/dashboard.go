@@ -88,6 +88,10 @@ type dashboardPage struct {
 	Manager    bool
 	Teams      []teamRow
 	OverdueAll int
+	// The table of teams shows one page at a time (listPage).
+	TeamsTotal, First, Last int
+	PageNo                  int
+	Pages                   []int
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -120,10 +124,16 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, rc *reqCt
 	// Team by team is for conveners and coaches only: funders and
 	// evaluators see aggregates.
 	if p.Coach {
-		teams, err := s.db.Teams(ctx, c.ID, sqlstore.TeamFilter{})
+		if p.TeamsTotal, err = s.db.CountTeams(ctx, c.ID); err != nil {
+			return err
+		}
+		var offset int
+		p.PageNo, p.Pages, offset = listPage(r, p.TeamsTotal)
+		teams, err := s.db.Teams(ctx, c.ID, sqlstore.TeamFilter{Limit: listPerPage, Offset: offset})
 		if err != nil {
 			return err
 		}
+		p.First, p.Last = offset+1, offset+len(teams)
 		last := month.AddMonths(-1)
 		reps, err := s.db.Reports(ctx, c.ID, sqlstore.ReportFilter{From: last, To: month})
 		if err != nil {

@@ -508,3 +508,57 @@ func TestPager(t *testing.T) {
 		}
 	}
 }
+
+// TestTeamListsPaged: the teams list and the dashboard's table of teams
+// show one page of teams at a time, every team counted and reachable,
+// and the list's search pages through what it found.
+func TestTeamListsPaged(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	for i := 0; i < 2*listPerPage+7; i++ {
+		tm := &collab.Team{CollaborativeID: c, Name: fmt.Sprintf("Zz listed team %03d", i), Kind: collab.KindCommunity}
+		must(t, e.db.CreateTeam(bg, collab.Who{}, tm))
+	}
+	total, err := e.db.CountTeams(bg, c)
+	must(t, err)
+	pages := (total + listPerPage - 1) / listPerPage
+	rows := func(body, id string) int {
+		t.Helper()
+		i := strings.Index(body, id)
+		if i < 0 {
+			t.Fatalf("no %s in the page", id)
+		}
+		table := body[i:]
+		return strings.Count(table[:strings.Index(table, "</table>")], "<tr><td>")
+	}
+	tests := []struct {
+		name, url, table string
+		rows             int
+		has, hasNot      string
+	}{
+		{"teams, first page", fmt.Sprintf("/c/%d/teams", c), "<tbody>", listPerPage, fmt.Sprintf("%d teams, showing 1 to %d", total, listPerPage), "Zz listed team 106"},
+		{"teams, last page", fmt.Sprintf("/c/%d/teams?page=%d", c, pages), "<tbody>", total - (pages-1)*listPerPage, "Zz listed team 106", "Zz listed team 000"},
+		{"teams, out of range is the first", fmt.Sprintf("/c/%d/teams?page=999", c), "<tbody>", listPerPage, "showing 1 to", "Zz listed team 106"},
+		{"teams, search", fmt.Sprintf("/c/%d/teams?q=listed+team+10", c), "<tbody>", 7, "7 teams", "Zz listed team 099"},
+		{"teams, search page 2", fmt.Sprintf("/c/%d/teams?q=listed&page=2", c), "<tbody>", listPerPage, "Zz listed team 050", "Zz listed team 049"},
+		{"dashboard, last page", fmt.Sprintf("/c/%d/dashboard?page=%d", c, pages), `id="team-status"`, total - (pages-1)*listPerPage, "Zz listed team 106", "Zz listed team 000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.do("convener", "GET", tt.url, nil, "")
+			body := w.Body.String()
+			if w.Code != 200 {
+				t.Fatalf("%d", w.Code)
+			}
+			if n := rows(body, tt.table); n != tt.rows {
+				t.Errorf("%d rows, want %d", n, tt.rows)
+			}
+			if !strings.Contains(body, tt.has) || strings.Contains(body, tt.hasNot) {
+				t.Errorf("want %q and not %q in the page", tt.has, tt.hasNot)
+			}
+		})
+	}
+	if body := e.do("convener", "GET", fmt.Sprintf("/c/%d/teams?q=listed", c), nil, "").Body.String(); !strings.Contains(body, `href="?page=3&amp;q=listed"`) {
+		t.Errorf("the search's pages do not keep the search")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -15,6 +16,11 @@ type teamsPage struct {
 	basePage
 	Teams []*collab.Team
 	Query string
+	// Total teams the search found, First and Last the numbers of the
+	// ones shown, and the pages of them (see listPage).
+	Total, First, Last int
+	PageNo             int
+	Pages              []int
 	// Coach: the viewer may see members and missing roles of every team.
 	Coach   bool
 	Manager bool
@@ -42,8 +48,31 @@ func (s *Server) teamsData(r *http.Request, rc *reqCtx) (*teamsPage, error) {
 	var err error
 	// Members of other teams are the coaches' to see, not the cohort's:
 	// a team member's list carries team names and focus only.
-	p.Teams, err = s.db.Teams(r.Context(), c, sqlstore.TeamFilter{WithMembers: p.Coach, Query: p.Query})
+	if p.Total, err = s.db.CountTeamsMatching(r.Context(), c, p.Query); err != nil {
+		return nil, err
+	}
+	var offset int
+	p.PageNo, p.Pages, offset = listPage(r, p.Total)
+	p.Teams, err = s.db.Teams(r.Context(), c, sqlstore.TeamFilter{WithMembers: p.Coach, Query: p.Query, Limit: listPerPage, Offset: offset})
+	p.First, p.Last = offset+1, offset+len(p.Teams)
 	return p, err
+}
+
+// listPerPage is how many rows a long list (the teams, the dashboard's
+// team table) shows at once: a collaborative of a thousand teams costs
+// each view one page of them, and a person reads one page at a time.
+const listPerPage = 50
+
+// listPage reads the ?page= of a list of total rows: the page shown
+// (the first if the number is missing or out of range), the numbers of
+// the pages to link (pager) and the offset of its first row.
+func listPage(r *http.Request, total int) (no int, pages []int, offset int) {
+	count := max(1, (total+listPerPage-1)/listPerPage)
+	no, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	if no < 1 || no > count {
+		no = 1
+	}
+	return no, pager(no, count), (no - 1) * listPerPage
 }
 
 func (s *Server) teamsList(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
