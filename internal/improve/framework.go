@@ -3,6 +3,7 @@ package improve
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,26 +114,59 @@ func HeaderJSON(fw *framework.Framework) (string, error) {
 	return string(b), nil
 }
 
-// NextCode returns the code for a new child of parent (nil for the top):
-// its code plus one more than the largest numeric last segment among its
-// children, skipping any code already taken.
-func NextCode(parent *FwNode, siblings []*FwNode, taken map[string]bool) string {
+// NextCode returns the code for a new child of kind kind under parent
+// (nil for the top): its parent's code, a dot, and one more than the
+// largest number among the children's last segments, skipping any code
+// already taken. Where a level holds several kinds side by side, as a BSC
+// domain's objectives (1.O1, 1.O2) beside its change concepts (1.C1), each
+// kind numbers its own, after the letters its siblings of that kind use;
+// a first child of a kind there takes the kind's initial (C for
+// change-concept).
+func NextCode(parent *FwNode, siblings []*FwNode, taken map[string]bool, kind string) string {
 	prefix := ""
 	if parent != nil {
 		prefix = parent.Code + "."
 	}
+	letters, lettered := "", false
 	max := 0
 	for _, s := range siblings {
-		seg := s.Code[strings.LastIndex(s.Code, ".")+1:]
-		var n int
-		if _, err := fmt.Sscanf(seg, "%d", &n); err == nil && n > max && fmt.Sprint(n) == seg {
+		l, n, ok := codeSegment(s.Code)
+		if !ok {
+			continue
+		}
+		if l != "" {
+			lettered = true
+		}
+		if s.Kind != kind {
+			continue
+		}
+		letters = l
+		if n > max {
 			max = n
 		}
 	}
+	if letters == "" && lettered && kind != "" {
+		letters = strings.ToUpper(kind[:1])
+	}
 	for i := max + 1; ; i++ {
-		c := fmt.Sprintf("%s%d", prefix, i)
+		c := fmt.Sprintf("%s%s%d", prefix, letters, i)
 		if !taken[c] {
 			return c
 		}
 	}
+}
+
+// codeSegment splits a code's last segment into its letters and number
+// ("O6" is O and 6, "12" is "" and 12).
+func codeSegment(code string) (letters string, n int, ok bool) {
+	seg := code[strings.LastIndex(code, ".")+1:]
+	i := strings.IndexFunc(seg, func(r rune) bool { return r >= '0' && r <= '9' })
+	if i < 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(seg[i:])
+	if err != nil || strconv.Itoa(n) != seg[i:] {
+		return "", 0, false
+	}
+	return seg[:i], n, true
 }

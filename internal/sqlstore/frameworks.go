@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -202,9 +203,11 @@ type NodeEdit struct {
 	Retired *bool
 }
 
-// AddFrameworkNode adds a node under parentID (0 for the top level), of the
-// first kind its level allows, with the next free code.
-func (db *DB) AddFrameworkNode(ctx context.Context, who collab.Who, collabID, fwID, parentID int64, title, body string) (*improve.FwNode, error) {
+// AddFrameworkNode adds a node of kind kind under parentID (0 for the top
+// level), with the next free code of its kind. An empty kind is the only
+// kind its level allows; a level of several kinds (a BSC domain's
+// objectives and change concepts) needs one of them named.
+func (db *DB) AddFrameworkNode(ctx context.Context, who collab.Who, collabID, fwID, parentID int64, kind, title, body string) (*improve.FwNode, error) {
 	f, err := db.FindFramework(ctx, collabID, fwID)
 	if err != nil {
 		return nil, err
@@ -235,11 +238,15 @@ func (db *DB) AddFrameworkNode(ctx context.Context, who collab.Who, collabID, fw
 	}
 	if depth >= len(f.Header.Levels) {
 		v.Add("parent", "framework.error_too_deep")
+	} else if kinds := f.Header.Levels[depth].Kinds; kind == "" && len(kinds) == 1 {
+		kind = kinds[0]
+	} else if !slices.Contains(kinds, kind) {
+		v.Add("kind", "framework.error_kind")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	n := &improve.FwNode{FrameworkID: fwID, ParentID: parentID, Code: improve.NextCode(parent, siblings, taken), Kind: f.Header.Levels[depth].Kinds[0],
+	n := &improve.FwNode{FrameworkID: fwID, ParentID: parentID, Code: improve.NextCode(parent, siblings, taken, kind), Kind: kind,
 		Title: title, Body: strings.TrimSpace(body), Position: len(siblings) + 1, Depth: depth}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO framework_nodes (framework_id, parent_id, code, kind, title, body, extra, position, retired)

@@ -73,14 +73,14 @@ func TestAdoptEditFramework(t *testing.T) {
 		}
 		top := fw.Nodes[0]
 		// Add a recommendation under principle 1, then an action under it.
-		rec, err := db.AddFrameworkNode(ctx, who, c, fw.ID, top.ID, "Ask people what goes well", "")
+		rec, err := db.AddFrameworkNode(ctx, who, c, fw.ID, top.ID, "", "Ask people what goes well", "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := top.Code + "." + itoa(len(top.Children)+1); rec.Code != want || rec.Kind != "recommendation" {
 			t.Errorf("new node: code %q kind %q, want %q recommendation", rec.Code, rec.Kind, want)
 		}
-		act, err := db.AddFrameworkNode(ctx, who, c, fw.ID, rec.ID, "Open with the question", "")
+		act, err := db.AddFrameworkNode(ctx, who, c, fw.ID, rec.ID, "", "Open with the question", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,10 +88,10 @@ func TestAdoptEditFramework(t *testing.T) {
 			t.Errorf("new action: %q %q", act.Code, act.Kind)
 		}
 		// Actions are the last level: nothing goes under them.
-		if _, err := db.AddFrameworkNode(ctx, who, c, fw.ID, act.ID, "Too deep", ""); collab.FieldErrors(err)["parent"] == "" {
+		if _, err := db.AddFrameworkNode(ctx, who, c, fw.ID, act.ID, "", "Too deep", ""); collab.FieldErrors(err)["parent"] == "" {
 			t.Errorf("a node below the last level: %v", err)
 		}
-		if _, err := db.AddFrameworkNode(ctx, who, c, fw.ID, 0, " ", ""); collab.FieldErrors(err)["title"] == "" {
+		if _, err := db.AddFrameworkNode(ctx, who, c, fw.ID, 0, "", " ", ""); collab.FieldErrors(err)["title"] == "" {
 			t.Errorf("an empty title: %v", err)
 		}
 		title := "Start with what matters to people"

@@ -319,7 +319,7 @@ func (s *Server) frameworkNodeAdd(w http.ResponseWriter, r *http.Request, rc *re
 	if err != nil {
 		return err
 	}
-	_, err = s.db.AddFrameworkNode(r.Context(), rc.who(), rc.Collab.ID, f.ID, formID(r.PostForm, "parent"), r.PostForm.Get("title"), r.PostForm.Get("body"))
+	_, err = s.db.AddFrameworkNode(r.Context(), rc.who(), rc.Collab.ID, f.ID, formID(r.PostForm, "parent"), r.PostForm.Get("kind"), r.PostForm.Get("title"), r.PostForm.Get("body"))
 	if fe := collab.FieldErrors(err); fe != nil {
 		p, perr := s.frameworkData(r, rc)
 		if perr != nil {
