@@ -176,20 +176,21 @@ func treeNodes(nodes []*improve.FwNode) []*improve.FwNode {
 	return top
 }
 
-// CollabFrameworkNodes lists every node of every framework a collaborative
-// adopted, flat, for linking change ideas.
-func (db *DB) CollabFrameworkNodes(ctx context.Context, collabID int64) ([]*improve.FwNode, error) {
+// AdoptedFrameworks lists every framework a collaborative adopted, each
+// with its nodes, for the pickers that link work to a node (grouped by
+// framework: codes repeat across frameworks).
+func (db *DB) AdoptedFrameworks(ctx context.Context, collabID int64) ([]*improve.CollabFramework, error) {
 	fws, err := db.Frameworks(ctx, collabID)
 	if err != nil {
 		return nil, err
 	}
-	var out []*improve.FwNode
+	out := make([]*improve.CollabFramework, 0, len(fws))
 	for _, f := range fws {
 		full, err := db.FindFramework(ctx, collabID, f.ID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, full.Flatten()...)
+		out = append(out, full)
 	}
 	return out, nil
 }

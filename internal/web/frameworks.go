@@ -202,6 +202,29 @@ func (p *frameworkPage) Indent(n *improve.FwNode) string {
 	return fmt.Sprintf("depth-%d", min(n.Depth, 5))
 }
 
+// KindName names a node kind: the catalog's word for the kinds the
+// built-in frameworks use, else the level's own name (an imported
+// framework's kinds are its own).
+func (p *frameworkPage) KindName(kind string, depth int) string {
+	if key := "framework.kind." + kind; p.T(key) != key {
+		return p.T(key)
+	}
+	return p.F.LevelName(depth)
+}
+
+// KindsBelow lists the kinds a child of n (nil: a top-level node) may
+// have; with more than one, the form asks which.
+func (p *frameworkPage) KindsBelow(n *improve.FwNode) []string {
+	d := 0
+	if n != nil {
+		d = n.Depth + 1
+	}
+	if d >= len(p.F.Header.Levels) {
+		return nil
+	}
+	return p.F.Header.Levels[d].Kinds
+}
+
 // CanHaveChildren reports whether a node's level has a level below it.
 func (p *frameworkPage) CanHaveChildren(n *improve.FwNode) bool {
 	return n.Depth+1 < len(p.F.Header.Levels)

@@ -210,7 +210,9 @@ type aimPage struct {
 	Aim      *improve.Aim
 	Drivers  []*improve.Driver
 	Measures []*improve.Measure
-	Nodes    []*improve.FwNode
+	// Frameworks are the adopted frameworks, whose nodes a change idea
+	// may be linked to.
+	Frameworks []*improve.CollabFramework
 	// DriverForm names the form whose errors the page shows: "aim", a
 	// driver's id, or "new-" and the kind of driver being added.
 	DriverForm string
@@ -259,7 +261,7 @@ func (s *Server) aimData(r *http.Request, rc *reqCtx) (*aimPage, error) {
 	if p.Measures, err = s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID); err != nil {
 		return nil, err
 	}
-	if p.Nodes, err = s.db.CollabFrameworkNodes(ctx, rc.Collab.ID); err != nil {
+	if p.Frameworks, err = s.db.AdoptedFrameworks(ctx, rc.Collab.ID); err != nil {
 		return nil, err
 	}
 	return p, nil

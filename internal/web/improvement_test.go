@@ -562,3 +562,127 @@ func TestTeamListsPaged(t *testing.T) {
 		t.Errorf("the search's pages do not keep the search")
 	}
 }
+
+// TestFrameworkNodeKinds: in a framework whose level holds several kinds
+// side by side (the BSC change framework: a domain's objectives 1.O1…
+// beside its change concepts 1.C1…), a node added under a domain is of
+// the kind the convener chose and numbered among that kind; a level of
+// one kind needs no choice; a kind the level does not hold is refused.
+// The page names each node's kind, shows the Blueprint's attachments and
+// the source's link, and marks goeswell's own wording.
+func TestFrameworkNodeKinds(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	base := fmt.Sprintf("/c/%d/frameworks", c)
+	bscURL := location(t, e.form("convener", base, url.Values{"key": {"child-welfare-bsc"}}))
+	bsc, err := e.db.FindFramework(bg, c, int64(atoi(lastID(t, bscURL))))
+	must(t, err)
+	domain := bsc.Nodes[0]
+	nodeOf := func(f *improve.CollabFramework, title string) *improve.FwNode {
+		t.Helper()
+		for _, n := range f.Flatten() {
+			if n.Title == title {
+				return n
+			}
+		}
+		t.Fatalf("no node %q", title)
+		return nil
+	}
+	tests := []struct {
+		name, parent, kind, title string
+		wantCode, wantKind        string
+		wantErr                   string
+	}{
+		{"change concept under a domain", fmt.Sprint(domain.ID), "change-concept", "Protected time for reflection", domain.Code + ".C", "change-concept", ""},
+		{"objective under a domain", fmt.Sprint(domain.ID), "objective", "Fewer placements disrupted", domain.Code + ".O", "objective", ""},
+		{"no kind where two are possible", fmt.Sprint(domain.ID), "", "Which kind?", "", "", "kind"},
+		{"a kind the level does not hold", fmt.Sprint(domain.ID), "domain", "Nested domain", "", "", "kind"},
+		{"a top-level domain needs no choice", "0", "", "Workforce housing", "", "domain", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.form("convener", bscURL+"/nodes", url.Values{"parent": {tt.parent}, "kind": {tt.kind}, "title": {tt.title}})
+			if tt.wantErr != "" {
+				if w.Code != 422 || !strings.Contains(w.Body.String(), "Choose what kind of node this is.") {
+					t.Fatalf("want the kind refused, got %d", w.Code)
+				}
+				return
+			}
+			location(t, w)
+			f, err := e.db.FindFramework(bg, c, bsc.ID)
+			must(t, err)
+			n := nodeOf(f, tt.title)
+			if n.Kind != tt.wantKind {
+				t.Errorf("kind %q, want %q", n.Kind, tt.wantKind)
+			}
+			if tt.wantCode != "" {
+				// One more than the largest of its kind under the domain.
+				max := 0
+				for _, s := range nodeOf(f, domain.Title).Children {
+					if s.Kind == tt.wantKind && s.ID != n.ID {
+						var k int
+						fmt.Sscanf(strings.TrimPrefix(s.Code, tt.wantCode), "%d", &k)
+						max = k
+					}
+				}
+				if want := fmt.Sprintf("%s%d", tt.wantCode, max+1); n.Code != want {
+					t.Errorf("code %s, want %s", n.Code, want)
+				}
+			}
+		})
+	}
+	page := e.do("convener", "GET", bscURL, nil, "").Body.String()
+	for _, want := range []string{`<span class="kind">Objective</span>`, `<span class="kind">Change concept</span>`,
+		`href="https://www.hhs.gov/surgeongeneral/priorities/workplace-well-being/index.html"`, `name="kind"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the BSC page lacks %s", want)
+		}
+	}
+	// The Blueprint carries examples, toolkits and playbooks; the Five
+	// Domains' definitions are goeswell's words under the seed's names.
+	bp := e.do("convener", "GET", fmt.Sprintf("%s/%d", base, e.imp.FrameworkID), nil, "").Body.String()
+	if !strings.Contains(bp, `class="attachments"`) || !strings.Contains(bp, `<span class="kind">Playbook</span>`) {
+		t.Error("the Blueprint's page shows no attachments")
+	}
+	fd := e.do("convener", "GET", location(t, e.form("convener", base, url.Values{"key": {"five-domains"}})), nil, "").Body.String()
+	if !strings.Contains(fd, `<span class="ours">goeswell&#39;s wording</span>`) || !strings.Contains(fd, `href="http://fullframeinitiative.org/`) {
+		t.Error("the Five Domains page neither marks goeswell's definitions nor links FFI")
+	}
+}
+
+// TestResourceTagsAdoptedNodes: a resource may be tagged with any node,
+// at any depth, of a framework the collaborative adopted, picked from
+// lists grouped by framework; a node of a framework it did not adopt is
+// refused with what was typed kept.
+func TestResourceTagsAdoptedNodes(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	fwURL := location(t, e.form("convener", fmt.Sprintf("/c/%d/frameworks", c), url.Values{"key": {"child-welfare-bsc"}}))
+	f, err := e.db.FindFramework(bg, c, int64(atoi(lastID(t, fwURL))))
+	must(t, err)
+	var deep *improve.FwNode
+	for _, n := range f.Flatten() {
+		if n.Depth == 2 {
+			deep = n
+			break
+		}
+	}
+	if deep == nil {
+		t.Fatal("the BSC framework has no third level")
+	}
+	list := fmt.Sprintf("/c/%d/resources", c)
+	page := e.do("director", "GET", list, nil, "").Body.String()
+	if !strings.Contains(page, fmt.Sprintf(`<optgroup label="%s">`, f.Name)) || !strings.Contains(page, fmt.Sprintf(`value="%s:%s"`, f.Key, deep.Code)) {
+		t.Fatalf("the picker offers no group for %s or not its level-3 node %s", f.Name, deep.Code)
+	}
+	ok := url.Values{"title": {"Detail guide"}, "url": {"https://example.net/d"}, "nodes": {f.Key + ":" + deep.Code}}
+	res := location(t, e.form("director", list, ok))
+	if body := e.do("director", "GET", res, nil, "").Body.String(); !strings.Contains(body, deep.Title) {
+		t.Errorf("the resource's page does not name its tag %s", deep.Code)
+	}
+	bad := url.Values{"title": {"Unadopted guide"}, "url": {"https://example.net/u"}, "nodes": {"what-goes-well:1"}}
+	w := e.form("director", list, bad)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `value="Unadopted guide"`) {
+		t.Errorf("a node of a framework not adopted: %d, or the title was lost", w.Code)
+	}
+}

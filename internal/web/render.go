@@ -112,6 +112,12 @@ func (p basePage) Checked(field string, def bool) bool {
 	return def
 }
 
+// Picked reports whether value was among those chosen in a multiple
+// select of the typed form.
+func (p basePage) Picked(field, value string) bool {
+	return p.Form != nil && slices.Contains(p.Form[field], value)
+}
+
 // Date formats a timestamp for people, in UTC (a per-person time zone is
 // for the calendar feature).
 func (p basePage) Date(t time.Time) string {

@@ -23,37 +23,79 @@ type nodeOption struct {
 	Ref, Label string
 }
 
+// A nodeGroup is one framework's nodes in a picker: codes repeat across
+// frameworks, so each list is under its framework's name.
+type nodeGroup struct {
+	Framework string
+	Nodes     []nodeOption
+}
+
+// resourceNodes are the tags a resource of the collaborative may take:
+// any node, at any depth, of a framework it adopted ("framework-key:code").
+type resourceNodes struct {
+	Groups []nodeGroup
+	labels map[string]string
+}
+
 var (
-	nodeOnce    sync.Once
-	nodeOptions []nodeOption
-	nodeLabels  map[string]string
+	builtinOnce   sync.Once
+	builtinLabels map[string]string
 )
 
-// frameworkNodes lists the built-in frameworks' top two levels as tag
-// options ("framework-key:code").
-func frameworkNodes() ([]nodeOption, map[string]string) {
-	nodeOnce.Do(func() {
-		nodeLabels = map[string]string{}
+// builtinNodeLabels names every node of the built-in frameworks, for the
+// tags a resource took before this collaborative's frameworks decided
+// them (and the demo's).
+func builtinNodeLabels() map[string]string {
+	builtinOnce.Do(func() {
+		builtinLabels = map[string]string{}
 		fws, err := framework.Builtin()
 		if err != nil {
 			return
 		}
 		for _, f := range fws {
 			for _, e := range f.Flatten() {
-				if e.Depth > 1 {
-					continue
-				}
-				ref := f.Key + ":" + e.Node.Code
-				label := f.Name + " " + e.Node.Code + " " + e.Node.Title
-				nodeOptions = append(nodeOptions, nodeOption{ref, label})
-				nodeLabels[ref] = label
+				builtinLabels[f.Key+":"+e.Node.Code] = f.Name + " " + e.Node.Code + " " + e.Node.Title
 			}
 		}
 	})
-	return nodeOptions, nodeLabels
+	return builtinLabels
 }
 
-func knownNode(ref string) bool { _, m := frameworkNodes(); _, ok := m[ref]; return ok }
+func (s *Server) resourceNodes(r *http.Request, collabID int64) (*resourceNodes, error) {
+	fws, err := s.db.AdoptedFrameworks(r.Context(), collabID)
+	if err != nil {
+		return nil, err
+	}
+	rn := &resourceNodes{labels: map[string]string{}}
+	for _, f := range fws {
+		g := nodeGroup{Framework: f.Name}
+		for _, n := range f.Flatten() {
+			if n.Retired {
+				continue
+			}
+			ref := f.Key + ":" + n.Code
+			g.Nodes = append(g.Nodes, nodeOption{ref, n.Code + " " + n.Title})
+			rn.labels[ref] = f.Name + " " + n.Code + " " + n.Title
+		}
+		rn.Groups = append(rn.Groups, g)
+	}
+	return rn, nil
+}
+
+// Known reports whether ref is a node a resource may be tagged with now.
+func (rn *resourceNodes) Known(ref string) bool { _, ok := rn.labels[ref]; return ok }
+
+// Label names a tag: the adopted framework's node, else the built-in
+// one it came from, else the tag itself.
+func (rn *resourceNodes) Label(ref string) string {
+	if l, ok := rn.labels[ref]; ok {
+		return l
+	}
+	if l, ok := builtinNodeLabels()[ref]; ok {
+		return l
+	}
+	return ref
+}
 
 type resourcesPage struct {
 	basePage
@@ -61,13 +103,13 @@ type resourcesPage struct {
 	Filter    sqlstore.ResourceFilter
 	Kinds     []learning.ResourceKind
 	Domains   []learning.Domain
-	Nodes     []nodeOption
+	Nodes     *resourceNodes
 	MyTeam    int64
 	CanUpload bool
 }
 
 // NodeLabel names a framework node tag.
-func (p *resourcesPage) NodeLabel(ref string) string { _, m := frameworkNodes(); return m[ref] }
+func (p *resourcesPage) NodeLabel(ref string) string { return p.Nodes.Label(ref) }
 
 // DomainLabel names a domain tag.
 func (p basePage) DomainLabel(code string) string {
@@ -102,11 +144,13 @@ func myTeam(rc *reqCtx) int64 {
 
 func (s *Server) resourcesData(r *http.Request, rc *reqCtx) (*resourcesPage, error) {
 	q := r.URL.Query()
-	nodes, _ := frameworkNodes()
+	nodes, err := s.resourceNodes(r, rc.Collab.ID)
+	if err != nil {
+		return nil, err
+	}
 	p := &resourcesPage{basePage: s.base(r, rc, "resource.title"), Kinds: learning.ResourceKinds, Domains: learning.Domains, Nodes: nodes,
 		MyTeam: myTeam(rc), CanUpload: s.filesDir != "",
 		Filter: sqlstore.ResourceFilter{Query: strings.TrimSpace(q.Get("q")), Kind: learning.ResourceKind(q.Get("kind")), Domain: q.Get("domain"), Node: q.Get("node")}}
-	var err error
 	p.Resources, err = s.db.Resources(r.Context(), rc.Collab.ID, p.Filter)
 	return p, err
 }
@@ -223,7 +267,11 @@ func (s *Server) resourceCreate(w http.ResponseWriter, r *http.Request, rc *reqC
 		}
 	}
 	if err == nil {
-		err = s.db.CreateResource(r.Context(), rc.who(), res, knownNode)
+		var nodes *resourceNodes
+		if nodes, err = s.resourceNodes(r, rc.Collab.ID); err != nil {
+			return err
+		}
+		err = s.db.CreateResource(r.Context(), rc.who(), res, nodes.Known)
 		if err != nil && res.FileKey != "" {
 			os.Remove(filepath.Join(s.filesDir, res.FileKey))
 		}
@@ -244,6 +292,7 @@ func (s *Server) resourceCreate(w http.ResponseWriter, r *http.Request, rc *reqC
 
 type resourcePage struct {
 	basePage
+	nodes     *resourceNodes
 	Resource  *learning.Resource
 	MyTeam    int64
 	MyUse     *learning.ResourceUse
@@ -251,7 +300,7 @@ type resourcePage struct {
 }
 
 // NodeLabel names a framework node tag.
-func (p *resourcePage) NodeLabel(ref string) string { _, m := frameworkNodes(); return m[ref] }
+func (p *resourcePage) NodeLabel(ref string) string { return p.nodes.Label(ref) }
 
 func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	format, err := exportFormat(r)
@@ -267,6 +316,9 @@ func (s *Server) resourcePage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return err
 	}
 	p := &resourcePage{basePage: s.base(r, rc, "resource.title"), Resource: res, MyTeam: myTeam(rc), CanDelete: allowed(rc, collab.PermCollabManage)}
+	if p.nodes, err = s.resourceNodes(r, rc.Collab.ID); err != nil {
+		return err
+	}
 	p.Title = res.Title
 	for i := range res.Uses {
 		if res.Uses[i].TeamID == p.MyTeam {

@@ -32,4 +32,27 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // A long picker (framework nodes: hundreds, grouped by framework) gets
+  // a box that shortens it to the options containing what is typed.
+  document.querySelectorAll("select[data-filter]").forEach(function (sel) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-filter";
+    box.setAttribute("aria-label", sel.getAttribute("data-filter"));
+    box.placeholder = sel.getAttribute("data-filter");
+    box.setAttribute("aria-controls", sel.id);
+    sel.parentNode.insertBefore(box, sel);
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      sel.querySelectorAll("optgroup").forEach(function (g) {
+        var any = false;
+        g.querySelectorAll("option").forEach(function (o) {
+          var show = q === "" || o.selected || o.textContent.toLowerCase().indexOf(q) >= 0 || g.label.toLowerCase().indexOf(q) >= 0;
+          o.hidden = !show;
+          any = any || show;
+        });
+        g.hidden = !any;
+      });
+    });
+  });
 });
