@@ -107,6 +107,18 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 		t.Fatal(err)
 	}
 	seedLearning(t, db, filesDir, res.CollaborativeID, res.TeamIDs)
+	// A shared measure linked to a framework node (the evidence table).
+	shared, err := db.Measures(ctx, res.CollaborativeID, 0)
+	if err != nil || len(shared) == 0 {
+		t.Fatalf("the demo's shared measures: %d, %v", len(shared), err)
+	}
+	fws, err := db.AdoptedFrameworks(ctx, res.CollaborativeID)
+	if err != nil || len(fws) == 0 {
+		t.Fatalf("the demo's frameworks: %d, %v", len(fws), err)
+	}
+	if err := db.LinkMeasure(ctx, collab.Who{}, res.CollaborativeID, shared[0].ID, fws[0].Nodes[0].ID, true); err != nil {
+		t.Fatal(err)
+	}
 	// The settings rows the demo leaves at their defaults.
 	es := engage.DefaultSettings()
 	es.MissesOffTrack, es.DeadlineDay = 3, 7

@@ -299,17 +299,12 @@ func (s *Server) frameworkHistory(w http.ResponseWriter, r *http.Request, rc *re
 
 type changePackagePage struct {
 	basePage
-	F     *improve.CollabFramework
-	Nodes []*improve.FwNode
-	Use   map[int64]*sqlstore.NodeUse
-}
-
-// U returns a node's use, or an empty one.
-func (p *changePackagePage) U(id int64) *sqlstore.NodeUse {
-	if u := p.Use[id]; u != nil {
-		return u
-	}
-	return &sqlstore.NodeUse{}
+	F    *improve.CollabFramework
+	Rows []*evidenceRow
+	// Staff (conveners and coaches) see each team's evidence; the
+	// cohort sees counts. Manager may link measures to nodes.
+	Staff, Manager bool
+	Measures       []*improve.Measure // the shared measures, to link
 }
 
 // Indent is a node's indentation class.
@@ -317,19 +312,48 @@ func (p *changePackagePage) Indent(n *improve.FwNode) string {
 	return fmt.Sprintf("depth-%d", min(n.Depth, 5))
 }
 
+// Period names a measure's period for people: a month by name, a week by
+// its Monday.
+func (p *changePackagePage) Period(m *improve.Measure, d collab.Date) string {
+	if m.Period == improve.Monthly {
+		return p.MonthYear(d)
+	}
+	return d.String()
+}
+
+// Day shows a date.
+func (p *changePackagePage) Day(d collab.Date) string { return d.String() }
+
+func (s *Server) changePackageData(r *http.Request, rc *reqCtx, f *improve.CollabFramework) (*changePackagePage, error) {
+	p := &changePackagePage{basePage: s.base(r, rc, "framework.package_title"), F: f,
+		Staff: rc.can(collab.PermCollabCoach), Manager: rc.can(collab.PermCollabManage)}
+	var err error
+	if p.Rows, err = s.changeEvidence(r.Context(), rc.Collab.ID, f); err != nil {
+		return nil, err
+	}
+	if p.Manager {
+		if p.Measures, err = s.db.Measures(r.Context(), rc.Collab.ID, 0); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
 func (s *Server) changePackage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	format, err := exportFormat(r)
+	if err != nil {
+		return err
+	}
 	f, err := s.findFramework(r, rc)
 	if err != nil {
 		return err
 	}
-	p := &changePackagePage{basePage: s.base(r, rc, "framework.package_title"), F: f}
-	for _, n := range f.Flatten() {
-		if !n.Retired {
-			p.Nodes = append(p.Nodes, n)
-		}
-	}
-	if p.Use, err = s.db.ChangePackage(r.Context(), rc.Collab.ID); err != nil {
+	p, err := s.changePackageData(r, rc, f)
+	if err != nil {
 		return err
+	}
+	if format != "" {
+		return s.export(w, r, rc, format, evidenceTable(p.basePage, p.Rows, p.Staff))
 	}
 	return s.render(w, http.StatusOK, "change_package", p)
 }

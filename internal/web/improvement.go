@@ -55,6 +55,7 @@ func (s *Server) improvementRoutes() []Route {
 		get("/c/{collab}/frameworks/{fw}/export", collab.PermCollabAggregate, s.frameworkExport),
 		get("/c/{collab}/frameworks/{fw}/history", collab.PermCollabCoach, s.frameworkHistory),
 		get("/c/{collab}/frameworks/{fw}/package", collab.PermCollabCohort, s.changePackage),
+		post("/c/{collab}/frameworks/{fw}/package/links", collab.PermCollabManage, s.measureLink),
 		post("/c/{collab}/frameworks/{fw}/nodes", collab.PermCollabManage, s.frameworkNodeAdd),
 		post("/c/{collab}/frameworks/{fw}/nodes/{node}", collab.PermCollabManage, s.frameworkNodeEdit),
 

@@ -686,3 +686,91 @@ func TestResourceTagsAdoptedNodes(t *testing.T) {
 		t.Errorf("a node of a framework not adopted: %d, or the title was lost", w.Code)
 	}
 }
+
+// TestChangePackageEvidence: a shared measure linked to a change concept
+// gives, for each team testing it, whether a signal of improvement
+// followed its first adopted cycle, with the rule named: a team whose
+// counts doubled after adopting shows a shift; a flat team shows none; a
+// measure linked to a node counts for the nodes below it. Coaches see
+// each team; members of the cohort see counts only, in the page and its
+// CSV, which has the page's rows.
+func TestChangePackageEvidence(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	m := &improve.Measure{CollaborativeID: c, Name: "Families reached", Kind: improve.KindOutcome, Chart: "i", Better: improve.BetterUp}
+	must(t, e.db.CreateMeasure(bg, collab.Who{}, m))
+	tests, err := e.db.NodeTests(bg, c)
+	must(t, err)
+	var adopted []*sqlstore.NodeTest
+	for _, nt := range tests {
+		if nt.NodeID == e.imp.NodeID && !nt.FirstAdopted.IsZero() {
+			adopted = append(adopted, nt)
+		}
+	}
+	if len(adopted) < 2 {
+		t.Fatalf("the demo has %d teams that adopted a cycle on its node, want 2", len(adopted))
+	}
+	improving, flat := adopted[0], adopted[1]
+	start := improve.PeriodStart(improve.Monthly, improving.FirstAdopted).AddMonths(-4)
+	save := func(team int64, ys ...float64) {
+		t.Helper()
+		var vals []*improve.Value
+		for i, y := range ys {
+			v := y
+			vals = append(vals, &improve.Value{MeasureID: m.ID, Period: start.AddMonths(i), Value: &v})
+		}
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, team, vals, "form")
+		must(t, err)
+	}
+	// Eight months in a row above the centre line from the adoption on:
+	// a shift by the run rules (at 12 points a run longer than 7).
+	save(improving.TeamID, 5, 6, 5, 6, 11, 12, 13, 12, 14, 13, 12, 13)
+	save(flat.TeamID, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6)
+	// Linked to the parent of the change concept: it counts below too.
+	f, err := e.db.FindFramework(bg, c, e.imp.FrameworkID)
+	must(t, err)
+	var node *improve.FwNode
+	for _, n := range f.Flatten() {
+		if n.ID == e.imp.NodeID {
+			node = n
+		}
+	}
+	pkg := fmt.Sprintf("/c/%d/frameworks/%d/package", c, f.ID)
+	if w := e.form("coach", pkg+"/links", url.Values{"measure": {fmt.Sprint(m.ID)}, "node": {fmt.Sprint(node.ParentID)}}); w.Code != 403 {
+		t.Errorf("a coach links a measure: %d", w.Code)
+	}
+	if w := e.form("convener", pkg+"/links", url.Values{"measure": {fmt.Sprint(m.ID)}, "node": {"999999"}}); w.Code != 422 {
+		t.Errorf("a node of no framework: %d", w.Code)
+	}
+	location(t, e.form("convener", pkg+"/links", url.Values{"measure": {fmt.Sprint(m.ID)}, "node": {fmt.Sprint(node.ParentID)}}))
+
+	page := e.do("coach", "GET", pkg, nil, "").Body.String()
+	row := func(team string) string {
+		t.Helper()
+		i := strings.Index(page, "<strong>"+team+"</strong> · Families reached")
+		if i < 0 {
+			t.Fatalf("no evidence for %s", team)
+		}
+		return page[i : i+strings.Index(page[i:], "</li>")]
+	}
+	if r := row(improving.TeamName); !strings.Contains(r, "improvement after the change was adopted") || !strings.Contains(r, "a shift") {
+		t.Errorf("the improving team: %s", r)
+	}
+	if r := row(flat.TeamName); !strings.Contains(r, "no signal yet") {
+		t.Errorf("the flat team: %s", r)
+	}
+	if !strings.Contains(page, "1 of ") {
+		t.Error("the node does not count the teams improving")
+	}
+	member := e.do("advocate", "GET", pkg, nil, "").Body.String()
+	if strings.Contains(member, "improvement after the change was adopted") || !strings.Contains(member, "show improvement") {
+		t.Error("a member of the cohort sees each team's evidence, or no counts")
+	}
+	csv := e.do("coach", "GET", pkg+"?format=csv", nil, "").Body.String()
+	if !strings.Contains(csv, improving.TeamName+",") || !strings.Contains(csv, "Families reached,improvement after the change was adopted,a shift") {
+		t.Errorf("the CSV lacks the page's rows:\n%s", csv)
+	}
+	if mcsv := e.do("advocate", "GET", pkg+"?format=csv", nil, ""); strings.Contains(mcsv.Body.String(), "Families reached") {
+		t.Error("a member's CSV carries team-level evidence")
+	}
+}
