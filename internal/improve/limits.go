@@ -100,3 +100,37 @@ func (p *PDSA) InProject(c *collab.Collaborative) map[string]string {
 	}
 	return out
 }
+
+// Label is the measure's name with its unit, as lists show it: "Intakes
+// (%)", but a name that already ends with its unit ("Share (%)") is not
+// given it twice.
+func (m *Measure) Label() string {
+	u := strings.TrimSpace(m.Unit)
+	if u == "" || strings.HasSuffix(strings.TrimSpace(m.Name), "("+u+")") {
+		return m.Name
+	}
+	return m.Name + " (" + u + ")"
+}
+
+// Shown is a value as a reader of the measure sees it: a proportion in
+// per cent as 48.3 (not 0.4828), anything else as stored.
+func (m *Measure) Shown(y float64) float64 {
+	if m.Percent() {
+		return y * 100
+	}
+	return y
+}
+
+// TargetShown is the target as the chart plots it: a per cent measure's
+// target written as a fraction (0.8) is 80, as one written in per cent
+// (60) stays 60.
+func (m *Measure) TargetShown() float64 {
+	if m.Target == nil {
+		return 0
+	}
+	t := *m.Target
+	if m.Percent() && t <= 1 {
+		t *= 100
+	}
+	return t
+}

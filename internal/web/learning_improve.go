@@ -78,7 +78,7 @@ func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, tea
 			if m.Ratio && p.n != 0 {
 				y = p.y / p.n
 			}
-			parts = append(parts, periodLabel(m, d)+": "+strconv.FormatFloat(y, 'g', 4, 64))
+			parts = append(parts, periodLabel(m, d)+": "+shownNum(m, y))
 		}
 		row.Value = strings.Join(parts, "; ")
 		breaks, err := s.db.LimitBreaks(ctx, c.ID, team.ID, m.ID)

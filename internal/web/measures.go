@@ -129,7 +129,7 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 		opts.Multiply = 100
 	}
 	if m.Target != nil {
-		co.HasTarget, co.Target = true, targetShown(m)
+		co.HasTarget, co.Target = true, m.TargetShown()
 	}
 	// Markers are numbered as the page lists the cycles (pdsaNumbers);
 	// cycles starting in the same period share one marker.
@@ -172,18 +172,24 @@ func short(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// targetShown is a measure's target as its chart plots it: a per cent
-// measure's target written as a fraction (0.8) is 80, as one written in
-// per cent (60) is 60.
-func targetShown(m *improve.Measure) float64 {
+// shownNum formats a measure's plotted number as the page shows it: a
+// per cent measure's 0.4828 as "48.3 %".
+func shownNum(m *improve.Measure, y float64) string {
+	if m.Percent() {
+		return strconv.FormatFloat(math.Round(m.Shown(y)*10)/10, 'f', -1, 64) + " %"
+	}
+	return strconv.FormatFloat(y, 'g', 4, 64)
+}
+
+// targetText is a measure's target as the page says it ("80 %").
+func targetText(m *improve.Measure) string {
 	if m.Target == nil {
-		return 0
+		return ""
 	}
-	t := *m.Target
-	if m.Percent() && t <= 1 {
-		t *= 100
+	if m.Percent() {
+		return num(m.TargetShown()) + " %"
 	}
-	return t
+	return num(*m.Target)
 }
 
 // groupChart draws a disaggregated measure with one panel a group.
@@ -484,6 +490,9 @@ func (p *teamMeasurePage) V(x *float64) string {
 	return num(*x)
 }
 
+// TargetText is the measure's target as the page says it.
+func (p *teamMeasurePage) TargetText() string { return targetText(p.M) }
+
 // PeriodOf shows a recalculation's period as the grid names it.
 func (p *teamMeasurePage) PeriodOf(b *improve.LimitBreak) string { return periodLabel(p.M, b.Period) }
 
@@ -754,6 +763,27 @@ type dataPage struct {
 	PayloadName string
 }
 
+// A gridError is one bad cell, for the list at the top of the grid that
+// links to it: a cell scrolled out of sight is still found.
+type gridError struct {
+	ID, Label, Msg string
+}
+
+// GridErrors lists the grid's bad cells in the order the grid shows them.
+func (p *dataPage) GridErrors() []gridError {
+	var out []gridError
+	for _, rows := range [][]gridRow{p.Rows, p.WeekRows} {
+		for _, r := range rows {
+			for _, c := range r.Cells {
+				if msg := p.Err(c.Name); msg != "" {
+					out = append(out, gridError{ID: c.Name, Label: c.Label, Msg: msg})
+				}
+			}
+		}
+	}
+	return out
+}
+
 // MeasureName names a measure in the import plan.
 func (p *dataPage) MeasureName(id int64) string { return p.PlanLabels[id] }
 
@@ -832,7 +862,20 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 	for _, x := range p.Statuses {
 		st[x.M.ID] = x
 	}
-	monthly := improve.PeriodRange(improve.Monthly, start, start.AddMonths(n-1))
+	// Newest first, within the collaborative's reporting window: the
+	// months that are due are the first a person sees, on a laptop and on
+	// a phone, and no cell offers a month the store would refuse.
+	window := func(per improve.Period, ds []collab.Date) []collab.Date {
+		from, to := improve.ReportingWindow(&improve.Measure{Period: per}, rc.Collab, today)
+		var out []collab.Date
+		for _, d := range slices.Backward(ds) {
+			if (from.IsZero() || !d.Before(from)) && !d.After(to) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	monthly := window(improve.Monthly, improve.PeriodRange(improve.Monthly, start, start.AddMonths(n-1)))
 	for _, d := range monthly {
 		p.Periods = append(p.Periods, d.String()[:7])
 	}
@@ -842,7 +885,7 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 	if today.Before(end) {
 		end = today
 	}
-	weekly := improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end)
+	weekly := window(improve.Weekly, improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end))
 	for _, d := range weekly {
 		p.Weeks = append(p.Weeks, d.String())
 	}
@@ -861,7 +904,7 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 		}
 		for gi, g := range m.Groups() {
 			for _, part := range parts {
-				label := m.Name
+				label := m.Label()
 				if g != "" {
 					label += " · " + g
 				}
@@ -1392,6 +1435,9 @@ func (s *Server) teamChartRow(c *collab.Collaborative, m *improve.Measure, t *co
 	tc.Last = periodLabel(m, lastD) + ": " + num(lp.y)
 	if m.Ratio {
 		tc.Last += " / " + num(lp.n)
+		if m.Percent() && lp.n != 0 {
+			tc.Last += " (" + shownNum(m, lp.y/lp.n) + ")"
+		}
 	}
 	return tc, nil
 }
