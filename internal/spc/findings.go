@@ -33,8 +33,8 @@ type Finding struct {
 	Part int // 1-based part (phase)
 	// First and Last are the 0-based subgroups the finding covers.
 	First, Last int
-	// Count is the points of a run, shift or trend; for few crossings, the
-	// crossings.
+	// Count is the points of a run, shift or trend; for few crossings,
+	// of the longest run on one side of the centre line.
 	Count int
 	// Useful is the part's useful points (few crossings).
 	Useful int
@@ -88,15 +88,22 @@ func Findings(r *Result, p *Panel) []Finding {
 				out = append(out, f)
 			}
 		}
-		if AnhoejFewCrossings(ps.Runs.NUseful, ps.Runs.NCrossings) {
-			out = append(out, Finding{Kind: FindFewCrossings, Part: ps.Part, First: ps.First, Last: ps.Last - 1, Count: ps.Runs.NCrossings, Useful: ps.Runs.NUseful})
+		if AnhoejFewCrossings(ps.Runs.NUseful, ps.Runs.NCrossings) && !AnhoejLongRun(ps.Runs.NUseful, ps.Runs.LongestRun) {
+			// Few crossings means the data stay on one side for long
+			// stretches: the reader is shown the longest (the latest of
+			// equals, the level the process is at now), named by this rule.
+			f := Finding{Kind: FindFewCrossings, Part: ps.Part, First: ps.First, Last: ps.Last - 1, Useful: ps.Runs.NUseful}
+			if run, ok := longestRun(p, ps, cl); ok {
+				f.First, f.Last, f.Count, f.Up = run.First, run.Last, run.Count, run.Up
+			}
+			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// longestRun finds a part's longest run of included points on one side of
-// the centre line (points on the line neither break nor extend a run, as
+// longestRun finds a part's longest run (the latest of equals) of
+// included points on one side of the centre line (points on the line neither break nor extend a run, as
 // in anhoejPart).
 func longestRun(p *Panel, ps PartSummary, cl float64) (Finding, bool) {
 	best := Finding{Kind: FindLongRun, Part: ps.Part}
@@ -119,7 +126,7 @@ func longestRun(p *Panel, ps PartSummary, cl float64) (Finding, bool) {
 			side, start, n = s, i, 0
 		}
 		n++
-		if n > best.Count {
+		if n >= best.Count {
 			best.First, best.Last, best.Count, best.Up = start, i, n, s > 0
 		}
 	}

@@ -563,7 +563,7 @@ func findingsText(p *basePage, m *improve.Measure, r *spc.Result) []finding {
 		case spc.FindAstronomical:
 			fd.Text = p.T("loop.signal_astronomical_"+side, pn.Labels[f.First])
 		case spc.FindFewCrossings:
-			fd.Text = p.T("loop.signal_few_crossings", f.Count, f.Useful)
+			fd.Text = p.T("loop.signal_run_"+side+"_"+unit, f.Count)
 		case spc.FindRuns:
 			fd.Text = p.T("loop.signal_runs")
 		}
@@ -577,7 +577,8 @@ func findingsText(p *basePage, m *improve.Measure, r *spc.Result) []finding {
 }
 
 // suggestBreak finds where to recalculate the limits, if anywhere: the
-// first period of a sustained shift (a long run, or IHI's shift) in the
+// first period of a sustained shift (a long run, IHI's shift, or the run
+// of 6 or more that Anhøj's few crossings rule found) in the
 // last phase, in the direction of improvement, that follows an adopted
 // PDSA cycle linked to this measure. A shift with no adopted change
 // behind it is a question to ask, not a new baseline.
@@ -588,7 +589,8 @@ func suggestBreak(m *improve.Measure, r *spc.Result, cycles []*improve.PDSA) (st
 	pn := &r.Panels[0]
 	last := len(pn.Parts)
 	for _, f := range spc.Findings(r, pn) {
-		if f.Part != last || f.Kind != spc.FindLongRun && f.Kind != spc.FindShift || f.First == pn.Parts[last-1].First {
+		sustained := f.Kind == spc.FindLongRun || f.Kind == spc.FindShift || f.Kind == spc.FindFewCrossings && f.Count >= 6
+		if f.Part != last || !sustained || f.First == pn.Parts[last-1].First {
 			continue
 		}
 		if m.Better == improve.BetterUp && !f.Up || m.Better == improve.BetterDown && f.Up {
@@ -637,8 +639,14 @@ func (s *Server) renderTeamMeasure(w http.ResponseWriter, r *http.Request, rc *r
 		periods = append(periods, k)
 	}
 	sort.Slice(periods, func(i, j int) bool { return periods[i].Before(periods[j]) })
-	for i, k := range periods {
-		if i > 0 {
+	taken := map[collab.Date]bool{}
+	for _, b := range d.Breaks {
+		taken[b.Period] = true
+	}
+	// Newest first: a recalculation follows a recent shift; periods
+	// already recalculated from are not offered again.
+	for i, k := range slices.Backward(periods) {
+		if i > 0 && !taken[k] {
 			p.Periods = append(p.Periods, periodLabel(m, k))
 		}
 	}
@@ -772,14 +780,37 @@ type gridError struct {
 // GridErrors lists the grid's bad cells in the order the grid shows them.
 func (p *dataPage) GridErrors() []gridError {
 	var out []gridError
+	shown := map[string]bool{}
 	for _, rows := range [][]gridRow{p.Rows, p.WeekRows} {
 		for _, r := range rows {
 			for _, c := range r.Cells {
+				shown[c.Name] = true
 				if msg := p.Err(c.Name); msg != "" {
 					out = append(out, gridError{ID: c.Name, Label: c.Label, Msg: msg})
 				}
 			}
 		}
+	}
+	// A cell sent for a period the grid does not show (another window, or
+	// one outside the collaborative) is still named, without a link.
+	var hidden []string
+	for name := range p.Errors {
+		if strings.HasPrefix(name, "c.") && !shown[name] {
+			hidden = append(hidden, name)
+		}
+	}
+	sort.Strings(hidden)
+	for _, name := range hidden {
+		label := name
+		if parts := strings.Split(name, "."); len(parts) == 5 {
+			mid, _ := strconv.ParseInt(parts[1], 10, 64)
+			for _, m := range p.Measures {
+				if m.ID == mid {
+					label = m.Label() + " · " + strings.TrimSuffix(parts[2], "-01")
+				}
+			}
+		}
+		out = append(out, gridError{Label: label, Msg: p.Err(name)})
 	}
 	return out
 }
