@@ -115,7 +115,7 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	// value outside them is refused.
 	now := time.Now().UTC()
 	start := time.Date(now.Year(), now.Month()-12, 1, 0, 0, 0, 0, time.UTC)
-	cycleStart := start.AddDate(0, 4, 1).Format("2006-01-02")
+	cycleStart := start.AddDate(0, 0, 1).Format("2006-01-02") // before the demo's own cycles: PDSA 1
 	do(t, b, chromedp.Navigate(team+"/pdsa"), chromedp.WaitVisible(chromedp.CSS(`#pdsa-new`)))
 	if !read(t, b, selectByText(`#pdsa-new #f-change`, "Open with a strengths question")) {
 		t.Fatal("the new cycle form does not offer the change idea")

@@ -200,6 +200,12 @@ func TestRecalculateLimitsPage(t *testing.T) {
 	if got := parts(); len(got) != 1 {
 		t.Errorf("parts %v without a recalculation, want 1", got)
 	}
+	// The demo's measure, about 33 % then 76 % after the adopted change
+	// linked to it: a signal in words, and the suggestion to recalculate.
+	body := e.do("director", "GET", page, nil, "").Body.String()
+	if !strings.Contains(body, "months in a row above the centre line: a shift") || !strings.Contains(body, `id="limits-suggest"`) {
+		t.Error("the demo's measure shows no shift, or no suggestion to recalculate after its adopted change")
+	}
 	if w := e.form("director", page+"/limits", url.Values{"from": {"1999-01"}, "reason": {"x"}}); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("a month with no baseline before it: %d", w.Code)
 	}
@@ -212,7 +218,7 @@ func TestRecalculateLimitsPage(t *testing.T) {
 	if got := parts(); len(got) != 2 {
 		t.Errorf("parts %v after a recalculation, want 2", got)
 	}
-	body := e.do("director", "GET", page, nil, "").Body.String()
+	body = e.do("director", "GET", page, nil, "").Body.String()
 	if !strings.Contains(body, "Sustained shift after the opening question") || !strings.Contains(body, `id="limit-breaks"`) {
 		t.Error("the page does not list the recalculation with its reason")
 	}

@@ -1302,6 +1302,7 @@ type collabMeasurePage struct {
 	Coach      bool
 	Signals    int
 	Runs       bool
+	Findings   []finding
 	Rules      string
 	Reported   int // teams that reported the measure at all
 	TeamsTotal int
@@ -1409,6 +1410,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
+	p.Findings = findingsText(&p.basePage, m, res)
 	if p.TeamsTotal, err = s.db.CountTeams(ctx, rc.Collab.ID); err != nil {
 		return err
 	}
@@ -1506,6 +1508,7 @@ type aggregatePage struct {
 	Table      template.HTML
 	Signals    int
 	Runs       bool
+	Findings   []finding
 }
 
 func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1522,6 +1525,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
+	p.Findings = findingsText(&p.basePage, m, res)
 	return s.render(w, http.StatusOK, "aggregate", p)
 }
 
