@@ -248,3 +248,37 @@ func TestMeasureLabelUnitOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPDSADatesRefused: a cycle dated outside the collaborative (1999,
+// 2099) is refused through the form, naming the field, and through the
+// API, with nothing saved; a cycle may name the measure it should move.
+func TestPDSADatesRefused(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, team := e.ids["c1"], e.ids["teamA"]
+	page := fmt.Sprintf("/c/%d/teams/%d/pdsa/%d", c, team, e.ids["pdsaA"])
+	msg := html.EscapeString(e.srv.cat.Printer("en").Sprintf("pdsa.error_outside_collab"))
+	for _, d := range []string{"1999-03-01", "2099-03-01"} {
+		before := e.dbHash("audit_log")
+		w := e.form("director", page, url.Values{"startedOn": {d}, "endedOn": {d}})
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), msg) || !strings.Contains(w.Body.String(), `value="`+d+`"`) {
+			t.Errorf("form, started %s: %d", d, w.Code)
+		}
+		body := fmt.Sprintf(`{"changeId":%d,"title":"Dated %s","startedOn":%q}`, e.imp.ChangeIDs[0], d, d)
+		w = e.do("director", "POST", fmt.Sprintf("/api/v1/collaboratives/%d/teams/%d/pdsa", c, team), strings.NewReader(body), "application/json")
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "startedOn") {
+			t.Errorf("api, started %s: %d %s", d, w.Code, w.Body)
+		}
+		if e.dbHash("audit_log") != before {
+			t.Errorf("a cycle dated %s changed the database", d)
+		}
+	}
+	w := e.form("director", page, url.Values{"measure": {fmt.Sprint(e.ids["measure1"])}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("linking a measure: %d", w.Code)
+	}
+	got, err := e.db.FindPDSA(bg, c, team, e.ids["pdsaA"])
+	must(t, err)
+	if got.MeasureID != e.ids["measure1"] {
+		t.Errorf("linked measure %d, want %d", got.MeasureID, e.ids["measure1"])
+	}
+}
