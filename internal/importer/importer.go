@@ -410,7 +410,7 @@ func CheckPeriods(rows []Row, measures []*improve.Measure, c *collab.Collaborati
 			continue
 		}
 		from, to := improve.ReportingWindow(m, c, today)
-		if key := r.Value.InWindow(m, from, to); key != "" && len(errs) < maxErrors {
+		if key := r.Value.InWindow(m, from, to); key != "" && !r.Value.Empty() && len(errs) < maxErrors {
 			errs = append(errs, CellError{Row: r.Line, Column: "period", Key: key, Msg: valueMessages[key]})
 		}
 	}

@@ -217,14 +217,17 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 			// Every way in (the grid, a paste, a file, the API) checks
 			// first and names the cell; this is the rule's last word, so
 			// no caller can store 50/40 or a value for 2031.
+			// Clearing a cell is always allowed: a value stored before
+			// these checks, or before the collaborative's dates changed,
+			// can still be taken back.
 			if !v.Empty() {
 				if key := v.ValidateFor(m); key != "" {
 					return &collab.ValidationError{Fields: map[string]string{"value": key}}
 				}
-			}
-			from, to := improve.ReportingWindow(m, &c, collab.DateOf(now))
-			if key := v.InWindow(m, from, to); key != "" {
-				return &collab.ValidationError{Fields: map[string]string{"period": key}}
+				from, to := improve.ReportingWindow(m, &c, collab.DateOf(now))
+				if key := v.InWindow(m, from, to); key != "" {
+					return &collab.ValidationError{Fields: map[string]string{"period": key}}
+				}
 			}
 			var id int64
 			var val, num, den sql.NullFloat64
