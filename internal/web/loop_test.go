@@ -282,3 +282,13 @@ func TestPDSADatesRefused(t *testing.T) {
 		t.Errorf("linked measure %d, want %d", got.MeasureID, e.ids["measure1"])
 	}
 }
+
+// TestHoursTakeFractions: the hours field lets a browser send 1.5, as the
+// server accepts it.
+func TestHoursTakeFractions(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	w := e.do("director", "GET", fmt.Sprintf("/c/%d/teams/%d/participation", e.ids["c1"], e.ids["teamA"]), nil, "")
+	if !strings.Contains(w.Body.String(), `name="hours" type="number" step="any"`) {
+		t.Errorf("the hours input takes whole numbers only: %d", w.Code)
+	}
+}
