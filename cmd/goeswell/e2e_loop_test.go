@@ -107,6 +107,25 @@ func TestBrowserImprovementLoop(t *testing.T) {
 		t.Error("the chart does not mark the recalculation with its reason")
 	}
 
+	// A laptop: the grid opens on the newest month, its labels in view
+	// after scrolling to the oldest.
+	do(t, b,
+		chromedp.EmulateViewport(1280, 800, chromedp.EmulateScale(1)),
+		chromedp.Navigate(team+"/data"),
+		chromedp.WaitVisible(chromedp.CSS(`#data-grid`)),
+	)
+	wide := read(t, b, chromedp.Evaluate[string](`(() => {
+		const first = document.querySelector("#data-grid thead th:nth-child(2)").textContent;
+		const wrap = document.querySelector("#data-grid").parentNode;
+		wrap.scrollLeft = wrap.scrollWidth;
+		const th = document.querySelector("#data-grid tbody th").getBoundingClientRect();
+		const w = wrap.getBoundingClientRect();
+		return first + (th.left >= w.left - 1 && th.right <= w.right ? " labels-visible" : " labels-hidden");
+	})()`))
+	if want := now.Format("2006-01") + " labels-visible"; wide != want {
+		t.Errorf("at 1280 px: %q, want %q", wide, want)
+	}
+
 	// A phone: the first screen of the grid holds one month's inputs and
 	// the labels beside them.
 	do(t, b,
