@@ -110,7 +110,12 @@ func TestBrowserImprovementFlow(t *testing.T) {
 		t.Errorf("no diagram image: %+v", alt)
 	}
 
-	// A PDSA cycle on the change idea, through to "adopt".
+	// A PDSA cycle on the change idea, through to "adopt". Dates are the
+	// demo collaborative's (it began twelve months ago): a cycle or a
+	// value outside them is refused.
+	now := time.Now().UTC()
+	start := time.Date(now.Year(), now.Month()-12, 1, 0, 0, 0, 0, time.UTC)
+	cycleStart := start.AddDate(0, 0, 1).Format("2006-01-02") // before the demo's own cycles: PDSA 1
 	do(t, b, chromedp.Navigate(team+"/pdsa"), chromedp.WaitVisible(chromedp.CSS(`#pdsa-new`)))
 	if !read(t, b, selectByText(`#pdsa-new #f-change`, "Open with a strengths question")) {
 		t.Fatal("the new cycle form does not offer the change idea")
@@ -122,8 +127,8 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	)
 	waitFor(t, b, `!!document.querySelector("#pdsa-form")`)
 	do(t, b,
-		chromedp.SetValue(chromedp.CSS(`#f-startedOn`), "2025-06-02"),
-		chromedp.SetValue(chromedp.CSS(`#f-endedOn`), "2025-12-19"),
+		chromedp.SetValue(chromedp.CSS(`#f-startedOn`), cycleStart),
+		chromedp.SetValue(chromedp.CSS(`#f-endedOn`), start.AddDate(0, 5, 18).Format("2006-01-02")),
 		chromedp.SendKeys(chromedp.CSS(`#f-doNotes`), "Every advocate asked at intake."),
 		chromedp.SendKeys(chromedp.CSS(`#f-wentWell`), "Survivors talked about their children and friends."),
 		chromedp.SendKeys(chromedp.CSS(`#f-differed`), "Night shifts asked less often."),
@@ -132,7 +137,7 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	)
 	waitFor(t, b, hasText(`main p.muted`, "Done"))
 
-	// A measure of the team's own, and 24 months pasted from a spreadsheet.
+	// A measure of the team's own, and 12 months pasted from a spreadsheet.
 	do(t, b,
 		chromedp.Navigate(team+"/measures"),
 		chromedp.WaitVisible(chromedp.CSS(`#measure-form`)),
@@ -146,12 +151,12 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	measureURL := read(t, b, chromedp.Location())
 	var paste strings.Builder
 	paste.WriteString("Month\tDays\n")
-	for i := 0; i < 24; i++ {
+	for i := 0; i < 12; i++ {
 		v := 30 + (i*7)%5
-		if i >= 12 {
+		if i >= 6 {
 			v = 14 + (i*3)%4
 		}
-		fmt.Fprintf(&paste, "%04d-%02d\t%d\n", 2024+(6+i)/12, (6+i)%12+1, v)
+		fmt.Fprintf(&paste, "%s\t%d\n", start.AddDate(0, i, 0).Format("2006-01"), v)
 	}
 	do(t, b, chromedp.Navigate(team+"/data"), chromedp.WaitVisible(chromedp.CSS(`#paste-form`)))
 	if !read(t, b, selectByText(`#f-pasteMeasure`, "Days to safe housing")) {
@@ -163,16 +168,18 @@ func TestBrowserImprovementFlow(t *testing.T) {
 	)
 	waitFor(t, b, `location.search.includes("from=") && !!document.querySelector("#data-grid")`)
 	// The grid spreads a pasted block across its cells (script), and
-	// saves them as any form does.
+	// saves them as any form does. Its newest month is first, a
+	// spreadsheet's last: a row pasted into the third month runs to the
+	// newest.
 	spread := read(t, b, chromedp.Evaluate[string](`(() => {
 		const row = Array.from(document.querySelectorAll("#data-grid tbody tr")).find(r => r.querySelector("th").textContent === "Days to safe housing");
-		const first = row.querySelector("td input");
+		const first = row.querySelectorAll("td input")[2];
 		const dt = new DataTransfer();
 		dt.setData("text", "11\t12\t13");
 		first.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
 		return Array.from(row.querySelectorAll("td input")).slice(0, 3).map(i => i.value).join(",");
 	})()`))
-	if spread != "11,12,13" {
+	if spread != "13,12,11" {
 		t.Errorf("pasting a block into the grid gave %q", spread)
 	}
 	do(t, b,
@@ -180,15 +187,15 @@ func TestBrowserImprovementFlow(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#measure-chart svg`)),
 	)
 	svg := read(t, b, chromedp.OuterHTML(chromedp.CSS(`#measure-chart`)))
-	for _, want := range []string{`class="annotation"`, ">PDSA 1<", `class="target"`} {
+	for _, want := range []string{`class="annotation"`, ">PDSA 1 Strengths question", `class="target"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the chart lacks %q", want)
 		}
 	}
-	if list := read(t, b, chromedp.Text(chromedp.CSS(`#pdsa-markers`))); !strings.Contains(list, "PDSA 1, started 2025-06-02: Strengths question, every advocate") {
+	if list := read(t, b, chromedp.Text(chromedp.CSS(`#pdsa-markers`))); !strings.Contains(list, "PDSA 1, started "+cycleStart+": Strengths question, every advocate") {
 		t.Errorf("markers: %q", list)
 	}
-	if sig := read(t, b, chromedp.Text(chromedp.CSS(`#chart-signals`))); !strings.Contains(sig, "points signal") {
+	if sig := read(t, b, chromedp.Text(chromedp.CSS(`#chart-signals`))); !strings.Contains(sig, "6 months in a row below the centre line: a shift") {
 		t.Errorf("signals: %q", sig)
 	}
 	if dir := os.Getenv("GOESWELL_SCREENSHOTS"); dir != "" {

@@ -75,9 +75,11 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Start the 18 months eight months ago, so the demo is mid-way.
+	// Start the 18 months twelve months ago, so the demo is two thirds of
+	// the way through, with a year of data on its measure (values outside
+	// a collaborative's dates are refused).
 	now := db.Now()
-	start := collab.NewDate(now.Year(), now.Month(), 1).AddMonths(-8)
+	start := collab.NewDate(now.Year(), now.Month(), 1).AddMonths(-12)
 	c := &collab.Collaborative{
 		Name:      "Wellbeing Learning Collaborative",
 		Aim:       "Help sexual and domestic violence providers shift their focus from problems and crisis response to participants' strengths and their access to wellbeing, in order to increase equity.",

@@ -66,7 +66,9 @@ func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*Improv
 	defer func() { db.Now = realNow }()
 	now := realNow()
 	thisMonth := collab.NewDate(now.Year(), now.Month(), 1)
-	first := thisMonth.AddMonths(-18)
+	// The collaborative began twelve months ago (Seed): its first eleven
+	// months are reported; this month is not due yet.
+	first := thisMonth.AddMonths(-12)
 	for i, tid := range res.TeamIDs {
 		team, err := db.FindTeam(ctx, c, tid)
 		if err != nil {
@@ -108,7 +110,7 @@ func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*Improv
 		out.DriverIDs = append(out.DriverIDs, primary.ID)
 		out.ChangeIDs = append(out.ChangeIDs, change.ID)
 
-		adoptMonth := thisMonth.AddMonths(-7)
+		adoptMonth := thisMonth.AddMonths(-6)
 		cycles := []*improve.PDSA{
 			{Title: "One advocate, one week", Objective: "Try the opening question at intake.", Predictions: "Half the survivors will answer at length.",
 				Who: "One advocate", What: "Open with the question", When: "One week", Where: "Intake", DataPlan: "Tally on the intake form",
@@ -118,7 +120,7 @@ func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*Improv
 			{Title: "Every advocate, one month", Objective: "Ask at the start and again at the end.", Predictions: "Seven in ten conversations will start with what goes well.",
 				StartedOn: thisMonth.AddMonths(-8), EndedOn: adoptMonth.AddDays(-1), DoNotes: "All advocates took part.",
 				WentWell: "Advocates said the conversations felt less like an interrogation.", Differed: "Night shifts asked less often.",
-				Decision: improve.DecisionAdopt, NextStep: "Make it part of the intake form."},
+				Decision: improve.DecisionAdopt, NextStep: "Make it part of the intake form.", MeasureID: m.ID},
 			{Title: "Night shift", Objective: "Bring the night shift along.", Predictions: "The night shift will match the day shift within a month.",
 				StartedOn: thisMonth.AddMonths(-2)},
 		}
@@ -131,10 +133,10 @@ func SeedImprovement(ctx context.Context, db *sqlstore.DB, res *Result) (*Improv
 			prev = cy.ID
 			out.CycleIDs = append(out.CycleIDs, cy.ID)
 		}
-		// 18 months of data: about 35% before the adopted change, about
-		// 75% after it, with a little noise of each team's own.
+		// A year of data: about 35% before the adopted change, about 75%
+		// after it, with a little noise of each team's own.
 		rng := rand.New(rand.NewPCG(uint64(tid), 4)) // #nosec G404 G115 -- demo data: repeatable noise, not a secret
-		for k := 0; k < 18; k++ {
+		for k := 0; k < 12; k++ {
 			month := first.AddMonths(k)
 			den := float64(30 + rng.IntN(25))
 			p := 0.30 + 0.04*float64(i%3) + rng.Float64()*0.1

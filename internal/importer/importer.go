@@ -163,9 +163,9 @@ func read(r io.Reader, f Format) ([][]string, error) {
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
-					return nil, &Errors{{Row: pe.Line, Key: "measure.import_error_csv", Msg: pe.Err.Error()}}
+					return nil, &Errors{csvError(pe)}
 				}
-				return nil, &Errors{{Key: "measure.import_error_csv", Msg: err.Error()}}
+				return nil, &Errors{{Key: "measure.import_error_csv", Msg: "the file could not be read as CSV"}}
 			}
 			out = append(out, rec)
 			if len(out) > MaxRows+1 {
@@ -352,10 +352,18 @@ func parseRecords(records [][]string, f Format, measures []*improve.Measure) ([]
 			switch key {
 			case "measure.error_unknown_group":
 				col, cname = gcol, "group"
-			case "measure.error_ratio_both", "measure.error_zero_denominator", "measure.error_negative":
+			case "measure.error_ratio_both", "measure.error_zero_denominator":
 				col, cname = idx["denominator"], "denominator"
-			case "measure.error_want_value":
+			case "measure.error_want_value", "measure.error_numerator_above":
 				col, cname = idx["numerator"], "numerator"
+			case "measure.error_negative":
+				// The cell that is negative, not always the denominator.
+				switch {
+				case v.Numerator != nil && *v.Numerator < 0:
+					col, cname = idx["numerator"], "numerator"
+				case v.Denominator != nil && *v.Denominator < 0:
+					col, cname = idx["denominator"], "denominator"
+				}
 			}
 			cellErr(cname, col, key, valueMessages[key])
 			continue
@@ -383,6 +391,33 @@ var valueMessages = map[string]string{
 	"measure.error_zero_denominator": "the denominator is zero",
 	"measure.error_want_value":       "this measure takes a value, not a numerator and denominator",
 	"measure.error_unknown_group":    "not one of the measure's groups",
+	"measure.error_numerator_above":  "the numerator is larger than the denominator",
+	"measure.error_outside_collab":   "the period is outside the collaborative's dates",
+}
+
+// CheckPeriods refuses rows whose period is outside the team's reporting
+// window of their measure (improve.ReportingWindow): the whole import,
+// as for any other bad cell.
+func CheckPeriods(rows []Row, measures []*improve.Measure, c *collab.Collaborative, today collab.Date) error {
+	byID := map[int64]*improve.Measure{}
+	for _, m := range measures {
+		byID[m.ID] = m
+	}
+	var errs Errors
+	for _, r := range rows {
+		m := byID[r.Value.MeasureID]
+		if m == nil {
+			continue
+		}
+		from, to := improve.ReportingWindow(m, c, today)
+		if key := r.Value.InWindow(m, from, to); key != "" && !r.Value.Empty() && len(errs) < maxErrors {
+			errs = append(errs, CellError{Row: r.Line, Column: "period", Key: key, Msg: valueMessages[key]})
+		}
+	}
+	if len(errs) > 0 {
+		return &errs
+	}
+	return nil
 }
 
 func parseNumber(s string) (float64, error) {
@@ -562,4 +597,18 @@ func ParsePaste(text string, m *improve.Measure) ([]Row, error) {
 		rows[i].Line += skipped - 1
 	}
 	return rows, err
+}
+
+// csvError says what encoding/csv found in words a person fixing a
+// spreadsheet knows, on the line it names, instead
+// of the parser's own wording ("bare \" in non-quoted-field").
+func csvError(pe *csv.ParseError) CellError {
+	e := CellError{Row: pe.Line, Key: "measure.import_error_csv", Msg: "the file could not be read as CSV"}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		e.Key, e.Msg = "measure.import_error_csv_quote", `a quotation mark (") inside a cell that does not start with one`
+	case errors.Is(pe.Err, csv.ErrQuote):
+		e.Key, e.Msg = "measure.import_error_csv_unclosed", `a cell opens a quotation mark (") and never closes it`
+	}
+	return e
 }

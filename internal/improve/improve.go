@@ -172,6 +172,8 @@ type PDSA struct {
 	// Study: what went well first (seed 002's habit), then what differed
 	// from the prediction.
 	WentWell, Differed string
+	// MeasureID is the measure the cycle is expected to move (0 for none).
+	MeasureID int64
 	// Act.
 	Decision  Decision
 	NextStep  string
@@ -473,8 +475,13 @@ func (v *Value) ValidateFor(m *Measure) string {
 		if v.Denominator != nil && *v.Denominator == 0 && *v.Numerator != 0 {
 			return "measure.error_zero_denominator"
 		}
+		if m.Proportion() && v.Numerator != nil && v.Denominator != nil && *v.Numerator > *v.Denominator {
+			return "measure.error_numerator_above"
+		}
 	} else if v.Numerator != nil || v.Denominator != nil {
 		return "measure.error_want_value"
+	} else if v.Value != nil && *v.Value < 0 && !m.mayBeNegative() {
+		return "measure.error_negative"
 	}
 	if !oneOf(v.Group, m.Groups()) {
 		return "measure.error_unknown_group"

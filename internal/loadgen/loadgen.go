@@ -83,10 +83,19 @@ func Seed(ctx context.Context, db *sqlstore.DB, teams, months int) (*Fixture, er
 	if err := db.CreateUser(ctx, collab.Who{}, conv, ""); err != nil {
 		return nil, fmt.Errorf("seed: create convener: %w", err)
 	}
+	// The seeded months end by the current one at the latest: the store
+	// refuses a value for a month that has not begun. The writes go to
+	// 2026's months, so the collaborative spans those too.
 	start := collab.NewDate(2026, 1, 1)
-	// The collaborative spans the seeded months and the months the
-	// writes go to (the first twelve), with room to spare.
-	end := start.AddMonths(max(months, 12) + 6)
+	if now := collab.DateOf(db.Now()); months > 0 {
+		if s := collab.NewDate(now.Time().Year(), now.Time().Month(), 1).AddMonths(-(months - 1)); s.Before(start) {
+			start = s
+		}
+	}
+	end := collab.NewDate(2026, 12, 31)
+	if e := start.AddMonths(max(months, 12) + 6); e.After(end) {
+		end = e
+	}
 	c := &collab.Collaborative{Name: "Load " + run, StartDate: start, EndDate: end, Status: collab.StatusActive, Policy: collab.DefaultPolicy()}
 	if err := db.CreateCollaborative(ctx, collab.Who{}, c, nil, conv.ID); err != nil {
 		return nil, fmt.Errorf("seed: create collaborative: %w", err)

@@ -1,23 +1,25 @@
 package spc
 
-// PointReasons lists in words why a point signals, for tooltips and JSON.
+// PointReasons lists in plain words why a point signals, each with the
+// rule's name, for the chart's tooltips, its table and JSON (English: the
+// pages say the same through the message catalog, from Findings).
 func PointReasons(q *Point) []string {
 	var r []string
 	if q.SigmaSignal {
 		if q.Y > q.UCL {
-			r = append(r, "above the upper control limit")
+			r = append(r, "above the upper control limit: an unusual point (3-sigma rule)")
 		} else {
-			r = append(r, "below the lower control limit")
+			r = append(r, "below the lower control limit: an unusual point (3-sigma rule)")
 		}
 	}
 	if q.Shift {
-		r = append(r, "shift: 6 or more points on one side of the centre line")
+		r = append(r, "one of 6 or more points in a row on one side of the centre line: a shift (IHI shift rule)")
 	}
 	if q.Trend {
-		r = append(r, "trend: 5 or more points all going up or all going down")
+		r = append(r, "one of 5 or more points in a row all going up or all going down: a trend (IHI trend rule)")
 	}
 	if q.RunsSignal && !q.Shift && !q.Trend {
-		r = append(r, "runs signal in this part")
+		r = append(r, "in a phase whose pattern around the centre line is not random: a run too long, or too few or too many crossings (runs rules)")
 	}
 	return r
 }

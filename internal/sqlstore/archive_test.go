@@ -15,6 +15,7 @@ import (
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/demo"
 	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/learning"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
@@ -97,7 +98,18 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
+	imp, err := demo.SeedImprovement(ctx, db, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A recalculation of the limits, from the month the demo's change
+	// was adopted.
+	vals, err := db.Values(ctx, res.CollaborativeID, sqlstore.ValueFilter{TeamID: res.TeamIDs[0], MeasureID: imp.MeasureID})
+	if err != nil || len(vals) < 7 {
+		t.Fatalf("demo values: %d, %v", len(vals), err)
+	}
+	if err := db.AddLimitBreak(ctx, collab.Who{}, &improve.LimitBreak{CollaborativeID: res.CollaborativeID, TeamID: res.TeamIDs[0], MeasureID: imp.MeasureID,
+		Period: vals[6].Period, Reason: "Sustained shift after the adopted change"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.SeedEngagement(ctx, db, res); err != nil {

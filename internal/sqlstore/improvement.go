@@ -296,14 +296,14 @@ func (db *DB) DeleteDriver(ctx context.Context, who collab.Who, collabID, teamID
 
 const pdsaCols = `p.id, p.collaborative_id, p.team_id, p.change_id, d.title, COALESCE(p.previous_id, 0), p.title, p.objective, p.questions, p.predictions,
 	p.plan_who, p.plan_what, p.plan_when, p.plan_where, p.data_plan, p.do_notes, p.started_on, p.ended_on, p.went_well, p.differed, p.decision, p.next_step,
-	COALESCE(p.created_by, 0), p.created_at, p.updated_at`
+	COALESCE(p.created_by, 0), p.created_at, p.updated_at, COALESCE((SELECT pm.measure_id FROM pdsa_measures pm WHERE pm.pdsa_id = p.id), 0)`
 
 func scanPDSA(row interface{ Scan(...any) error }) (*improve.PDSA, error) {
 	var p improve.PDSA
 	var c, u Time
 	if err := row.Scan(&p.ID, &p.CollaborativeID, &p.TeamID, &p.ChangeID, &p.Change, &p.PreviousID, &p.Title, &p.Objective, &p.Questions, &p.Predictions,
 		&p.Who, &p.What, &p.When, &p.Where, &p.DataPlan, &p.DoNotes, &p.StartedOn, &p.EndedOn, &p.WentWell, &p.Differed, &p.Decision, &p.NextStep,
-		&p.CreatedBy, &c, &u); err != nil {
+		&p.CreatedBy, &c, &u, &p.MeasureID); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = c.Time, u.Time
@@ -324,6 +324,22 @@ func (db *DB) SavePDSA(ctx context.Context, who collab.Who, p *improve.PDSA) err
 		}
 		if n == 0 {
 			return &collab.ValidationError{Fields: map[string]string{"change": "error.invalid_choice"}}
+		}
+		var start, end collab.Date
+		if err := tx.QueryRowContext(ctx, `SELECT start_date, end_date FROM collaboratives WHERE id = $1`, p.CollaborativeID).Scan(&start, &end); err != nil {
+			return fmt.Errorf("save pdsa: %w", err)
+		}
+		if fe := p.InProject(&collab.Collaborative{StartDate: start, EndDate: end}); len(fe) > 0 {
+			return &collab.ValidationError{Fields: fe}
+		}
+		if p.MeasureID != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
+				p.MeasureID, p.CollaborativeID, p.TeamID).Scan(&n); err != nil {
+				return fmt.Errorf("save pdsa: %w", err)
+			}
+			if n == 0 {
+				return &collab.ValidationError{Fields: map[string]string{"measure": "error.invalid_choice"}}
+			}
 		}
 		if p.PreviousID != 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM pdsa_cycles WHERE id = $1 AND team_id = $2 AND id <> $3`, p.PreviousID, p.TeamID, p.ID).Scan(&n); err != nil {
@@ -360,9 +376,27 @@ func (db *DB) SavePDSA(ctx context.Context, who collab.Who, p *improve.PDSA) err
 			}
 		}
 		p.UpdatedAt = now
+		var was int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(measure_id), 0) FROM pdsa_measures WHERE pdsa_id = $1`, p.ID).Scan(&was); err != nil {
+			return fmt.Errorf("save pdsa measure: %w", err)
+		}
+		if was != p.MeasureID {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM pdsa_measures WHERE pdsa_id = $1`, p.ID); err != nil {
+				return fmt.Errorf("save pdsa measure: %w", err)
+			}
+			if p.MeasureID != 0 {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO pdsa_measures (pdsa_id, measure_id) VALUES ($1, $2)`, p.ID, p.MeasureID); err != nil {
+					return fmt.Errorf("save pdsa measure: %w", err)
+				}
+			}
+		}
 		detail := db.created(ctx, tx, "pdsa_cycles", p.ID)
 		if before != nil {
 			detail = db.diffSince(ctx, tx, "pdsa_cycles", p.ID, before)
+		}
+		if was != p.MeasureID {
+			// The link lives in its own table: the row diff does not see it.
+			detail = withMeasureLink(detail, was, p.MeasureID)
 		}
 		return db.audit(ctx, tx, who, p.CollaborativeID, action, fmt.Sprintf("team:%d pdsa:%d", p.TeamID, p.ID), detail)
 	})

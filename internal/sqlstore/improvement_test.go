@@ -183,7 +183,9 @@ func TestValuesHistory(t *testing.T) {
 		c, team := res.CollaborativeID, res.TeamIDs[0]
 		who := collab.Who{RemoteAddr: "test"}
 		f := func(x float64) *float64 { return &x }
-		period := collab.NewDate(2020, 1, 1)
+		// The current month: within the demo's dates, and not reported
+		// by its teams yet.
+		period := improve.PeriodStart(improve.Monthly, collab.DateOf(db.Now()))
 		n, err := db.SaveValues(ctx, who, c, team, []*improve.Value{{MeasureID: imp.MeasureID, Period: period, Numerator: f(3), Denominator: f(10)}}, "form")
 		if err != nil || n != 1 {
 			t.Fatalf("save: %d %v", n, err)
@@ -235,8 +237,8 @@ func TestValuesHistory(t *testing.T) {
 		must(t, err)
 		tps, err := db.MeasureTotals(ctx, c, m)
 		must(t, err)
-		if len(tps) != 18*len(res.TeamIDs) {
-			t.Errorf("%d team periods, want %d", len(tps), 18*len(res.TeamIDs))
+		if len(tps) != 12*len(res.TeamIDs) {
+			t.Errorf("%d team periods, want %d", len(tps), 12*len(res.TeamIDs))
 		}
 		vals, err := db.Values(ctx, c, sqlstore.ValueFilter{TeamID: team, MeasureID: imp.MeasureID})
 		must(t, err)

@@ -195,19 +195,40 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 		}
 		now := db.Now()
 		ratio := map[int64]bool{} // the measures checked, and whether each is a ratio
+		measures := map[int64]*improve.Measure{}
 		touched := map[int64]map[collab.Date]bool{}
+		var c collab.Collaborative
+		if err := tx.QueryRowContext(ctx, `SELECT start_date, end_date FROM collaboratives WHERE id = $1`, collabID).Scan(&c.StartDate, &c.EndDate); err != nil {
+			return fmt.Errorf("save values: %w", err)
+		}
 		for _, v := range vals {
-			if _, ok := ratio[v.MeasureID]; !ok {
-				var r bool
-				err := tx.QueryRowContext(ctx, `SELECT ratio FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
-					v.MeasureID, collabID, teamID).Scan(&r)
+			m := measures[v.MeasureID]
+			if m == nil {
+				var err error
+				m, err = scanMeasure(tx.QueryRowContext(ctx, `SELECT `+measureCols+` FROM measures WHERE id = $1 AND collaborative_id = $2 AND (team_id IS NULL OR team_id = $3)`,
+					v.MeasureID, collabID, teamID))
 				if errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("save values: measure %d: %w", v.MeasureID, collab.ErrNotFound)
 				}
 				if err != nil {
 					return fmt.Errorf("save values: %w", err)
 				}
-				ratio[v.MeasureID] = r
+				measures[v.MeasureID], ratio[v.MeasureID] = m, m.Ratio
+			}
+			// Every way in (the grid, a paste, a file, the API) checks
+			// first and names the cell; this is the rule's last word, so
+			// no caller can store 50/40 or a value for 2031.
+			// Clearing a cell is always allowed: a value stored before
+			// these checks, or before the collaborative's dates changed,
+			// can still be taken back.
+			if !v.Empty() {
+				if key := v.ValidateFor(m); key != "" {
+					return &collab.ValidationError{Fields: map[string]string{"value": key}}
+				}
+				from, to := improve.ReportingWindow(m, &c, collab.DateOf(now))
+				if key := v.InWindow(m, from, to); key != "" {
+					return &collab.ValidationError{Fields: map[string]string{"period": key}}
+				}
 			}
 			var id int64
 			var val, num, den sql.NullFloat64

@@ -158,7 +158,7 @@ func teamEvidence(m *improve.Measure, pts map[collab.Date]*teamPoint, adopted co
 		}
 		return evidenceResult{Measure: m, State: evidenceNoData}, nil
 	}
-	res, _, err := measureChart(m, pts, nil, "", "")
+	res, _, err := measureChart(m, pts, nil, nil, "", "")
 	if err != nil || res == nil || len(res.Panels) == 0 {
 		return r, err
 	}

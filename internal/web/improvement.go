@@ -35,6 +35,8 @@ func (s *Server) improvementRoutes() []Route {
 		get(t+"/measures/{measure}", collab.PermTeamRead, s.teamMeasurePage),
 		get(t+"/measures/{measure}/chart.svg", collab.PermTeamRead, s.teamMeasureSVG),
 		get(t+"/measures/{measure}/data.csv", collab.PermTeamRead, s.teamMeasureCSV),
+		post(t+"/measures/{measure}/limits", collab.PermTeamWrite, s.limitsRecalculate),
+		post(t+"/measures/{measure}/limits/{limits}/delete", collab.PermTeamWrite, s.limitsRemove),
 		get(t+"/data", collab.PermTeamRead, s.dataGrid),
 		post(t+"/data", collab.PermTeamWrite, s.dataSave),
 		post(t+"/data/import", collab.PermTeamWrite, s.dataImport),
@@ -376,9 +378,10 @@ func (s *Server) driverUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx
 
 type pdsaBoardPage struct {
 	teamBase
-	Cycles  []*improve.PDSA
-	Changes []*improve.Driver
-	Stages  []improve.Stage
+	Cycles   []*improve.PDSA
+	Changes  []*improve.Driver
+	Stages   []improve.Stage
+	Measures []*improve.Measure // a cycle may name the measure it should move
 }
 
 // AtStage lists the cycles at a stage.
@@ -407,6 +410,9 @@ func (s *Server) pdsaBoardData(r *http.Request, rc *reqCtx) (*pdsaBoardPage, err
 	p := &pdsaBoardPage{teamBase: s.teamBase(r, rc, "pdsa.board_title"), Stages: improve.Stages}
 	var err error
 	if p.Cycles, err = s.db.PDSAs(r.Context(), rc.Collab.ID, rc.Team.ID); err != nil {
+		return nil, err
+	}
+	if p.Measures, err = s.db.Measures(r.Context(), rc.Collab.ID, rc.Team.ID); err != nil {
 		return nil, err
 	}
 	p.Changes, err = s.db.ChangeIdeas(r.Context(), rc.Collab.ID, rc.Team.ID)
@@ -447,6 +453,9 @@ func pdsaFromForm(f url.Values, c *improve.PDSA) error {
 	}
 	if f.Has("previous") {
 		c.PreviousID = formID(f, "previous")
+	}
+	if f.Has("measure") {
+		c.MeasureID = formID(f, "measure")
 	}
 	if f.Has("startedOn") {
 		c.StartedOn = formDate(f, "startedOn", v)
@@ -489,6 +498,7 @@ func (s *Server) pdsaCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 
 type pdsaPage struct {
 	teamBase
+	Measures  []*improve.Measure
 	Cycle     *improve.PDSA
 	Changes   []*improve.Driver
 	Others    []*improve.PDSA
@@ -506,6 +516,9 @@ func (s *Server) pdsaData(r *http.Request, rc *reqCtx) (*pdsaPage, error) {
 		return nil, err
 	}
 	if p.Changes, err = s.db.ChangeIdeas(ctx, rc.Collab.ID, rc.Team.ID); err != nil {
+		return nil, err
+	}
+	if p.Measures, err = s.db.Measures(ctx, rc.Collab.ID, rc.Team.ID); err != nil {
 		return nil, err
 	}
 	all, err := s.db.PDSAs(ctx, rc.Collab.ID, rc.Team.ID)
@@ -548,7 +561,7 @@ func (s *Server) pdsaUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	s.autoSharePDSA(r.Context(), rc, &c)
 	if r.PostForm.Get("next") != "" && c.Decision != improve.DecisionNone && c.Decision != improve.DecisionAbandon {
 		// Start the next cycle of the ramp from Act's "next step".
-		n := &improve.PDSA{CollaborativeID: c.CollaborativeID, TeamID: c.TeamID, ChangeID: c.ChangeID, PreviousID: c.ID,
+		n := &improve.PDSA{CollaborativeID: c.CollaborativeID, TeamID: c.TeamID, ChangeID: c.ChangeID, PreviousID: c.ID, MeasureID: c.MeasureID,
 			Title: c.Title, Objective: c.NextStep}
 		if err := s.db.SavePDSA(r.Context(), rc.who(), n); err != nil {
 			return err

@@ -166,7 +166,18 @@ func (s *Server) apiValuesPut(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		}
 		v := &improve.Value{MeasureID: m.ID, Period: improve.PeriodStart(m.Period, d), Group: a.Group, Value: a.Value, Numerator: a.Numerator, Denominator: a.Denominator}
 		if msg := v.ValidateFor(m); msg != "" {
-			errs = append(errs, importer.CellError{Row: i + 1, Column: "value", Key: msg, Msg: s.cat.Printer("en").Sprintf(msg)})
+			col := "value"
+			if m.Ratio {
+				col = "denominator"
+				if msg == "measure.error_numerator_above" || msg == "measure.error_negative" && v.Numerator != nil && *v.Numerator < 0 {
+					col = "numerator"
+				}
+			}
+			errs = append(errs, importer.CellError{Row: i + 1, Column: col, Key: msg, Msg: s.cat.Printer("en").Sprintf(msg)})
+			continue
+		}
+		if from, to := improve.ReportingWindow(m, rc.Collab, collab.DateOf(s.db.Now())); !v.Empty() && v.InWindow(m, from, to) != "" {
+			errs = append(errs, importer.CellError{Row: i + 1, Column: "period", Key: "measure.error_outside_collab", Msg: s.cat.Printer("en").Sprintf("measure.error_outside_collab")})
 			continue
 		}
 		k := strconv.FormatInt(m.ID, 10) + "|" + v.Period.String() + "|" + v.Group
@@ -216,6 +227,9 @@ func (s *Server) apiValuesImport(w http.ResponseWriter, r *http.Request, rc *req
 		return err
 	}
 	rows, err := importer.Parse(r.Body, format, ms)
+	if err == nil {
+		err = importer.CheckPeriods(rows, ms, rc.Collab, collab.DateOf(s.db.Now()))
+	}
 	var ie *importer.Errors
 	if errors.As(err, &ie) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{"code": "invalid", "message": s.cat.Printer(rc.Lang).Sprintf("error.invalid"), "rows": *ie}})
@@ -270,6 +284,7 @@ type apiPDSA struct {
 	ID          int64            `json:"id"`
 	ChangeID    int64            `json:"changeId"`
 	PreviousID  int64            `json:"previousId,omitempty"`
+	MeasureID   int64            `json:"measureId,omitempty"`
 	Title       string           `json:"title"`
 	Objective   string           `json:"objective"`
 	Questions   string           `json:"questions"`
@@ -290,7 +305,7 @@ type apiPDSA struct {
 }
 
 func toAPIPDSA(p *improve.PDSA) apiPDSA {
-	return apiPDSA{ID: p.ID, ChangeID: p.ChangeID, PreviousID: p.PreviousID, Title: p.Title, Objective: p.Objective, Questions: p.Questions, Predictions: p.Predictions,
+	return apiPDSA{ID: p.ID, ChangeID: p.ChangeID, PreviousID: p.PreviousID, MeasureID: p.MeasureID, Title: p.Title, Objective: p.Objective, Questions: p.Questions, Predictions: p.Predictions,
 		Who: p.Who, What: p.What, When: p.When, Where: p.Where, DataPlan: p.DataPlan, DoNotes: p.DoNotes, StartedOn: p.StartedOn.String(), EndedOn: p.EndedOn.String(),
 		WentWell: p.WentWell, Differed: p.Differed, Decision: p.Decision, NextStep: p.NextStep, Stage: p.Stage()}
 }
@@ -313,7 +328,7 @@ func (s *Server) apiPDSACreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	p := &improve.PDSA{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, ChangeID: in.ChangeID, PreviousID: in.PreviousID, Title: in.Title, Objective: in.Objective,
+	p := &improve.PDSA{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, ChangeID: in.ChangeID, PreviousID: in.PreviousID, MeasureID: in.MeasureID, Title: in.Title, Objective: in.Objective,
 		Questions: in.Questions, Predictions: in.Predictions, Who: in.Who, What: in.What, When: in.When, Where: in.Where, DataPlan: in.DataPlan, DoNotes: in.DoNotes,
 		WentWell: in.WentWell, Differed: in.Differed, Decision: in.Decision, NextStep: in.NextStep}
 	v := collab.NewValidation()

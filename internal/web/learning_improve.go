@@ -78,10 +78,14 @@ func (s *Server) compileReport(ctx context.Context, c *collab.Collaborative, tea
 			if m.Ratio && p.n != 0 {
 				y = p.y / p.n
 			}
-			parts = append(parts, periodLabel(m, d)+": "+strconv.FormatFloat(y, 'g', 4, 64))
+			parts = append(parts, periodLabel(m, d)+": "+shownNum(m, y))
 		}
 		row.Value = strings.Join(parts, "; ")
-		res, co, err := measureChart(m, pts, cycles, "", m.Name+" · "+team.Name)
+		breaks, err := s.db.LimitBreaks(ctx, c.ID, team.ID, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		res, co, err := measureChart(m, pts, cycles, breaks, "", m.Name+" · "+team.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -214,11 +218,12 @@ func (s *Server) pdsaShare(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 
 // measureShare shares a measure's chart, as drawn now, with its signals.
 func (s *Server) measureShare(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	m, _, res, co, _, err := s.teamMeasureChart(r, rc)
+	d, err := s.teamMeasureChart(r, rc)
 	if err != nil {
 		return err
 	}
-	svg, err := svgString(res, co)
+	m, res := d.M, d.Res
+	svg, err := svgString(res, d.Co)
 	if err != nil {
 		return err
 	}

@@ -101,10 +101,13 @@ func pdsaNumber(cycles []*improve.PDSA, c *improve.PDSA) int {
 	return n
 }
 
-// measureChart computes a measure's chart from per-period points, with
-// PDSA cycles as markers and a new phase after each period in which a
-// cycle ended with "adopt".
-func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*improve.PDSA, rules, title string) (*spc.Result, chart.Options, error) {
+// measureChart computes a measure's chart from per-period points. The
+// centre line and limits run over every point until a person chose to
+// recalculate them from a period (breaks): as in QI practice, a PDSA
+// cycle is a note on the chart, not a new phase, so a change that worked
+// shows as a shift against the baseline instead of hiding in a phase of
+// its own. Started cycles are drawn as markers with their titles.
+func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*improve.PDSA, breaks []*improve.LimitBreak, rules, title string) (*spc.Result, chart.Options, error) {
 	periods := make([]collab.Date, 0, len(pts))
 	for d := range pts {
 		periods = append(periods, d)
@@ -121,15 +124,12 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 	}
 	opts := chartOptions(m, rules)
 	co := chart.Options{Title: title, YLabel: m.Unit, Width: 720, Height: 340}
-	if m.Ratio && m.Unit == "%" {
+	if m.Percent() {
 		// A proportion reported in per cent: plot 0.35 as 35.
 		opts.Multiply = 100
 	}
 	if m.Target != nil {
-		co.HasTarget, co.Target = true, *m.Target
-		if opts.Multiply == 100 && *m.Target <= 1 {
-			co.Target *= 100
-		}
+		co.HasTarget, co.Target = true, m.TargetShown()
 	}
 	// Markers are numbered as the page lists the cycles (pdsaNumbers);
 	// cycles starting in the same period share one marker.
@@ -141,18 +141,18 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 		k := spc.DateKey(improve.PeriodStart(m.Period, c.StartedOn).Time())
 		n := fmt.Sprint(pdsaNumber(cycles, c))
 		if i, ok := byKey[k]; ok {
-			co.Annotations[i].Label += "+" + n
+			co.Annotations[i].Label += " · " + n + " " + short(c.Title, 20)
 		} else {
 			byKey[k] = len(co.Annotations)
-			co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA " + n})
+			co.Annotations = append(co.Annotations, chart.Annotation{Key: k, Label: "PDSA " + n + " " + short(c.Title, 24)})
 		}
-		if c.Decision == improve.DecisionAdopt && !c.EndedOn.IsZero() {
-			end := improve.PeriodStart(m.Period, c.EndedOn)
-			i := sort.Search(len(periods), func(i int) bool { return periods[i].After(end) })
-			// A phase needs points on both sides to mean anything.
-			if i >= 2 && i <= len(periods)-2 && !slices.Contains(opts.Parts, i) {
-				opts.Parts = append(opts.Parts, i)
-			}
+	}
+	for _, b := range breaks {
+		i := sort.Search(len(periods), func(i int) bool { return !periods[i].Before(b.Period) })
+		// A phase needs points on both sides to mean anything.
+		if i >= 1 && i < len(periods) && !slices.Contains(opts.Parts, i) {
+			opts.Parts = append(opts.Parts, i)
+			co.Annotations = append(co.Annotations, chart.Annotation{Key: spc.DateKey(periods[i].Time()), Label: "↻ " + short(b.Reason, 28)})
 		}
 	}
 	slices.Sort(opts.Parts)
@@ -163,9 +163,38 @@ func measureChart(m *improve.Measure, pts map[collab.Date]*teamPoint, cycles []*
 	return r, co, err
 }
 
+// short cuts a label drawn on a chart to n characters.
+func short(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// shownNum formats a measure's plotted number as the page shows it: a
+// per cent measure's 0.4828 as "48.3 %".
+func shownNum(m *improve.Measure, y float64) string {
+	if m.Percent() {
+		return strconv.FormatFloat(math.Round(m.Shown(y)*10)/10, 'f', -1, 64) + " %"
+	}
+	return strconv.FormatFloat(y, 'g', 4, 64)
+}
+
+// targetText is a measure's target as the page says it ("80 %").
+func targetText(m *improve.Measure) string {
+	if m.Target == nil {
+		return ""
+	}
+	if m.Percent() {
+		return num(m.TargetShown()) + " %"
+	}
+	return num(*m.Target)
+}
+
 // groupChart draws a disaggregated measure with one panel a group.
 func groupChart(m *improve.Measure, vals []*improve.Value, cycles []*improve.PDSA, rules, title string) (*spc.Result, chart.Options, error) {
-	_, co, err := measureChart(m, teamTotals(m, vals), cycles, rules, title)
+	_, co, err := measureChart(m, teamTotals(m, vals), cycles, nil, rules, title)
 	if err != nil {
 		return nil, co, err
 	}
@@ -418,6 +447,22 @@ type teamMeasurePage struct {
 	History []*improve.Value
 	Rules   string
 	Cycles  []*improve.PDSA
+	// Findings are the chart's signals in plain words, each with its rule.
+	Findings []finding
+	// Breaks are the recalculations of the limits; Periods the periods a
+	// new one may start at (every reported period after the first).
+	Breaks  []*improve.LimitBreak
+	Periods []string
+	// Suggest is the period to recalculate from, when a sustained shift
+	// follows an adopted change linked to this measure; SuggestCycle is
+	// that change's cycle.
+	Suggest      string
+	SuggestCycle *improve.PDSA
+}
+
+// A finding is one signal of the chart as the page says it.
+type finding struct {
+	Text, Rule string
 }
 
 type marker struct {
@@ -445,63 +490,238 @@ func (p *teamMeasurePage) V(x *float64) string {
 	return num(*x)
 }
 
-func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*improve.Measure, map[collab.Date]*teamPoint, *spc.Result, chart.Options, []*improve.PDSA, error) {
+// TargetText is the measure's target as the page says it.
+func (p *teamMeasurePage) TargetText() string { return targetText(p.M) }
+
+// PeriodOf shows a recalculation's period as the grid names it.
+func (p *teamMeasurePage) PeriodOf(b *improve.LimitBreak) string { return periodLabel(p.M, b.Period) }
+
+// teamChart is what a team's chart of a measure is drawn from.
+type teamChartData struct {
+	M      *improve.Measure
+	Pts    map[collab.Date]*teamPoint
+	Res    *spc.Result
+	Co     chart.Options
+	Cycles []*improve.PDSA
+	Breaks []*improve.LimitBreak
+}
+
+func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*teamChartData, error) {
 	ctx := r.Context()
 	id, err := pathID(r.PathValue("measure"))
 	if err != nil {
-		return nil, nil, nil, chart.Options{}, nil, err
+		return nil, err
 	}
-	m, err := s.db.FindMeasure(ctx, rc.Collab.ID, rc.Team.ID, id)
-	if err != nil {
-		return nil, nil, nil, chart.Options{}, nil, err
+	d := &teamChartData{}
+	if d.M, err = s.db.FindMeasure(ctx, rc.Collab.ID, rc.Team.ID, id); err != nil {
+		return nil, err
 	}
 	vals, err := s.db.Values(ctx, rc.Collab.ID, sqlstore.ValueFilter{TeamID: rc.Team.ID, MeasureID: id})
 	if err != nil {
-		return nil, nil, nil, chart.Options{}, nil, err
+		return nil, err
 	}
-	cycles, err := s.db.PDSAs(ctx, rc.Collab.ID, rc.Team.ID)
-	if err != nil {
-		return nil, nil, nil, chart.Options{}, nil, err
+	if d.Cycles, err = s.db.PDSAs(ctx, rc.Collab.ID, rc.Team.ID); err != nil {
+		return nil, err
 	}
-	pts := teamTotals(m, vals)
-	if r.URL.Query().Get("groups") != "" && m.GroupKey != "" {
+	if d.Breaks, err = s.db.LimitBreaks(ctx, rc.Collab.ID, rc.Team.ID, id); err != nil {
+		return nil, err
+	}
+	d.Pts = teamTotals(d.M, vals)
+	if r.URL.Query().Get("groups") != "" && d.M.GroupKey != "" {
 		// One panel a group, for a disaggregated measure (seed 003, 1.1.3).
-		res, co, err := groupChart(m, vals, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
-		return m, pts, res, co, cycles, err
+		d.Res, d.Co, err = groupChart(d.M, vals, d.Cycles, r.URL.Query().Get("rules"), d.M.Name+" · "+rc.Team.Name)
+		return d, err
 	}
-	res, co, err := measureChart(m, pts, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
-	return m, pts, res, co, cycles, err
+	d.Res, d.Co, err = measureChart(d.M, d.Pts, d.Cycles, d.Breaks, r.URL.Query().Get("rules"), d.M.Name+" · "+rc.Team.Name)
+	return d, err
+}
+
+// findingsText says a chart's signals in plain words, beside the name of
+// the rule that found each.
+func findingsText(p *basePage, m *improve.Measure, r *spc.Result) []finding {
+	if r == nil || len(r.Panels) == 0 {
+		return nil
+	}
+	pn := &r.Panels[0]
+	unit := string(m.Period) // monthly or weekly: "6 months" or "6 weeks"
+	var out []finding
+	for _, f := range spc.Findings(r, pn) {
+		side := "below"
+		if f.Up {
+			side = "above"
+		}
+		var fd finding
+		switch f.Kind {
+		case spc.FindLongRun, spc.FindShift:
+			fd.Text = p.T("loop.signal_run_"+side+"_"+unit, f.Count)
+		case spc.FindTrend:
+			dir := "down"
+			if f.Up {
+				dir = "up"
+			}
+			fd.Text = p.T("loop.signal_trend_"+dir+"_"+unit, f.Count)
+		case spc.FindAstronomical:
+			fd.Text = p.T("loop.signal_astronomical_"+side, pn.Labels[f.First])
+		case spc.FindFewCrossings:
+			fd.Text = p.T("loop.signal_run_"+side+"_"+unit, f.Count)
+		case spc.FindRuns:
+			fd.Text = p.T("loop.signal_runs")
+		}
+		fd.Rule = p.T("loop.rule_" + string(r.Rules) + "_" + string(f.Kind))
+		if len(r.Panels[0].Parts) > 1 {
+			fd.Rule = p.T("loop.in_phase", f.Part) + " · " + fd.Rule
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+// suggestBreak finds where to recalculate the limits, if anywhere: the
+// first period of a sustained shift (a long run, IHI's shift, or the run
+// of 6 or more that Anhøj's few crossings rule found) in the
+// last phase, in the direction of improvement, that follows an adopted
+// PDSA cycle linked to this measure. A shift with no adopted change
+// behind it is a question to ask, not a new baseline.
+func suggestBreak(m *improve.Measure, r *spc.Result, cycles []*improve.PDSA) (string, *improve.PDSA) {
+	if r == nil || len(r.Panels) == 0 {
+		return "", nil
+	}
+	pn := &r.Panels[0]
+	last := len(pn.Parts)
+	for _, f := range spc.Findings(r, pn) {
+		sustained := f.Kind == spc.FindLongRun || f.Kind == spc.FindShift || f.Kind == spc.FindFewCrossings && f.Count >= 6
+		if f.Part != last || !sustained || f.First == pn.Parts[last-1].First {
+			continue
+		}
+		if m.Better == improve.BetterUp && !f.Up || m.Better == improve.BetterDown && f.Up {
+			continue
+		}
+		startKey, endKey := pn.Key[f.First], pn.Key[f.Last]
+		for _, c := range cycles {
+			if c.MeasureID != m.ID || c.Decision != improve.DecisionAdopt || c.StartedOn.IsZero() {
+				continue
+			}
+			// The change was under test before the shift ended; a cycle
+			// started after it cannot explain it.
+			if k := spc.DateKey(improve.PeriodStart(m.Period, c.StartedOn).Time()); k <= endKey && k <= startKey+93 {
+				return pn.Labels[f.First], c
+			}
+		}
+	}
+	return "", nil
 }
 
 func (s *Server) teamMeasurePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	m, pts, res, co, cycles, err := s.teamMeasureChart(r, rc)
+	d, err := s.teamMeasureChart(r, rc)
 	if err != nil {
 		return err
 	}
-	p := &teamMeasurePage{teamBase: s.teamBase(r, rc, "measure.title"), M: m, Rules: r.URL.Query().Get("rules"), Cycles: cycles}
+	return s.renderTeamMeasure(w, r, rc, d, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderTeamMeasure(w http.ResponseWriter, r *http.Request, rc *reqCtx, d *teamChartData, status int, form url.Values, errs map[string]string) error {
+	m, res := d.M, d.Res
+	p := &teamMeasurePage{teamBase: s.teamBase(r, rc, "measure.title"), M: m, Rules: r.URL.Query().Get("rules"), Cycles: d.Cycles, Breaks: d.Breaks}
 	p.Title = m.Name + " · " + rc.Team.Name
-	if p.SVG, err = svgString(res, co); err != nil {
+	p.Form, p.Errors = form, errs
+	var err error
+	if p.SVG, err = svgString(res, d.Co); err != nil {
 		return err
 	}
 	if res != nil {
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
-	p.Status = s.status(rc.Collab, m, pts)
+	p.Findings = findingsText(&p.basePage, m, res)
+	p.Suggest, p.SuggestCycle = suggestBreak(m, res, d.Cycles)
+	periods := make([]collab.Date, 0, len(d.Pts))
+	for k := range d.Pts {
+		periods = append(periods, k)
+	}
+	sort.Slice(periods, func(i, j int) bool { return periods[i].Before(periods[j]) })
+	taken := map[collab.Date]bool{}
+	for _, b := range d.Breaks {
+		taken[b.Period] = true
+	}
+	// Newest first: a recalculation follows a recent shift; periods
+	// already recalculated from are not offered again.
+	for i, k := range slices.Backward(periods) {
+		if i > 0 && !taken[k] {
+			p.Periods = append(p.Periods, periodLabel(m, k))
+		}
+	}
+	p.Status = s.status(rc.Collab, m, d.Pts)
 	if p.History, err = s.db.ValueHistory(r.Context(), rc.Collab.ID, rc.Team.ID, m.ID); err != nil {
 		return err
 	}
 	if len(p.History) > 200 {
 		p.History = p.History[:200]
 	}
-	return s.render(w, http.StatusOK, "team_measure", p)
+	return s.render(w, status, "team_measure", p)
 }
 
-func (s *Server) teamMeasureSVG(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	m, _, res, co, _, err := s.teamMeasureChart(r, rc)
+// limitsRecalculate records a person's choice to recalculate the limits
+// from a period, with the reason.
+func (s *Server) limitsRecalculate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	id, err := pathID(r.PathValue("measure"))
 	if err != nil {
 		return err
 	}
+	b := &improve.LimitBreak{CollaborativeID: rc.Collab.ID, TeamID: rc.Team.ID, MeasureID: id, Reason: r.PostForm.Get("reason")}
+	v := collab.NewValidation()
+	from := strings.TrimSpace(r.PostForm.Get("from"))
+	if len(from) == 7 {
+		from += "-01"
+	}
+	if b.Period, err = collab.ParseDate(from); err != nil || b.Period.IsZero() {
+		v.Add("from", "error.required")
+	}
+	err = v.Err()
+	if err == nil {
+		err = s.db.AddLimitBreak(r.Context(), rc.who(), b)
+	}
+	if fe := collab.FieldErrors(err); fe != nil {
+		if msg, ok := fe["period"]; ok {
+			fe["from"] = msg
+		}
+		d, derr := s.teamMeasureChart(r, rc)
+		if derr != nil {
+			return derr
+		}
+		return s.renderTeamMeasure(w, r, rc, d, http.StatusUnprocessableEntity, r.PostForm, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, rc.teamURL(fmt.Sprintf("/measures/%d#limits", id)), "loop.flash_recalculated")
+}
+
+// limitsRemove takes a recalculation back: the phases on either side of
+// it join again.
+func (s *Server) limitsRemove(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	id, err := pathID(r.PathValue("measure"))
+	if err != nil {
+		return err
+	}
+	bid, err := pathID(r.PathValue("limits"))
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteLimitBreak(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, id, bid); err != nil {
+		return err
+	}
+	return s.redirect(w, r, rc.teamURL(fmt.Sprintf("/measures/%d#limits", id)), "loop.flash_recalculation_removed")
+}
+
+func (s *Server) teamMeasureSVG(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	d, err := s.teamMeasureChart(r, rc)
+	if err != nil {
+		return err
+	}
+	m, res, co := d.M, d.Res, d.Co
 	if r.URL.Query().Get("download") != "" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="measure-%d-team-%d.svg"`, m.ID, rc.Team.ID))
 	}
@@ -512,10 +732,11 @@ func (s *Server) teamMeasureSVG(w http.ResponseWriter, r *http.Request, rc *reqC
 }
 
 func (s *Server) teamMeasureCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	m, _, res, _, _, err := s.teamMeasureChart(r, rc)
+	d, err := s.teamMeasureChart(r, rc)
 	if err != nil {
 		return err
 	}
+	m, res := d.M, d.Res
 	return chartCSV(w, res, fmt.Sprintf("measure-%d-team-%d", m.ID, rc.Team.ID))
 }
 
@@ -548,6 +769,50 @@ type dataPage struct {
 	PlanLabels  map[int64]string
 	Payload     string
 	PayloadName string
+}
+
+// A gridError is one bad cell, for the list at the top of the grid that
+// links to it: a cell scrolled out of sight is still found.
+type gridError struct {
+	ID, Label, Msg string
+}
+
+// GridErrors lists the grid's bad cells in the order the grid shows them.
+func (p *dataPage) GridErrors() []gridError {
+	var out []gridError
+	shown := map[string]bool{}
+	for _, rows := range [][]gridRow{p.Rows, p.WeekRows} {
+		for _, r := range rows {
+			for _, c := range r.Cells {
+				shown[c.Name] = true
+				if msg := p.Err(c.Name); msg != "" {
+					out = append(out, gridError{ID: c.Name, Label: c.Label, Msg: msg})
+				}
+			}
+		}
+	}
+	// A cell sent for a period the grid does not show (another window, or
+	// one outside the collaborative) is still named, without a link.
+	var hidden []string
+	for name := range p.Errors {
+		if strings.HasPrefix(name, "c.") && !shown[name] {
+			hidden = append(hidden, name)
+		}
+	}
+	sort.Strings(hidden)
+	for _, name := range hidden {
+		label := name
+		if parts := strings.Split(name, "."); len(parts) == 5 {
+			mid, _ := strconv.ParseInt(parts[1], 10, 64)
+			for _, m := range p.Measures {
+				if m.ID == mid {
+					label = m.Label() + " · " + strings.TrimSuffix(parts[2], "-01")
+				}
+			}
+		}
+		out = append(out, gridError{Label: label, Msg: p.Err(name)})
+	}
+	return out
 }
 
 // MeasureName names a measure in the import plan.
@@ -628,7 +893,20 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 	for _, x := range p.Statuses {
 		st[x.M.ID] = x
 	}
-	monthly := improve.PeriodRange(improve.Monthly, start, start.AddMonths(n-1))
+	// Newest first, within the collaborative's reporting window: the
+	// months that are due are the first a person sees, on a laptop and on
+	// a phone, and no cell offers a month the store would refuse.
+	window := func(per improve.Period, ds []collab.Date) []collab.Date {
+		from, to := improve.ReportingWindow(&improve.Measure{Period: per}, rc.Collab, today)
+		var out []collab.Date
+		for _, d := range slices.Backward(ds) {
+			if (from.IsZero() || !d.Before(from)) && !d.After(to) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	monthly := window(improve.Monthly, improve.PeriodRange(improve.Monthly, start, start.AddMonths(n-1)))
 	for _, d := range monthly {
 		p.Periods = append(p.Periods, d.String()[:7])
 	}
@@ -638,7 +916,7 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 	if today.Before(end) {
 		end = today
 	}
-	weekly := improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end)
+	weekly := window(improve.Weekly, improve.PeriodRange(improve.Weekly, end.AddDays(-7*11), end))
 	for _, d := range weekly {
 		p.Weeks = append(p.Weeks, d.String())
 	}
@@ -657,7 +935,7 @@ func (s *Server) dataData(r *http.Request, rc *reqCtx, form url.Values) (*dataPa
 		}
 		for gi, g := range m.Groups() {
 			for _, part := range parts {
-				label := m.Name
+				label := m.Label()
 				if g != "" {
 					label += " · " + g
 				}
@@ -717,7 +995,7 @@ func (s *Server) dataGrid(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 
 // gridValues reads the grid's cells (and a pasted block) into values,
 // with errors by cell.
-func gridValues(f url.Values, measures []*improve.Measure) ([]*improve.Value, map[string]string) {
+func gridValues(f url.Values, measures []*improve.Measure, c *collab.Collaborative, today collab.Date) ([]*improve.Value, map[string]string) {
 	byID := map[int64]*improve.Measure{}
 	for _, m := range measures {
 		byID[m.ID] = m
@@ -780,17 +1058,33 @@ func gridValues(f url.Values, measures []*improve.Measure) ([]*improve.Value, ma
 	var out []*improve.Value
 	for _, k := range order {
 		v := cells[k]
-		if msg := v.ValidateFor(byID[k.m]); msg != "" {
-			part := "v"
-			if byID[k.m].Ratio {
-				part = "d"
-			}
-			errs[cellName(k.m, k.d, k.g, part)] = msg
+		m := byID[k.m]
+		msg := v.ValidateFor(m)
+		if msg == "" && !v.Empty() {
+			from, to := improve.ReportingWindow(m, c, today)
+			msg = v.InWindow(m, from, to)
+		}
+		if msg != "" {
+			errs[cellName(k.m, k.d, k.g, gridPart(m, v, msg))] = msg
 			continue
 		}
 		out = append(out, v)
 	}
 	return out, errs
+}
+
+// gridPart is the input of a cell an error belongs to: the numerator
+// when it is the numerator that is wrong, so the message sits beside it.
+func gridPart(m *improve.Measure, v *improve.Value, msg string) string {
+	if !m.Ratio {
+		return "v"
+	}
+	switch {
+	case msg == "measure.error_numerator_above", msg == "measure.error_negative" && v.Numerator != nil && *v.Numerator < 0,
+		msg == "measure.error_ratio_both" && v.Numerator == nil:
+		return "n"
+	}
+	return "d"
 }
 
 func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -818,6 +1112,9 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 			errs = map[string]string{"pasteMeasure": "error.required"}
 		} else {
 			rows, err := importer.ParsePaste(paste, m)
+			if err == nil {
+				err = importer.CheckPeriods(rows, ms, rc.Collab, collab.DateOf(s.db.Now()))
+			}
 			var ie *importer.Errors
 			switch {
 			case errors.As(err, &ie):
@@ -831,7 +1128,7 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 			}
 		}
 	} else {
-		vals, errs = gridValues(f, ms)
+		vals, errs = gridValues(f, ms, rc.Collab, collab.DateOf(s.db.Now()))
 	}
 	if len(errs) == 0 {
 		_, err = s.db.SaveValues(ctx, rc.who(), rc.Collab.ID, rc.Team.ID, vals, "form")
@@ -905,6 +1202,9 @@ func (s *Server) dataImport(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		return fail(*ie)
 	}
 	rows, err := importer.Parse(bytes.NewReader(data), format, ms)
+	if err == nil {
+		err = importer.CheckPeriods(rows, ms, rc.Collab, collab.DateOf(s.db.Now()))
+	}
 	if errors.As(err, &ie) {
 		return fail(*ie)
 	}
@@ -1002,6 +1302,7 @@ type collabMeasurePage struct {
 	Coach      bool
 	Signals    int
 	Runs       bool
+	Findings   []finding
 	Rules      string
 	Reported   int // teams that reported the measure at all
 	TeamsTotal int
@@ -1098,7 +1399,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	if err != nil {
 		return err
 	}
-	res, co, err := measureChart(m, aggregate(m, periods, 1), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, periods, 1), nil, nil, rules, m.Name+" · "+p.T("measure.all_teams"))
 	if err != nil {
 		return err
 	}
@@ -1109,6 +1410,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
+	p.Findings = findingsText(&p.basePage, m, res)
 	if p.TeamsTotal, err = s.db.CountTeams(ctx, rc.Collab.ID); err != nil {
 		return err
 	}
@@ -1151,7 +1453,7 @@ func (s *Server) teamChartRow(c *collab.Collaborative, m *improve.Measure, t *co
 	if len(pts) == 0 {
 		return tc, nil
 	}
-	tr, _, err := measureChart(m, pts, nil, rules, "")
+	tr, _, err := measureChart(m, pts, nil, nil, rules, "")
 	if err != nil {
 		return tc, err
 	}
@@ -1166,6 +1468,9 @@ func (s *Server) teamChartRow(c *collab.Collaborative, m *improve.Measure, t *co
 	tc.Last = periodLabel(m, lastD) + ": " + num(lp.y)
 	if m.Ratio {
 		tc.Last += " / " + num(lp.n)
+		if m.Percent() && lp.n != 0 {
+			tc.Last += " (" + shownNum(m, lp.y/lp.n) + ")"
+		}
 	}
 	return tc, nil
 }
@@ -1184,7 +1489,7 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 	if !rc.can(collab.PermCollabCohort) {
 		min = MinAggregateTeams
 	}
-	res, co, err := measureChart(m, aggregate(m, periods, min), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, periods, min), nil, nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
 	return m, res, co, err
 }
 
@@ -1203,6 +1508,7 @@ type aggregatePage struct {
 	Table      template.HTML
 	Signals    int
 	Runs       bool
+	Findings   []finding
 }
 
 func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1219,6 +1525,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 		p.Table = template.HTML(chart.Table(res))
 	}
 	p.Signals, p.Runs = signals(res)
+	p.Findings = findingsText(&p.basePage, m, res)
 	return s.render(w, http.StatusOK, "aggregate", p)
 }
 

@@ -736,7 +736,7 @@ func (s *Server) measureUnits(r *http.Request, rc *reqCtx, m *improve.Measure, l
 			teamOf[t.ID] = t.ID
 		}
 		if len(pts) > 0 {
-			res, _, err := measureChart(m, pts, nil, "", "")
+			res, _, err := measureChart(m, pts, nil, nil, "", "")
 			if err == nil && sustainedImprovement(res, m.Better) {
 				improving = append(improving, t.Name)
 			}

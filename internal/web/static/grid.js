@@ -14,11 +14,14 @@ document.addEventListener("DOMContentLoaded", function () {
       var col = Array.prototype.indexOf.call(tr.children, td);
       var trs = Array.prototype.slice.call(tr.parentNode.children);
       var r0 = trs.indexOf(tr);
+      // The grid shows its newest month first, a spreadsheet its oldest:
+      // a row pasted from one runs towards the newer months (leftwards).
+      var step = grid.dataset.order === "newest-first" ? -1 : 1;
       rows.forEach(function (line, i) {
         var row = trs[r0 + i];
         if (!row) { return; }
         line.split("\t").forEach(function (v, j) {
-          var cell = row.children[col + j];
+          var cell = col + step * j >= 1 ? row.children[col + step * j] : null;
           var input = cell && cell.querySelector("input");
           if (input && !input.readOnly) { input.value = v.trim(); }
         });
