@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -104,58 +105,105 @@ func writePoints(res *spc.Result, t *table, faceted, full bool, w io.Writer) err
 	if full {
 		cols = FullPointColumns
 	}
-	buf, err := writeRow(w, nil, cols)
-	if err != nil {
+	if _, err := writeRow(w, nil, cols); err != nil {
 		return err
 	}
-	// The lines are constant within a part on most charts: remember the
-	// last formatted value of each.
-	var lines [5]numMemo
 	for pi := range res.Panels {
 		p := &res.Panels[pi]
 		f1, f2 := facetNames(p, faceted)
-		for i := 0; i < p.Len(); i++ {
-			r := p.Parts[p.Part[i]-1].Runs
-			b := appendField(buf[:0], f1)
-			b = append(b, ',')
-			b = appendField(b, f2)
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(p.Part[i]), 10)
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(i+1), 10)
-			b = append(b, ',')
-			b = t.appendLabel(b, p.Key[i])
-			nums := [...]float64{p.Y[i], p.N[i]}
-			for _, v := range nums {
-				b = appendNum(append(b, ','), v)
-			}
-			if full {
-				b = appendNum(append(b, ','), p.YSum[i])
-				b = strconv.AppendInt(append(b, ','), int64(p.YLength[i]), 10)
-				b = appendNum(append(b, ','), p.YMean[i])
-				b = appendNum(append(b, ','), p.YSD[i])
-			}
-			l := p.LimitsAt(i)
-			for k, v := range [...]float64{l.CL, l.LCL, l.UCL, l.LCL95, l.UCL95} {
-				b = lines[k].append(append(b, ','), v)
-			}
-			for _, v := range [...]bool{p.Baseline[i], p.Include[i], p.SigmaSignal[i], r.Signal} {
-				b = appendBool(append(b, ','), v)
-			}
-			b = strconv.AppendInt(append(b, ','), int64(r.NObs), 10)
-			b = strconv.AppendInt(append(b, ','), int64(r.NUseful), 10)
-			b = appendCount(append(b, ','), r.LongestRun, r.Valid)
-			b = appendCount(append(b, ','), r.LongestRunMax, r.Valid)
-			b = appendCount(append(b, ','), r.NCrossings, r.Valid)
-			b = appendCount(append(b, ','), r.NCrossingsMin, r.Valid)
-			b = append(b, '\n')
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			buf = b
+		if err := writePanelPoints(p, t, f1, f2, full, w); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// pointChunk is how many rows one goroutine formats at a time: a million
+// rows of output cost as much as the chart itself, and on a machine of
+// several cores the chunks are formatted side by side, then written in
+// order.
+const pointChunk = 1 << 12
+
+func writePanelPoints(p *spc.Panel, t *table, f1, f2 string, full bool, w io.Writer) error {
+	n := p.Len()
+	workers := runtime.GOMAXPROCS(0)
+	if n <= pointChunk || workers < 2 {
+		var lines [5]numMemo
+		_, err := w.Write(appendPoints(nil, p, t, f1, f2, full, 0, n, &lines))
+		return err
+	}
+	chunks := (n + pointChunk - 1) / pointChunk
+	out := make([]chan []byte, chunks)
+	for c := range out {
+		out[c] = make(chan []byte, 1)
+	}
+	// At most 2×workers chunks are formatted or waiting to be written at
+	// once, each in a buffer used again once written, so memory stays a
+	// few chunks whatever n.
+	free := make(chan []byte, 2*workers)
+	for range 2 * workers {
+		free <- nil
+	}
+	go func() {
+		for c := 0; c < chunks; c++ {
+			buf := <-free
+			go func() {
+				var lines [5]numMemo
+				from := c * pointChunk
+				out[c] <- appendPoints(buf[:0], p, t, f1, f2, full, from, min(from+pointChunk, n), &lines)
+			}()
+		}
+	}()
+	var err error
+	for c := 0; c < chunks; c++ {
+		b := <-out[c]
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		free <- b
+	}
+	return err
+}
+
+// appendPoints appends the rows of subgroups [from, to) of p.
+func appendPoints(b []byte, p *spc.Panel, t *table, f1, f2 string, full bool, from, to int, lines *[5]numMemo) []byte {
+	for i := from; i < to; i++ {
+		r := p.Parts[p.Part[i]-1].Runs
+		b = appendField(b, f1)
+		b = append(b, ',')
+		b = appendField(b, f2)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(p.Part[i]), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(i+1), 10)
+		b = append(b, ',')
+		b = t.appendLabel(b, p.Key[i])
+		nums := [...]float64{p.Y[i], p.N[i]}
+		for _, v := range nums {
+			b = appendNum(append(b, ','), v)
+		}
+		if full {
+			b = appendNum(append(b, ','), p.YSum[i])
+			b = strconv.AppendInt(append(b, ','), int64(p.YLength[i]), 10)
+			b = appendNum(append(b, ','), p.YMean[i])
+			b = appendNum(append(b, ','), p.YSD[i])
+		}
+		l := p.LimitsAt(i)
+		for k, v := range [...]float64{l.CL, l.LCL, l.UCL, l.LCL95, l.UCL95} {
+			b = lines[k].append(append(b, ','), v)
+		}
+		for _, v := range [...]bool{p.Baseline[i], p.Include[i], p.SigmaSignal[i], r.Signal} {
+			b = appendBool(append(b, ','), v)
+		}
+		b = strconv.AppendInt(append(b, ','), int64(r.NObs), 10)
+		b = strconv.AppendInt(append(b, ','), int64(r.NUseful), 10)
+		b = appendCount(append(b, ','), r.LongestRun, r.Valid)
+		b = appendCount(append(b, ','), r.LongestRunMax, r.Valid)
+		b = appendCount(append(b, ','), r.NCrossings, r.Valid)
+		b = appendCount(append(b, ','), r.NCrossingsMin, r.Valid)
+		b = append(b, '\n')
+	}
+	return b
 }
 
 func writeSummary(res *spc.Result, faceted bool, w io.Writer) error {
