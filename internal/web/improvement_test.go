@@ -786,3 +786,51 @@ func TestChangePackageEvidence(t *testing.T) {
 		t.Error("a member's CSV carries team-level evidence")
 	}
 }
+
+// TestGroupActionFollowedUp: a convener forms a steering committee with a
+// member who has an account and a lived-experience partner who has none,
+// records an action with an owner and a due date, and at the next
+// meeting a coach follows it up: the page shows it overdue while open,
+// then done with what was said. An action without an owner or with a bad
+// date is refused with what was typed kept; a team member may read but
+// not record.
+func TestGroupActionFollowedUp(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	groups := fmt.Sprintf("/c/%d/groups", c)
+	if w := e.form("convener", groups, url.Values{"name": {" "}, "kind": {"steering"}}); w.Code != 422 {
+		t.Errorf("a group without a name: %d", w.Code)
+	}
+	g := location(t, e.form("convener", groups, url.Values{"name": {"Steering committee"}, "kind": {"steering"}, "purpose": {"Guide the collaboration"}}))
+	location(t, e.form("convener", g+"/members", url.Values{"user": {fmt.Sprint(e.ids["userA"])}}))
+	location(t, e.form("convener", g+"/members", url.Values{"user": {"0"}, "memberName": {"Dana, lived-experience partner"}, "affiliation": {"Parent advisory council"}}))
+	if w := e.form("convener", g+"/members", url.Values{"user": {fmt.Sprint(e.ids["userC"])}}); w.Code != 422 {
+		t.Errorf("a person of another collaborative named a member: %d", w.Code)
+	}
+	if w := e.form("convener", g+"/items", url.Values{"kind": {"action"}, "title": {"Map the county's housing data"}, "owner": {""}}); w.Code != 422 || !strings.Contains(w.Body.String(), "Map the county&#39;s housing data") {
+		t.Errorf("an action without an owner: %d, or the text was lost", w.Code)
+	}
+	if w := e.form("convener", g+"/items", url.Values{"kind": {"action"}, "title": {"Map it"}, "owner": {"Dana"}, "due": {"next week"}}); w.Code != 422 {
+		t.Errorf("an action with a bad date: %d", w.Code)
+	}
+	if w := e.form("director", g+"/items", url.Values{"kind": {"decision"}, "title": {"Meet monthly"}}); w.Code != 403 {
+		t.Errorf("a team member records a decision: %d", w.Code)
+	}
+	location(t, e.form("convener", g+"/items", url.Values{"kind": {"decision"}, "title": {"Meet monthly"}}))
+	item := location(t, e.form("convener", g+"/items", url.Values{"kind": {"action"}, "title": {"Map the county's housing data"}, "owner": {"Dana"}, "due": {"2026-01-15"}}))
+	id := item[strings.Index(item, "#item-")+len("#item-"):]
+	page := e.do("director", "GET", g, nil, "").Body.String()
+	for _, want := range []string{"Dana, lived-experience partner", "no account", "Owner Dana, due 2026-01-15", "overdue", "Meet monthly"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the group page lacks %q", want)
+		}
+	}
+	location(t, e.form("coach", g+"/items/"+id, url.Values{"status": {"done"}, "owner": {"Dana"}, "due": {"2026-01-15"}, "followUp": {"Shared at the March meeting"}}))
+	page = e.do("director", "GET", g, nil, "").Body.String()
+	if !strings.Contains(page, "Follow-up: Shared at the March meeting") || strings.Contains(page, "overdue") {
+		t.Error("the follow-up is not shown, or a done action is still overdue")
+	}
+	if list := e.do("funder", "GET", groups, nil, "").Body.String(); !strings.Contains(list, "Steering committee") {
+		t.Error("a partner does not see the groups")
+	}
+}

@@ -184,6 +184,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		{"learning.nav.reports", "/reports", collab.PermCollabCoach},
 		{"learning.nav.indicators", "/indicators", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
+		{"group.nav", "/groups", collab.PermCollabAggregate},
 		{"engagement.nav.calendar", "/calendar", collab.PermCollabCohort},
 		{"engagement.nav.participation", "/participation", collab.PermCollabCoach},
 		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
