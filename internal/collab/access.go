@@ -75,7 +75,8 @@ const (
 	PermCollabManage
 	// PermTeamRead: the team's own members, its coaches and conveners.
 	PermTeamRead
-	// PermTeamManage: the team's director or program manager and conveners.
+	// PermTeamManage: the team's director or program manager (a community
+	// team's lead) and conveners.
 	PermTeamManage
 	// PermTeamWrite: any member of the team, whatever their designated
 	// role, and conveners — for the team's own work (aims, driver
@@ -139,7 +140,7 @@ func Authorize(a *Actor, p Perm, c, t int64) Decision {
 	case PermTeamRead:
 		ok = coach || a.OnTeam(t)
 	case PermTeamManage:
-		ok = convener || (a.OnTeam(t) && a.Teams[t].Role == RoleDirector)
+		ok = convener || (a.OnTeam(t) && a.Teams[t].Role.Manages())
 	case PermTeamWrite:
 		ok = convener || a.OnTeam(t)
 	}

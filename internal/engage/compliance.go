@@ -33,12 +33,16 @@ type Reason struct {
 // HoursState places a month's activity hours against the policy's range.
 type HoursState string
 
-// The hours states. Pending: the month is not over yet.
+// The hours states. Pending: the month is not over yet. NotJoined: the
+// month ended before the team joined; Joined: the team joined during the
+// month, after its first day, so a month's hours are not owed.
 const (
-	HoursBelow   HoursState = "below"
-	HoursWithin  HoursState = "within"
-	HoursAbove   HoursState = "above"
-	HoursPending HoursState = "pending"
+	HoursBelow     HoursState = "below"
+	HoursWithin    HoursState = "within"
+	HoursAbove     HoursState = "above"
+	HoursPending   HoursState = "pending"
+	HoursNotJoined HoursState = "not_joined"
+	HoursJoined    HoursState = "joined"
 )
 
 // Input is everything the compliance computation reads.
@@ -60,6 +64,10 @@ type Input struct {
 type MonthCompliance struct {
 	Month    collab.Date // first of the month
 	Complete bool
+	// BeforeJoined marks a month that ended before the team joined: it
+	// owes nothing in it (issue 14: a team created mid-way was charged
+	// every meeting held before it existed).
+	BeforeJoined bool
 	// Meetings counts the team's meetings held in the month; Covered those
 	// with enough representatives; Excused those missed with an
 	// alternative agreed in advance; Missed the rest.
@@ -146,12 +154,21 @@ func Compute(in Input) []TeamCompliance {
 			continue
 		}
 		tc := TeamCompliance{Team: t, MissingRoles: t.MissingRoles(in.Policy), Required: Required(in.Policy, t), State: OnTrack}
+		// A team is judged from the day it joined: no meeting before it
+		// is charged, and no month's hours before the first whole month.
+		joined := t.Joined()
+		joinedMonth := monthOf(joined)
 		idx := map[int64]int{}
 		for i, m := range months {
 			complete := !m.AddMonths(1).After(today)
 			mc := MonthCompliance{Month: m, Complete: complete, State: OnTrack, HoursState: HoursPending,
 				Hours: hours[key{t.ID, m.Time().Unix()}]}
-			if complete {
+			switch {
+			case !joined.IsZero() && m.Before(joinedMonth):
+				mc.BeforeJoined, mc.HoursState = true, HoursNotJoined
+			case !joined.IsZero() && !m.Before(joinedMonth) && !m.After(joinedMonth) && joined.After(m):
+				mc.HoursState = HoursJoined
+			case complete:
 				switch {
 				case mc.Hours < in.Policy.HoursMin:
 					mc.HoursState = HoursBelow
@@ -165,7 +182,7 @@ func Compute(in Input) []TeamCompliance {
 			idx[m.Time().Unix()] = i
 		}
 		for _, m := range in.Meetings {
-			if m.Cancelled || !m.ForTeam(t.ID) || !m.StartsAt.Before(in.AsOf) {
+			if m.Cancelled || !m.ForTeam(t.ID) || !m.StartsAt.Before(in.AsOf) || m.Day().Before(joined) {
 				continue
 			}
 			i, ok := idx[monthOf(m.Day()).Time().Unix()]

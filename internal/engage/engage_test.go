@@ -246,6 +246,8 @@ func TestCompute(t *testing.T) {
 		return tm
 	}
 	full := []collab.TeamRole{collab.RoleDirector, collab.RoleDirectService}
+	joined := func(tm *collab.Team, day string) *collab.Team { tm.JoinedOn = date(day); return tm }
+	community := func(tm *collab.Team) *collab.Team { tm.Kind = collab.KindCommunity; return tm }
 	mtg := func(id int64, day string, cancelled bool) *Meeting {
 		return &Meeting{ID: id, Details: Details{Kind: KindAllTeams, Title: "M", TimeZone: "UTC", DurationMin: 60, Audience: AudienceAllTeams},
 			StartsAt: at(day+" 10:00", "UTC"), Cancelled: cancelled}
@@ -287,6 +289,17 @@ func TestCompute(t *testing.T) {
 			[]Attendance{{MeetingID: 1, TeamID: 7, UserID: 1, Status: InPerson}}, hours(5, 5), OnTrack, nil},
 		{"old misses leave the window", collab.DefaultPolicy(), team(false, full...), []*Meeting{mtg(1, "2026-01-10", false)}, nil, hours(5, 5),
 			AtRisk, []string{"engagement.reason.missed_window"}},
+		// Issue 14: a team that joined on 15 February owes neither the
+		// meetings before that day nor January's and February's hours.
+		{"late joiner: nothing owed before joining", collab.DefaultPolicy(), joined(team(false, full...), "2026-02-15"),
+			[]*Meeting{mtg(1, "2026-01-10", false), mtg(2, "2026-02-10", false), mtg(3, "2026-02-12", false)}, nil, nil, OnTrack, nil},
+		{"late joiner: a meeting after joining counts", collab.DefaultPolicy(), joined(team(false, full...), "2026-02-15"),
+			[]*Meeting{mtg(1, "2026-02-20", false)}, nil, nil, AtRisk, []string{"engagement.reason.missed_window"}},
+		// Issue 14, seed 002: a community team has a lead and members and
+		// is never flagged for a director.
+		{"community team with a lead", collab.DefaultPolicy(), community(team(false, collab.RoleLead, collab.RoleMember)), nil, nil, hours(5, 5), OnTrack, nil},
+		{"community team without a lead", collab.DefaultPolicy(), community(team(false, collab.RoleMember)), nil, nil, hours(5, 5),
+			AtRisk, []string{"engagement.reason.roles_missing"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := DefaultSettings()
@@ -360,15 +373,17 @@ func TestICSRoundTrip(t *testing.T) {
 
 func TestParseSignIn(t *testing.T) {
 	known := func(e string) bool { return strings.HasSuffix(e, "@example.org") }
-	good := "Email,Status,Agreed_On\nrosa@example.org,In person,\ntom@example.org,apologies,2026-02-10\n\nmai@example.org,virtual,\n"
+	good := "Email,Status,Agreed_On,Agreed_With,Alternative\nrosa@example.org,In person,,,\ntom@example.org,apologies,2026-02-10,FFI and DPH,Recording and reflection\n\nmai@example.org,virtual,,,\n"
 	rows, err := ParseSignIn(strings.NewReader(good), known)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[0].Status != InPerson || rows[1].AgreedOn.String() != "2026-02-10" || rows[2].Line != 5 {
+	if len(rows) != 3 || rows[0].Status != InPerson || rows[1].AgreedOn.String() != "2026-02-10" || rows[1].AgreedWith != "FFI and DPH" || rows[1].Alternative != "Recording and reflection" || rows[2].Line != 5 {
 		t.Errorf("rows %+v", rows)
 	}
-	bad := "email,status,agreed_on\nrosa@example.org,maybe,\nnobody@elsewhere.net,virtual,\nrosa@example.org,absent,10/02/2026\ntom@example.org,in_person,2026-02-01\n"
+	// Row 6: a date alone is not an agreement (issue 14): who agreed and
+	// what the alternative is are asked for, by column.
+	bad := "email,status,agreed_on\nrosa@example.org,maybe,\nnobody@elsewhere.net,virtual,\nrosa@example.org,absent,10/02/2026\ntom@example.org,in_person,2026-02-01\nmai@example.org,apologies,2026-02-01\n"
 	_, err = ParseSignIn(strings.NewReader(bad), known)
 	var ie *ImportError
 	if !errors.As(err, &ie) {
@@ -380,6 +395,8 @@ func TestParseSignIn(t *testing.T) {
 		{4, "email", "engagement.import.duplicate"},
 		{4, "agreed_on", "error.date"},
 		{5, "agreed_on", "engagement.error.agreed_but_attended"},
+		{6, "agreed_with", "partnership.error.agreed_with"},
+		{6, "alternative", "partnership.error.alternative"},
 	}
 	if len(ie.Rows) != len(want) {
 		t.Fatalf("errors %v", ie.Rows)

@@ -297,8 +297,9 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 // AttendanceRow is one invitee's line of the attendance form.
 type AttendanceRow struct {
 	sqlstore.Invitee
-	Status   engage.Status
-	AgreedOn string
+	Status                  engage.Status
+	AgreedOn                string
+	AgreedWith, Alternative string
 }
 
 type meetingPage struct {
@@ -366,7 +367,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 	}
 	lead := 0
 	for tid := range mine {
-		if rc.Actor.Teams[tid].Role == collab.RoleDirector && m.ForTeam(tid) {
+		if rc.Actor.Teams[tid].Role.Manages() && m.ForTeam(tid) {
 			lead = int(tid)
 		}
 	}
@@ -375,7 +376,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 			continue
 		}
 		a := byUser[i.UserID]
-		p.Rows = append(p.Rows, AttendanceRow{Invitee: i, Status: a.Status, AgreedOn: a.AgreedOn.String()})
+		p.Rows = append(p.Rows, AttendanceRow{Invitee: i, Status: a.Status, AgreedOn: a.AgreedOn.String(), AgreedWith: a.AgreedWith, Alternative: a.Alternative})
 	}
 	switch {
 	case p.Manager:
@@ -487,7 +488,7 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request, rc *reqC
 		if err != nil {
 			continue
 		}
-		a := engage.Attendance{UserID: uid, Status: engage.Status(f.Get("status-" + u))}
+		a := engage.Attendance{UserID: uid, Status: engage.Status(f.Get("status-" + u)), AgreedWith: f.Get("agreedWith-" + u), Alternative: f.Get("alternative-" + u)}
 		if d, err := collab.ParseDate(f.Get("agreedOn-" + u)); err != nil {
 			v.Add("agreedOn-"+u, "error.date")
 		} else {
@@ -550,7 +551,7 @@ func (s *Server) attendanceImport(w http.ResponseWriter, r *http.Request, rc *re
 	if err == nil {
 		recs := make([]engage.Attendance, 0, len(rows))
 		for _, row := range rows {
-			recs = append(recs, engage.Attendance{UserID: byEmail[row.Email], Status: row.Status, AgreedOn: row.AgreedOn})
+			recs = append(recs, engage.Attendance{UserID: byEmail[row.Email], Status: row.Status, AgreedOn: row.AgreedOn, AgreedWith: row.AgreedWith, Alternative: row.Alternative})
 		}
 		err = s.db.SetAttendance(ctx, rc.who(), rc.Collab.ID, m.ID, 0, recs)
 		if fe := collab.FieldErrors(err); fe != nil {
@@ -1128,9 +1129,11 @@ func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 }
 
 type apiAttendanceRecord struct {
-	UserID   int64         `json:"userId"`
-	Status   engage.Status `json:"status"`
-	AgreedOn string        `json:"agreedOn,omitempty"`
+	UserID      int64         `json:"userId"`
+	Status      engage.Status `json:"status"`
+	AgreedOn    string        `json:"agreedOn,omitempty"`
+	AgreedWith  string        `json:"agreedWith,omitempty"`
+	Alternative string        `json:"alternative,omitempty"`
 }
 
 func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1150,7 +1153,7 @@ func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request, rc *reqCt
 		if err != nil {
 			return &collab.ValidationError{Fields: map[string]string{fmt.Sprintf("records[%d].agreedOn", i): "error.date"}}
 		}
-		recs = append(recs, engage.Attendance{UserID: a.UserID, Status: a.Status, AgreedOn: d})
+		recs = append(recs, engage.Attendance{UserID: a.UserID, Status: a.Status, AgreedOn: d, AgreedWith: a.AgreedWith, Alternative: a.Alternative})
 	}
 	if err := s.db.SetAttendance(r.Context(), rc.who(), rc.Collab.ID, m.ID, 0, recs); err != nil {
 		return err
@@ -1161,7 +1164,7 @@ func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	out := make([]apiAttendanceRecord, 0, len(att))
 	for _, a := range att {
-		out = append(out, apiAttendanceRecord{UserID: a.UserID, Status: a.Status, AgreedOn: a.AgreedOn.String()})
+		out = append(out, apiAttendanceRecord{UserID: a.UserID, Status: a.Status, AgreedOn: a.AgreedOn.String(), AgreedWith: a.AgreedWith, Alternative: a.Alternative})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"records": out})
 	return nil

@@ -81,7 +81,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	must(t, db.AddMember(bg, who, c2.ID, teamC.ID, memC.ID, collab.RoleDirector))
 	crit, err := db.Criteria(bg, c2.ID)
 	must(t, err)
-	app2 := &collab.Application{CollaborativeID: c2.ID, ContactName: "Canary Contact", ContactEmail: "canary.contact@example.org", Org: collab.Organization{Name: "Canary Org"}}
+	app2 := &collab.Application{CollaborativeID: c2.ID, CommitmentsAgreed: true, ContactName: "Canary Contact", ContactEmail: "canary.contact@example.org", Org: collab.Organization{Name: "Canary Org"}}
 	for _, c := range crit {
 		app2.Answers = append(app2.Answers, collab.Answer{CriterionID: c.ID, Meets: true})
 	}
