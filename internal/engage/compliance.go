@@ -1,6 +1,7 @@
 package engage
 
 import (
+	"slices"
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -248,5 +249,63 @@ func Compute(in Input) []TeamCompliance {
 		}
 		out = append(out, tc)
 	}
+	return out
+}
+
+// CohortMonth is one month of the cohort's participation, summed over the
+// teams that had joined: the funder report's participation figure. Every
+// number counts teams or their meetings and hours, not people, so none is
+// suppressed (doc/design.md, "One disclosure rule").
+type CohortMonth struct {
+	Month collab.Date
+	// Teams counts the teams that had joined by the month's end.
+	Teams int
+	// Meetings, Covered, Excused and Missed sum the teams' meetings: those
+	// a team was expected at, those with enough representatives, those
+	// missed with an alternative agreed in advance, and the rest.
+	Meetings, Covered, Excused, Missed int
+	Hours                              float64
+	// Below, Within and Above count teams by their month's hours against
+	// the policy's range; a month not over yet, or the month a team
+	// joined, is in none of them.
+	Below, Within, Above int
+}
+
+// Cohort sums the teams' months from the month of from to the month of
+// to, inclusive.
+func Cohort(tcs []TeamCompliance, from, to collab.Date) []CohortMonth {
+	first, last := monthOf(from), monthOf(to)
+	var out []CohortMonth
+	idx := map[int64]int{}
+	for _, tc := range tcs {
+		for _, mc := range tc.Months {
+			if mc.Month.Before(first) || mc.Month.After(last) || mc.BeforeJoined {
+				continue
+			}
+			k := mc.Month.Time().Unix()
+			i, ok := idx[k]
+			if !ok {
+				i = len(out)
+				idx[k] = i
+				out = append(out, CohortMonth{Month: mc.Month})
+			}
+			cm := &out[i]
+			cm.Teams++
+			cm.Meetings += mc.Meetings
+			cm.Covered += mc.Covered
+			cm.Excused += mc.Excused
+			cm.Missed += mc.Missed
+			cm.Hours += mc.Hours
+			switch mc.HoursState {
+			case HoursBelow:
+				cm.Below++
+			case HoursWithin:
+				cm.Within++
+			case HoursAbove:
+				cm.Above++
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b CohortMonth) int { return a.Month.Time().Compare(b.Month.Time()) })
 	return out
 }

@@ -453,3 +453,36 @@ func TestSeriesRules(t *testing.T) {
 		t.Errorf("each team: %d meetings, %v", len(ms), err)
 	}
 }
+
+// TestCohort sums teams' months for the funder report: a team that had
+// not joined adds nothing to a month (not even to the count of teams), an
+// agreed alternative is counted apart from a miss, and hours are placed
+// against the range only in months that are over.
+func TestCohort(t *testing.T) {
+	start, end := date("2026-01-01"), date("2026-12-31")
+	asOf := at("2026-03-10 12:00", "UTC")
+	full := []collab.Member{{UserID: 1, Role: collab.RoleDirector}, {UserID: 2, Role: collab.RoleDirectService}}
+	early := &collab.Team{ID: 1, Active: true, Members: full, JoinedOn: start}
+	late := &collab.Team{ID: 2, Active: true, Members: full, JoinedOn: date("2026-02-15")}
+	m := func(id int64, day string) *Meeting {
+		return &Meeting{ID: id, Details: Details{Kind: KindAllTeams, Title: "M", TimeZone: "UTC", DurationMin: 60, Audience: AudienceAllTeams}, StartsAt: at(day+" 10:00", "UTC")}
+	}
+	tcs := Compute(Input{Policy: collab.DefaultPolicy(), Settings: DefaultSettings(), Start: start, End: end, AsOf: asOf, Teams: []*collab.Team{early, late},
+		Meetings: []*Meeting{m(1, "2026-01-10"), m(2, "2026-02-20")},
+		Attendance: []Attendance{{MeetingID: 1, TeamID: 1, UserID: 1, Status: InPerson},
+			{MeetingID: 2, TeamID: 1, UserID: 1, Status: Apologies, AgreedOn: date("2026-02-01"), AgreedWith: "FFI and DPH", Alternative: "Recording"}},
+		Activities: []Activity{{TeamID: 1, Month: start, Hours: 5}, {TeamID: 1, Month: date("2026-02-01"), Hours: 2}, {TeamID: 2, Month: date("2026-02-01"), Hours: 1}}})
+	got := Cohort(tcs, start, date("2026-02-28"))
+	want := []CohortMonth{
+		{Month: start, Teams: 1, Meetings: 1, Covered: 1, Hours: 5, Within: 1},
+		{Month: date("2026-02-01"), Teams: 2, Meetings: 2, Excused: 1, Missed: 1, Hours: 3, Below: 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("month %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
