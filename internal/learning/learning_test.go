@@ -109,4 +109,3 @@ func TestDiff(t *testing.T) {
 		t.Error("a report differs from itself")
 	}
 }
-
