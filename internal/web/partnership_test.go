@@ -1,0 +1,176 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/learning"
+)
+
+// TestDisclosureRule is issue 14 item 6 as a property, on both stores: in
+// a cohort of five organizations, every page and export of aggregates —
+// the dashboard, the funder report, the report card and What goes well,
+// as pages, CSV, XLSX and API — shows every count of teams and of their
+// activities as it is (nothing blanked that is not about people), while a
+// team's three check-in answers, fewer than the threshold, are shown to
+// nobody. It fails on the old rule, which blanked the activity counts
+// under 11 that a cohort this size always has.
+func TestDisclosureRule(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := e.ids["c1"]
+		// A fifth organization, and a little activity: one topic more.
+		fifth := &collab.Team{CollaborativeID: c, Name: "Fifth Family Center", Kind: collab.KindOrganization, JoinedOn: collab.DateOf(e.db.Now()),
+			Org: collab.Organization{Name: "Fifth Family Center", Size: collab.SizeSmall}}
+		must(t, e.db.CreateTeam(bg, collab.Who{}, fifth))
+		dir, _, err := e.db.FindUserByEmail(bg, "director.harbor@example.org")
+		must(t, err)
+		must(t, e.db.ProposeTopic(bg, collab.Who{UserID: dir.ID}, &learning.Topic{CollaborativeID: c, Title: "Property topic"}))
+		// Three answers from one team: under any threshold.
+		sv := &collab.Survey{CollaborativeID: c, Title: "Small pulse", Kind: collab.SurveyCustom, Questions: []collab.Question{{Key: "q1", Kind: collab.QScale, Text: "How connected?"}}}
+		must(t, e.db.CreateSurvey(bg, collab.Who{}, sv))
+		must(t, e.db.CreateSurveyLinks(bg, collab.Who{}, c, sv.ID, e.ids["teamA"], false, []string{"rule-token"}))
+		for range 3 {
+			must(t, e.db.SubmitSurveyResponse(bg, "rule-token", map[string]string{"q1": "2"}))
+		}
+
+		col, err := e.db.FindCollaborative(bg, c)
+		must(t, err)
+		today := e.db.Today()
+		all, err := e.db.LearningAggregates(bg, c, learning.MonthOf(col.StartDate), today.AddDays(1))
+		must(t, err)
+		// The store's counts, in the order the pages list them.
+		counts := []int64{all.Teams, all.ActiveTeams, all.ReportsSubmitted, all.ReportsReviewed, all.TeamsReporting, all.Shares, all.TeamsSharing,
+			all.Comments, all.ResourcesAdded, all.ResourcesUsed, all.TopicsProposed, all.TopicsScheduled, all.TopicsCovered, all.Votes}
+		small := 0
+		var wantVals []string
+		for _, n := range counts {
+			if n > 0 && n < 11 {
+				small++
+			}
+			wantVals = append(wantVals, fmt.Sprint(n))
+		}
+		if all.Teams != 5 || small == 0 {
+			t.Fatalf("%d teams, %d activity counts between 1 and 10: the test would prove nothing", all.Teams, small)
+		}
+
+		for _, actor := range []string{"convener", "coach", "funder", "evaluator", "director"} {
+			// The exports' activity section: every figure, as counted.
+			for _, path := range []string{fmt.Sprintf("/c/%d/dashboard", c), fmt.Sprintf("/c/%d/funder-report", c)} {
+				for _, format := range []string{"csv", "xlsx"} {
+					w := e.do(actor, "GET", path+"?format="+format, nil, "")
+					if w.Code != http.StatusOK {
+						t.Errorf("%s %s?format=%s: %d", actor, path, format, w.Code)
+						continue
+					}
+					var got []string
+					if format == "csv" {
+						recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+						must(t, err)
+						for _, r := range recs {
+							if r[0] == "Activity" {
+								got = append(got, r[2])
+							}
+						}
+					} else {
+						for _, line := range strings.Split(xlsxText(t, w.Body.Bytes()), "\n") {
+							if strings.HasPrefix(line, "Activity,") {
+								got = append(got, line[strings.LastIndexByte(line, ',')+1:])
+							}
+						}
+					}
+					if strings.Join(got, " ") != strings.Join(wantVals, " ") {
+						t.Errorf("%s %s?format=%s: activity %v, want %v", actor, path, format, got, wantVals)
+					}
+				}
+				// The page: nothing in the activity figures is blanked.
+				w := e.do(actor, "GET", path, nil, "")
+				body := w.Body.String()
+				if i := strings.Index(body, `id="activity"`); i >= 0 {
+					sec := body[i:]
+					sec = sec[:strings.Index(sec, "</section>")]
+					if strings.Contains(sec, "too few to show") {
+						t.Errorf("%s %s: an activity figure is blanked", actor, path)
+					}
+				}
+				if w.Code == http.StatusOK && path == fmt.Sprintf("/c/%d/funder-report", c) && !strings.Contains(body, `id="participation"`) {
+					t.Errorf("%s: the funder report has no participation", actor)
+				}
+			}
+			// What goes well: counts of teams' items, shown as they are.
+			w := e.do(actor, "GET", fmt.Sprintf("/api/v1/collaboratives/%d/what-goes-well", c), nil, "")
+			if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "too few") {
+				t.Errorf("%s what goes well: %d %s", actor, w.Code, w.Body.String())
+			}
+			// The three answers are in no published number.
+			w = e.do(actor, "GET", fmt.Sprintf("/api/v1/collaboratives/%d/surveys/%d/results", c, sv.ID), nil, "")
+			var res apiSurveyResults
+			must(t, json.Unmarshal(w.Body.Bytes(), &res))
+			if res.All.N != 0 {
+				t.Errorf("%s: the survey shows %d respondents of 3", actor, res.All.N)
+			}
+			for _, tr := range res.Teams {
+				if tr.All.N != 0 {
+					t.Errorf("%s: team %s shows %d respondents of 3", actor, tr.Name, tr.All.N)
+				}
+			}
+			w = e.do(actor, "GET", fmt.Sprintf("/c/%d/surveys/%d/results.csv", c, sv.ID), nil, "")
+			for _, line := range strings.Split(w.Body.String(), "\n") {
+				if strings.HasPrefix(line, "respondents,") && strings.HasSuffix(strings.TrimSpace(line), ",3") {
+					t.Errorf("%s: the survey CSV shows the three answers: %s", actor, line)
+				}
+			}
+		}
+	})
+}
+
+// TestTeamNamesByRole is issue 14's choice: the convener decides which
+// partner roles see team names beside activity figures. The funder does
+// not until ticked, then sees them on the funder report and in its CSV;
+// the evaluator, not ticked, still does not; the settings page says the
+// rule in plain words.
+func TestTeamNamesByRole(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		c := e.ids["c1"]
+		report := fmt.Sprintf("/c/%d/funder-report", c)
+		team := "Harbor Safe Haven"
+		sees := func(actor string) (page, csv bool) {
+			return strings.Contains(e.do(actor, "GET", report, nil, "").Body.String(), team),
+				strings.Contains(e.do(actor, "GET", report+"?format=csv", nil, "").Body.String(), team)
+		}
+		if p, x := sees("funder"); p || x {
+			t.Fatalf("the funder sees team names before the convener chose it: page %v, csv %v", p, x)
+		}
+		if p, x := sees("convener"); !p || !x {
+			t.Errorf("the convener does not see team names: page %v, csv %v", p, x)
+		}
+		w := e.do("convener", "GET", fmt.Sprintf("/c/%d/settings", c), nil, "")
+		if !strings.Contains(w.Body.String(), `id="disclosure-rule"`) || !strings.Contains(w.Body.String(), "reports submitted, meetings held") {
+			t.Error("the settings page does not state the disclosure rule")
+		}
+		col, err := e.db.FindCollaborative(bg, c)
+		must(t, err)
+		f := url.Values{"name": {col.Name}, "aim": {col.Aim}, "startDate": {col.StartDate.String()}, "endDate": {col.EndDate.String()}, "status": {string(col.Status)},
+			"requiredRoles": {"director", "direct_service"}, "communityRoles": {"lead"}, "allowSingle": {"1"}, "minReps": {"1"}, "hoursMin": {"4"}, "hoursMax": {"6"},
+			"criteria": {"Be kind"}, "teamNamesTo": {"funder", "nobody"}}
+		// An unknown role is refused beside the field, and what was typed stays.
+		if w := e.form("convener", fmt.Sprintf("/c/%d/settings", c), f); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `value="funder" checked`) {
+			t.Fatalf("unknown role: %d", w.Code)
+		}
+		f["teamNamesTo"] = []string{"funder"}
+		if w := e.form("convener", fmt.Sprintf("/c/%d/settings", c), f); w.Code != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", w.Code, w.Body.String())
+		}
+		if p, x := sees("funder"); !p || !x {
+			t.Errorf("the funder, chosen, does not see team names: page %v, csv %v", p, x)
+		}
+		if p, x := sees("evaluator"); p || x {
+			t.Errorf("the evaluator, not chosen, sees team names: page %v, csv %v", p, x)
+		}
+	})
+}
