@@ -68,10 +68,16 @@ const (
 	RoleCoach     CollabRole = "coach" // faculty or coach
 	RoleFunder    CollabRole = "funder"
 	RoleEvaluator CollabRole = "evaluator"
+	// RoleCoLead is a partner that co-leads with the convener (seed 000:
+	// the Department of Public Health co-leads with FFI): it reads what
+	// the convener reads about participation, the calendar, the agenda
+	// and feedback, and sees team names, but writes nothing of the
+	// convener's.
+	RoleCoLead CollabRole = "co_lead"
 )
 
 // CollabRoles lists the collaborative-level roles.
-var CollabRoles = []CollabRole{RoleConvener, RoleCoach, RoleFunder, RoleEvaluator}
+var CollabRoles = []CollabRole{RoleConvener, RoleCoach, RoleFunder, RoleEvaluator, RoleCoLead}
 
 // Valid reports whether r is a known collaborative role.
 func (r CollabRole) Valid() bool { return slices.Contains(CollabRoles, r) }

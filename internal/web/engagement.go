@@ -25,17 +25,17 @@ import (
 // feedback.
 func (s *Server) engagementRoutes() []Route {
 	return []Route{
-		get("/c/{collab}/calendar", collab.PermCollabCohort, s.calendarPage),
+		get("/c/{collab}/calendar", collab.PermCohortRead, s.calendarPage),
 		post("/c/{collab}/meetings", collab.PermCollabManage, s.meetingCreate),
-		get("/c/{collab}/meetings/{meeting}", collab.PermCollabCohort, s.meetingPage),
+		get("/c/{collab}/meetings/{meeting}", collab.PermCohortRead, s.meetingPage),
 		post("/c/{collab}/meetings/{meeting}", collab.PermCollabManage, s.meetingUpdate),
-		get("/c/{collab}/meetings/{meeting}/ics", collab.PermCollabCohort, s.meetingICS),
+		get("/c/{collab}/meetings/{meeting}/ics", collab.PermCohortRead, s.meetingICS),
 		post("/c/{collab}/meetings/{meeting}/attendance", collab.PermCollabManage, s.attendanceSave),
 		post("/c/{collab}/meetings/{meeting}/attendance/import", collab.PermCollabManage, s.attendanceImport),
 		post("/c/{collab}/teams/{team}/meetings/{meeting}/attendance", collab.PermTeamManage, s.attendanceSave),
 		post("/c/{collab}/meetings/{meeting}/feedback", collab.PermCollabCohort, s.feedbackSave),
-		get("/c/{collab}/feedback", collab.PermCollabCoach, s.feedbackPage),
-		get("/c/{collab}/participation", collab.PermCollabCoach, s.participationPage),
+		get("/c/{collab}/feedback", collab.PermCollabOversee, s.feedbackPage),
+		get("/c/{collab}/participation", collab.PermCollabOversee, s.participationPage),
 		post("/c/{collab}/participation/settings", collab.PermCollabManage, s.participationSettings),
 		get("/c/{collab}/teams/{team}/participation", collab.PermTeamRead, s.teamParticipationPage),
 		post("/c/{collab}/teams/{team}/activities", collab.PermTeamWrite, s.activityCreate),
@@ -50,9 +50,9 @@ func (s *Server) engagementRoutes() []Route {
 		post("/account/calendar-feed/delete", collab.PermSignedIn, s.feedDelete),
 		get("/feeds/{token}/calendar.ics", collab.PermPublic, s.feedICS),
 
-		apiGet("/collaboratives/{collab}/meetings", collab.PermCollabCohort, s.apiMeetings),
+		apiGet("/collaboratives/{collab}/meetings", collab.PermCohortRead, s.apiMeetings),
 		apiDo("PUT", "/collaboratives/{collab}/meetings/{meeting}/attendance", collab.PermCollabManage, s.apiAttendance),
-		apiGet("/collaboratives/{collab}/participation", collab.PermCollabCoach, s.apiParticipation),
+		apiGet("/collaboratives/{collab}/participation", collab.PermCollabOversee, s.apiParticipation),
 		apiDo("POST", "/collaboratives/{collab}/teams/{team}/activities", collab.PermTeamWrite, s.apiActivityCreate),
 	}
 }

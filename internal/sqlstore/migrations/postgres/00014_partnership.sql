@@ -10,8 +10,13 @@ ALTER TABLE collaboratives ADD COLUMN meetings_commitment TEXT NOT NULL DEFAULT 
 ALTER TABLE collaboratives ADD COLUMN team_names_to TEXT NOT NULL DEFAULT 'coach';
 ALTER TABLE team_members DROP CONSTRAINT team_members_role_check;
 ALTER TABLE team_members ADD CONSTRAINT team_members_role_check CHECK (role IN ('director','direct_service','other','lead','member'));
+ALTER TABLE collab_roles DROP CONSTRAINT collab_roles_role_check;
+ALTER TABLE collab_roles ADD CONSTRAINT collab_roles_role_check CHECK (role IN ('convener','coach','funder','evaluator','co_lead'));
 
 -- +goose Down
+DELETE FROM collab_roles WHERE role = 'co_lead';
+ALTER TABLE collab_roles DROP CONSTRAINT collab_roles_role_check;
+ALTER TABLE collab_roles ADD CONSTRAINT collab_roles_role_check CHECK (role IN ('convener','coach','funder','evaluator'));
 DELETE FROM team_members WHERE role IN ('lead','member');
 ALTER TABLE team_members DROP CONSTRAINT team_members_role_check;
 ALTER TABLE team_members ADD CONSTRAINT team_members_role_check CHECK (role IN ('director','direct_service','other'));

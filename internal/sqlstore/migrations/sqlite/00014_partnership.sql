@@ -32,7 +32,32 @@ DROP TABLE team_members;
 ALTER TABLE team_members_new RENAME TO team_members;
 CREATE INDEX team_members_user ON team_members(user_id);
 
+-- A state co-lead (seed 000: DPH co-leads with FFI) reads what the
+-- convener reads about participation, the calendar, the agenda and
+-- feedback, without the convener's writes. Rebuilt like team_members.
+CREATE TABLE collab_roles_new (
+    collaborative_id BIGINT NOT NULL REFERENCES collaboratives(id) ON DELETE CASCADE,
+    user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role             TEXT NOT NULL CHECK (role IN ('convener','coach','funder','evaluator','co_lead')),
+    PRIMARY KEY (collaborative_id, user_id, role)
+);
+INSERT INTO collab_roles_new (collaborative_id, user_id, role) SELECT collaborative_id, user_id, role FROM collab_roles;
+DROP TABLE collab_roles;
+ALTER TABLE collab_roles_new RENAME TO collab_roles;
+CREATE INDEX collab_roles_user ON collab_roles(user_id);
+
 -- +goose Down
+DELETE FROM collab_roles WHERE role = 'co_lead';
+CREATE TABLE collab_roles_old (
+    collaborative_id BIGINT NOT NULL REFERENCES collaboratives(id) ON DELETE CASCADE,
+    user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role             TEXT NOT NULL CHECK (role IN ('convener','coach','funder','evaluator')),
+    PRIMARY KEY (collaborative_id, user_id, role)
+);
+INSERT INTO collab_roles_old (collaborative_id, user_id, role) SELECT collaborative_id, user_id, role FROM collab_roles;
+DROP TABLE collab_roles;
+ALTER TABLE collab_roles_old RENAME TO collab_roles;
+CREATE INDEX collab_roles_user ON collab_roles(user_id);
 DELETE FROM team_members WHERE role IN ('lead','member');
 CREATE TABLE team_members_old (
     team_id BIGINT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
