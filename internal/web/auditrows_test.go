@@ -124,6 +124,8 @@ func parseForms(page, body string) []auditForm {
 					default:
 						cur.fields.Set(name, first)
 					}
+				case (typ == "" || typ == "text") && v == "" && (strings.HasPrefix(name, "agreedWith") || strings.HasPrefix(name, "alternative")):
+					cur.fields.Set(name, "") // only with an agreement date, left empty below
 				case n.Data == "textarea" || typ == "" || typ == "text" || typ == "search":
 					switch {
 					case auditNumbers[name] != "" && v == "":

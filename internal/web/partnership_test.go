@@ -11,6 +11,8 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/sqlstore"
+	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
 // TestDisclosureRule is issue 14 item 6 as a property, on both stores: in
@@ -173,4 +175,100 @@ func TestTeamNamesByRole(t *testing.T) {
 			t.Errorf("the evaluator, not chosen, sees team names: page %v, csv %v", p, x)
 		}
 	})
+}
+
+// TestApplyAgreesToCommitments is issue 14 item 5 on the application form:
+// the applicant sees the commitments from the collaborative's settings,
+// is refused without ticking that they agree (the box named, everything
+// typed kept), and the agreement is recorded with the application.
+func TestApplyAgreesToCommitments(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	path := fmt.Sprintf("/c/%d/apply", c)
+	w := e.do("", "GET", path, nil, "")
+	body := w.Body.String()
+	for _, want := range []string{`id="commitments"`, "2 staff members", "18 months", "Quarterly in-person full-day meetings", "at least 1 representative at every meeting", "about 4–6 hours a month", `name="agreeCommitments"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the application form does not show %q", want)
+		}
+	}
+	f := url.Values{"orgName": {"Lynn Family Services"}, "size": {"small"}, "kind": {"organization"}, "contactName": {"Ida Lynn"}, "contactEmail": {"ida@example.org"}, "focus": {"Typed focus"}}
+	w = e.form("", path, f)
+	body = w.Body.String()
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Tick the box to agree to the commitments") || !strings.Contains(body, `value="Ida Lynn"`) || !strings.Contains(body, "Typed focus") {
+		t.Fatalf("without agreeing: %d, want 422 naming the box and keeping what was typed", w.Code)
+	}
+	f.Set("agreeCommitments", "1")
+	if w := e.form("", path, f); w.Code != http.StatusOK {
+		t.Fatalf("apply: %d %s", w.Code, w.Body.String())
+	}
+	apps, err := e.db.Applications(bg, c)
+	must(t, err)
+	for _, a := range apps {
+		if a.ContactEmail == "ida@example.org" {
+			if !a.CommitmentsAgreed || a.CommitmentsAgreedAt.IsZero() {
+				t.Errorf("the agreement is not recorded: %+v", a)
+			}
+			return
+		}
+	}
+	t.Error("the application was not stored")
+}
+
+// TestJoinedOnAndAgreement: the convener sets the day a team joined (a
+// bad date is refused beside the field), and an alternative agreed in
+// advance needs who agreed and what it is, each named beside its field.
+func TestJoinedOnAndAgreement(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, a := e.ids["c1"], e.ids["teamA"]
+	team := fmt.Sprintf("/c/%d/teams/%d", c, a)
+	f := url.Values{"name": {"Harbor Safe Haven"}, "focus": {"f"}, "active": {"1"}, "joinedOn": {"not a date"}}
+	if w := e.form("convener", team, f); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `value="not a date"`) {
+		t.Errorf("bad joined date: %d", w.Code)
+	}
+	f.Set("joinedOn", "2026-02-01")
+	if w := e.form("convener", team, f); w.Code != http.StatusSeeOther {
+		t.Fatalf("joined date: %d %s", w.Code, w.Body.String())
+	}
+	tm, err := e.db.FindTeam(bg, c, a)
+	must(t, err)
+	if tm.JoinedOn.String() != "2026-02-01" {
+		t.Errorf("joined on %s", tm.JoinedOn)
+	}
+	// The director may edit the team but not the day it joined.
+	f.Set("joinedOn", "2026-06-01")
+	if w := e.form("director", team, f); w.Code != http.StatusSeeOther {
+		t.Fatalf("director edit: %d", w.Code)
+	}
+	if tm, _ := e.db.FindTeam(bg, c, a); tm.JoinedOn.String() != "2026-02-01" {
+		t.Errorf("the director changed the joined date to %s", tm.JoinedOn)
+	}
+
+	m := e.ids["meeting1"]
+	dir, _, err := e.db.FindUserByEmail(bg, "director.harbor@example.org")
+	must(t, err)
+	u := fmt.Sprint(dir.ID)
+	att := url.Values{"user": {u}, "status-" + u: {"apologies"}, "agreedOn-" + u: {"2000-01-01"}, "agreedWith-" + u: {""}, "alternative-" + u: {"Watch the recording"}}
+	w := e.form("convener", fmt.Sprintf("/c/%d/meetings/%d/attendance", c, m), att)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Say who agreed the alternative") || !strings.Contains(w.Body.String(), `value="Watch the recording"`) {
+		t.Fatalf("agreement without who: %d", w.Code)
+	}
+	att.Set("agreedWith-"+u, "FFI and DPH")
+	if w := e.form("convener", fmt.Sprintf("/c/%d/meetings/%d/attendance", c, m), att); w.Code != http.StatusSeeOther {
+		t.Fatalf("agreement: %d %s", w.Code, w.Body.String())
+	}
+	recs, err := e.db.Attendance(bg, c, m)
+	must(t, err)
+	found := false
+	for _, r := range recs {
+		found = found || (r.UserID == dir.ID && r.AgreedWith == "FFI and DPH" && r.Alternative == "Watch the recording")
+	}
+	if !found {
+		t.Errorf("the agreement is not recorded: %+v", recs)
+	}
+	log, err := e.db.AuditLog(bg, sqlstore.AuditFilter{CollaborativeID: c, Limit: 1})
+	must(t, err)
+	if len(log) == 0 || !strings.Contains(fmt.Sprint(log[0].Detail), "FFI and DPH") {
+		t.Errorf("the audit row does not say who agreed: %+v", log)
+	}
 }
