@@ -65,9 +65,11 @@ func (s *Server) StartReminders(ctx context.Context) {
 	remind.New(remind.Config{DB: s.db, Mailer: s.mailer, Logger: s.log, BaseURL: s.baseURL}).Start(ctx)
 }
 
-// isCoach reports whether the actor sees every team's meetings.
+// isCoach reports whether the actor sees every team's meetings and their
+// feedback: conveners, coaches and state co-leads (who read them as the
+// convener does).
 func isCoach(rc *reqCtx) bool {
-	return collab.Authorize(rc.Actor, collab.PermCollabCoach, rc.Collab.ID, 0) == collab.Allow
+	return collab.Authorize(rc.Actor, collab.PermCollabOversee, rc.Collab.ID, 0) == collab.Allow
 }
 
 func isConvener(rc *reqCtx) bool {

@@ -272,3 +272,32 @@ func TestJoinedOnAndAgreement(t *testing.T) {
 		t.Errorf("the audit row does not say who agreed: %+v", log)
 	}
 }
+
+// TestStateCoLead is seed 000's Department of Public Health, which
+// co-leads with FFI: as a "funder" it was refused participation, the
+// calendar, the agenda and feedback. As a state co-lead it reads them as
+// the convener does, sees team names on the funder report, and writes
+// nothing of the convener's.
+func TestStateCoLead(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, m := e.ids["c1"], e.ids["meeting1"]
+	for _, path := range []string{"/participation", "/calendar", "/agenda", "/feedback", fmt.Sprintf("/meetings/%d", m)} {
+		for _, actor := range []string{"colead", "funder"} {
+			w := e.do(actor, "GET", fmt.Sprintf("/c/%d%s", c, path), nil, "")
+			if want := map[string]int{"colead": http.StatusOK, "funder": http.StatusForbidden}[actor]; w.Code != want {
+				t.Errorf("%s %s: %d, want %d", actor, path, w.Code, want)
+			}
+		}
+	}
+	if body := e.do("colead", "GET", fmt.Sprintf("/c/%d/participation", c), nil, "").Body.String(); !strings.Contains(body, "Harbor Safe Haven") {
+		t.Error("the co-lead's participation page has no teams")
+	}
+	if body := e.do("colead", "GET", fmt.Sprintf("/c/%d/funder-report", c), nil, "").Body.String(); !strings.Contains(body, `id="funder-teams"`) {
+		t.Error("the co-lead does not see team by team on the funder report")
+	}
+	for _, path := range []string{"/settings", "/participation/settings", fmt.Sprintf("/meetings/%d/attendance", m), "/agenda"} {
+		if w := e.form("colead", fmt.Sprintf("/c/%d%s", c, path), url.Values{}); w.Code != http.StatusForbidden {
+			t.Errorf("co-lead POST %s: %d, want 403", path, w.Code)
+		}
+	}
+}
