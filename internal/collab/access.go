@@ -75,7 +75,8 @@ const (
 	PermCollabManage
 	// PermTeamRead: the team's own members, its coaches and conveners.
 	PermTeamRead
-	// PermTeamManage: the team's director or program manager and conveners.
+	// PermTeamManage: the team's director or program manager (a community
+	// team's lead) and conveners.
 	PermTeamManage
 	// PermTeamWrite: any member of the team, whatever their designated
 	// role, and conveners — for the team's own work (aims, driver
@@ -83,9 +84,17 @@ const (
 	// other asset-based tools). Coaches read it but do not write it: the
 	// work is the team's.
 	PermTeamWrite
+	// PermCollabOversee: conveners, coaches and state co-leads — reading
+	// the participation dashboard and meeting feedback.
+	PermCollabOversee
+	// PermCohortRead: the cohort and state co-leads — reading the
+	// calendar, meetings and the learning agenda (a co-lead reads them as
+	// the convener does but does not propose, vote or give feedback).
+	PermCohortRead
 )
 
-var permNames = [...]string{"public", "signed-in", "site-admin", "collab-aggregate", "collab-cohort", "collab-coach", "collab-manage", "team-read", "team-manage", "team-write"}
+var permNames = [...]string{"public", "signed-in", "site-admin", "collab-aggregate", "collab-cohort", "collab-coach", "collab-manage", "team-read", "team-manage", "team-write",
+	"collab-oversee", "cohort-read"}
 
 func (p Perm) String() string { return permNames[p] }
 
@@ -126,8 +135,13 @@ func Authorize(a *Actor, p Perm, c, t int64) Decision {
 	}
 	convener := a.HasRole(c, RoleConvener)
 	coach := convener || a.HasRole(c, RoleCoach)
+	coLead := a.HasRole(c, RoleCoLead)
 	ok := false
 	switch p {
+	case PermCollabOversee:
+		ok = coach || coLead
+	case PermCohortRead:
+		ok = coach || coLead || a.onTeamIn(c)
 	case PermCollabAggregate:
 		ok = true
 	case PermCollabCohort:
@@ -139,7 +153,7 @@ func Authorize(a *Actor, p Perm, c, t int64) Decision {
 	case PermTeamRead:
 		ok = coach || a.OnTeam(t)
 	case PermTeamManage:
-		ok = convener || (a.OnTeam(t) && a.Teams[t].Role == RoleDirector)
+		ok = convener || (a.OnTeam(t) && a.Teams[t].Role.Manages())
 	case PermTeamWrite:
 		ok = convener || a.OnTeam(t)
 	}

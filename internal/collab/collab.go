@@ -53,7 +53,59 @@ type Collaborative struct {
 	EndDate   Date
 	Status    Status
 	Policy    Policy
-	CreatedAt time.Time
+	// TeamNamesTo are the partner roles (funder, evaluator, coach) that
+	// see team names beside activity figures on the aggregate pages; the
+	// convener chooses. Conveners always do.
+	TeamNamesTo []CollabRole
+	CreatedAt   time.Time
+}
+
+// TeamNameRoles are the partner roles a convener may show team names to.
+var TeamNameRoles = []CollabRole{RoleFunder, RoleEvaluator, RoleCoach}
+
+// ShowsTeamNames reports whether actor a sees team names beside activity
+// figures in this collaborative: conveners, state co-leads and site
+// administrators always,
+// a partner role when the convener chose it. A person with several roles
+// sees them if any of their roles does.
+func (c *Collaborative) ShowsTeamNames(a *Actor) bool {
+	if a == nil {
+		return false
+	}
+	if a.SiteAdmin || a.HasRole(c.ID, RoleConvener) || a.HasRole(c.ID, RoleCoLead) {
+		return true
+	}
+	for _, r := range c.TeamNamesTo {
+		if a.HasRole(c.ID, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Commitments are what an applicant agrees to, as the application form
+// shows them: all from the collaborative's settings.
+type Commitments struct {
+	// Staff is how many people a team designates (one for a small
+	// organization allowed a single person).
+	Staff       int
+	AllowSingle bool
+	Months      int
+	// Meetings is the convener's description of the meetings (seed 000:
+	// quarterly in-person full days and quarterly 2-hour virtual meetings).
+	Meetings           string
+	MinReps            int
+	HoursMin, HoursMax float64
+}
+
+// Commitments returns what a team of kind k commits to by joining.
+func (c *Collaborative) Commitments(k TeamKind) Commitments {
+	roles := c.Policy.RequiredRoles
+	if k == KindCommunity {
+		roles = c.Policy.CommunityRoles
+	}
+	return Commitments{Staff: max(1, len(roles)), AllowSingle: k != KindCommunity && c.Policy.AllowSinglePerson, Months: c.Months(),
+		Meetings: c.Policy.MeetingsCommitment, MinReps: c.Policy.MinRepsPerMeeting, HoursMin: c.Policy.HoursMin, HoursMax: c.Policy.HoursMax}
 }
 
 // Months is the collaborative's length in whole calendar months, counting
@@ -91,6 +143,11 @@ func (c *Collaborative) Validate() error {
 		v.Add("status", "error.invalid_choice")
 	}
 	c.Policy.validate(v)
+	for _, r := range c.TeamNamesTo {
+		if !slices.Contains(TeamNameRoles, r) {
+			v.Add("teamNamesTo", "error.invalid_choice")
+		}
+	}
 	return v.Err()
 }
 
@@ -98,8 +155,16 @@ func (c *Collaborative) Validate() error {
 // is data in the collaborative's settings, so a convener can change it
 // without a release. Seed 000's defaults are in DefaultPolicy.
 type Policy struct {
-	// RequiredRoles are the roles every team must designate a person for.
+	// RequiredRoles are the roles every provider organization's team must
+	// designate a person for.
 	RequiredRoles []TeamRole
+	// CommunityRoles are the roles a community team must designate (by
+	// default a lead; the others are members). Seed 002's community teams
+	// have no director and must not be flagged for one.
+	CommunityRoles []TeamRole
+	// MeetingsCommitment describes the meetings a team commits to, in the
+	// convener's words, for the application form.
+	MeetingsCommitment string
 	// AllowSinglePerson lets a small organization designate one person who
 	// covers every required role (seed 000: "Smaller organizations ... may
 	// have one staff member participate if necessary").
@@ -117,6 +182,7 @@ type Policy struct {
 func DefaultPolicy() Policy {
 	return Policy{
 		RequiredRoles:     []TeamRole{RoleDirector, RoleDirectService},
+		CommunityRoles:    []TeamRole{RoleLead},
 		AllowSinglePerson: true,
 		MinRepsPerMeeting: 1,
 		HoursMin:          4,
@@ -125,16 +191,22 @@ func DefaultPolicy() Policy {
 }
 
 func (p *Policy) validate(v *Validation) {
-	seen := map[TeamRole]bool{}
-	for _, r := range p.RequiredRoles {
-		if !r.Valid() {
-			v.Add("requiredRoles", "error.invalid_choice")
+	roles := func(field string, rs, allowed []TeamRole) {
+		seen := map[TeamRole]bool{}
+		for _, r := range rs {
+			if !slices.Contains(allowed, r) {
+				v.Add(field, "error.invalid_choice")
+			}
+			if seen[r] {
+				v.Add(field, "error.duplicate")
+			}
+			seen[r] = true
 		}
-		if seen[r] {
-			v.Add("requiredRoles", "error.duplicate")
-		}
-		seen[r] = true
 	}
+	roles("requiredRoles", p.RequiredRoles, OrgTeamRoles)
+	roles("communityRoles", p.CommunityRoles, CommunityTeamRoles)
+	p.MeetingsCommitment = strings.TrimSpace(p.MeetingsCommitment)
+	v.Length("meetingsCommitment", p.MeetingsCommitment, 2000)
 	if p.MinRepsPerMeeting < 0 || p.MinRepsPerMeeting > 50 {
 		v.Add("minReps", "error.out_of_range")
 	}

@@ -26,10 +26,16 @@ func TestMissingRoles(t *testing.T) {
 		{"small org with nobody", def, true, nil, []TeamRole{RoleDirector, RoleDirectService}},
 		{"single person not allowed by policy", strict, true, []Member{dir}, []TeamRole{RoleDirectService}},
 		{"policy requires nothing", Policy{}, false, nil, nil},
+		// Issue 14, seed 002: a community team needs a lead, never a director.
+		{"community team with a lead", def, false, []Member{{UserID: 4, Role: RoleLead}, {UserID: 5, Role: RoleMember}}, nil},
+		{"community team without a lead", def, false, []Member{{UserID: 5, Role: RoleMember}}, []TeamRole{RoleLead}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			team := &Team{SinglePerson: tt.single, Members: tt.members}
+			if len(tt.members) > 0 && (tt.members[0].Role == RoleLead || tt.members[0].Role == RoleMember) {
+				team.Kind = KindCommunity
+			}
 			got := team.MissingRoles(tt.policy)
 			if len(got) != len(tt.want) {
 				t.Fatalf("MissingRoles = %v, want %v", got, tt.want)
@@ -52,6 +58,8 @@ func TestAuthorize(t *testing.T) {
 	funder := &Actor{UserID: 4, Roles: map[int64][]CollabRole{c1: {RoleFunder}}}
 	director := &Actor{UserID: 5, Teams: map[int64]TeamMembership{teamA: {CollaborativeID: c1, Role: RoleDirector}}}
 	advocate := &Actor{UserID: 6, Teams: map[int64]TeamMembership{teamA: {CollaborativeID: c1, Role: RoleDirectService}}}
+	coLead := &Actor{UserID: 7, Roles: map[int64][]CollabRole{c1: {RoleCoLead}}}
+	lead := &Actor{UserID: 8, Teams: map[int64]TeamMembership{teamB: {CollaborativeID: c1, Role: RoleLead}}}
 	tests := []struct {
 		name  string
 		a     *Actor
@@ -88,6 +96,19 @@ func TestAuthorize(t *testing.T) {
 		{"member not people list", director, PermCollabCoach, c1, 0, Deny403},
 		{"member of another collaborative", director, PermTeamRead, c2, 20, Deny404},
 		{"site admin only", convener, PermSiteAdmin, 0, 0, Deny403},
+		// Issue 14: a state co-lead reads what the convener reads about
+		// participation, the calendar, the agenda and feedback; writes none.
+		{"co-lead oversees participation", coLead, PermCollabOversee, c1, 0, Allow},
+		{"co-lead reads the calendar and agenda", coLead, PermCohortRead, c1, 0, Allow},
+		{"co-lead does not manage", coLead, PermCollabManage, c1, 0, Deny403},
+		{"co-lead does not write as the cohort", coLead, PermCollabCohort, c1, 0, Deny403},
+		{"co-lead does not write team work", coLead, PermTeamWrite, c1, teamA, Deny403},
+		{"funder does not oversee participation", funder, PermCollabOversee, c1, 0, Deny403},
+		{"funder does not read the calendar", funder, PermCohortRead, c1, 0, Deny403},
+		{"member reads the calendar", advocate, PermCohortRead, c1, 0, Allow},
+		{"member does not oversee", advocate, PermCollabOversee, c1, 0, Deny403},
+		{"coach oversees", coach, PermCollabOversee, c1, 0, Allow},
+		{"community lead manages own team", lead, PermTeamManage, c1, teamB, Allow},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

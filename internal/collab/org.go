@@ -124,9 +124,33 @@ type Team struct {
 	// organization to designate one person for every required role.
 	SinglePerson bool
 	Active       bool
-	CreatedAt    time.Time
+	// JoinedOn is the day the team joined, from which its participation is
+	// judged; zero means the day it was created. A convener sets it for a
+	// team that joined before it was entered (or after it was created).
+	JoinedOn  Date
+	CreatedAt time.Time
 	// Members is filled by the store where a page needs it.
 	Members []Member
+}
+
+// Joined is the day the team joined: JoinedOn, or the day it was created.
+func (t *Team) Joined() Date {
+	if !t.JoinedOn.IsZero() {
+		return t.JoinedOn
+	}
+	if t.CreatedAt.IsZero() {
+		return Date{}
+	}
+	return DateOf(t.CreatedAt.UTC())
+}
+
+// ManagerRole is the role of the person who manages the team: a community
+// team's lead, an organization's director or program manager.
+func (t *Team) ManagerRole() TeamRole {
+	if t.Kind == KindCommunity {
+		return RoleLead
+	}
+	return RoleDirector
 }
 
 // Validate checks a team.
@@ -145,11 +169,16 @@ func (t *Team) Validate() error {
 	return v.Err()
 }
 
-// MissingRoles returns the roles the policy requires that nobody on the
-// team holds. A team allowed a single person needs just one member, and
-// that person counts for every role.
+// MissingRoles returns the roles the policy requires of the team's kind
+// that nobody on the team holds: a provider organization's (by default a
+// director and a direct-service worker, or one person for a small
+// organization allowed it), a community team's (by default a lead). A
+// community team is never asked for a director.
 func (t *Team) MissingRoles(p Policy) []TeamRole {
-	if t.SinglePerson && p.AllowSinglePerson && len(t.Members) >= 1 {
+	required := p.RequiredRoles
+	if t.Kind == KindCommunity {
+		required = p.CommunityRoles
+	} else if t.SinglePerson && p.AllowSinglePerson && len(t.Members) >= 1 {
 		return nil
 	}
 	have := map[TeamRole]bool{}
@@ -157,7 +186,7 @@ func (t *Team) MissingRoles(p Policy) []TeamRole {
 		have[m.Role] = true
 	}
 	var missing []TeamRole
-	for _, r := range p.RequiredRoles {
+	for _, r := range required {
 		if !have[r] {
 			missing = append(missing, r)
 		}
@@ -190,7 +219,13 @@ type Application struct {
 	DecidedBy       int64
 	DecidedAt       time.Time
 	TeamID          int64
-	CreatedAt       time.Time
+	// CommitmentsAgreed is the applicant's tick that they agree to the
+	// commitments shown on the form; the store records when
+	// (CommitmentsAgreedAt, zero for applications made before the form
+	// asked).
+	CommitmentsAgreed   bool
+	CommitmentsAgreedAt time.Time
+	CreatedAt           time.Time
 }
 
 // An Answer is an application's response to one criterion.
@@ -225,6 +260,11 @@ func (a *Application) Validate(criteria []Criterion) error {
 		v.Add("kind", "error.invalid_choice")
 	}
 	v.Length("focus", a.Focus, 4000)
+	// Seed 000's commitments are the condition of joining: an applicant
+	// sees them on the form and agrees, or the application is not made.
+	if !a.CommitmentsAgreed {
+		v.Add("agreeCommitments", "partnership.error.agree_commitments")
+	}
 	got := map[int64]Answer{}
 	for _, an := range a.Answers {
 		got[an.CriterionID] = an

@@ -68,10 +68,16 @@ const (
 	RoleCoach     CollabRole = "coach" // faculty or coach
 	RoleFunder    CollabRole = "funder"
 	RoleEvaluator CollabRole = "evaluator"
+	// RoleCoLead is a partner that co-leads with the convener (seed 000:
+	// the Department of Public Health co-leads with FFI): it reads what
+	// the convener reads about participation, the calendar, the agenda
+	// and feedback, and sees team names, but writes nothing of the
+	// convener's.
+	RoleCoLead CollabRole = "co_lead"
 )
 
 // CollabRoles lists the collaborative-level roles.
-var CollabRoles = []CollabRole{RoleConvener, RoleCoach, RoleFunder, RoleEvaluator}
+var CollabRoles = []CollabRole{RoleConvener, RoleCoach, RoleFunder, RoleEvaluator, RoleCoLead}
 
 // Valid reports whether r is a known collaborative role.
 func (r CollabRole) Valid() bool { return slices.Contains(CollabRoles, r) }
@@ -79,16 +85,38 @@ func (r CollabRole) Valid() bool { return slices.Contains(CollabRoles, r) }
 // TeamRole is a person's designated role on a team.
 type TeamRole string
 
-// The designated roles on a team (seed 000: a director or program manager
-// and a person who provides services directly).
+// The designated roles on a team. A provider organization's are seed
+// 000's: a director or program manager and a person who provides services
+// directly. A community team (seed 002: doulas, teen mentors, neighbours)
+// has no director: it has a lead and members.
 const (
 	RoleDirector      TeamRole = "director"
 	RoleDirectService TeamRole = "direct_service"
 	RoleOther         TeamRole = "other"
+	RoleLead          TeamRole = "lead"
+	RoleMember        TeamRole = "member"
 )
 
 // TeamRoles lists the team roles.
-var TeamRoles = []TeamRole{RoleDirector, RoleDirectService, RoleOther}
+var TeamRoles = []TeamRole{RoleDirector, RoleDirectService, RoleOther, RoleLead, RoleMember}
+
+// OrgTeamRoles are the roles a provider organization's people take.
+var OrgTeamRoles = []TeamRole{RoleDirector, RoleDirectService, RoleOther}
+
+// CommunityTeamRoles are the roles a community team's people take.
+var CommunityTeamRoles = []TeamRole{RoleLead, RoleMember}
+
+// Manages reports whether a person in role r manages their team: an
+// organization's director or program manager, a community team's lead.
+func (r TeamRole) Manages() bool { return r == RoleDirector || r == RoleLead }
+
+// RolesFor lists the roles a team of kind k designates its people in.
+func RolesFor(k TeamKind) []TeamRole {
+	if k == KindCommunity {
+		return CommunityTeamRoles
+	}
+	return OrgTeamRoles
+}
 
 // Valid reports whether r is a known team role.
 func (r TeamRole) Valid() bool { return slices.Contains(TeamRoles, r) }

@@ -84,8 +84,9 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 		Name:      "Wellbeing Learning Collaborative",
 		Aim:       "Help sexual and domestic violence providers shift their focus from problems and crisis response to participants' strengths and their access to wellbeing, in order to increase equity.",
 		StartDate: start, EndDate: start.AddMonths(18).AddDays(-1),
-		Status: collab.StatusActive, Policy: collab.DefaultPolicy(),
+		Status: collab.StatusActive, Policy: collab.DefaultPolicy(), TeamNamesTo: []collab.CollabRole{collab.RoleCoach},
 	}
+	c.Policy.MeetingsCommitment = "Quarterly in-person full-day meetings and quarterly virtual meetings (typically 2 hours)."
 	if err := db.CreateCollaborative(ctx, who, c, nil, convener); err != nil {
 		return nil, fmt.Errorf("demo collaborative: %w", err)
 	}
@@ -119,7 +120,8 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 		}
 	}
 	for _, m := range members {
-		t := &collab.Team{CollaborativeID: c.ID, Name: m.org, Kind: collab.KindOrganization, Focus: m.focus, SinglePerson: m.size == collab.SizeSmall,
+		// The demo's teams joined when the collaborative started.
+		t := &collab.Team{CollaborativeID: c.ID, Name: m.org, Kind: collab.KindOrganization, Focus: m.focus, SinglePerson: m.size == collab.SizeSmall, JoinedOn: start,
 			Org: collab.Organization{Name: m.org, Region: m.region, Sector: m.sector, Size: m.size}}
 		if err := db.CreateTeam(ctx, who, t); err != nil {
 			return nil, fmt.Errorf("demo team: %w", err)
@@ -145,7 +147,7 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	app := &collab.Application{CollaborativeID: c.ID, Kind: collab.KindOrganization, ContactName: "Grace Kim", ContactEmail: "grace@example.org",
+	app := &collab.Application{CollaborativeID: c.ID, Kind: collab.KindOrganization, CommitmentsAgreed: true, ContactName: "Grace Kim", ContactEmail: "grace@example.org",
 		Focus: "Bringing a wellbeing orientation to our hotline and court advocacy.",
 		Org:   collab.Organization{Name: "North Shore Advocates", Region: "Lynn", Sector: "Domestic violence services", Size: collab.SizeSmall}}
 	for _, cr := range crit {

@@ -87,7 +87,8 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 			dir, adv := t.Members[0].UserID, t.Members[1].UserID
 			switch {
 			case i == 1 && m.Kind == engage.KindVirtual:
-				recs = append(recs, engage.Attendance{UserID: dir, Status: engage.Apologies, AgreedOn: m.Day().AddDays(-7)})
+				recs = append(recs, engage.Attendance{UserID: dir, Status: engage.Apologies, AgreedOn: m.Day().AddDays(-7),
+					AgreedWith: "FFI and DPH", Alternative: "Watches the recording and sends a written reflection"})
 			case i == 2 && m.Kind == engage.KindCoaching && !m.Day().Before(recent):
 			case i == 3:
 				recs = append(recs, engage.Attendance{UserID: adv, Status: engage.Virtually})

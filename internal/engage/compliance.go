@@ -1,6 +1,7 @@
 package engage
 
 import (
+	"slices"
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -33,12 +34,16 @@ type Reason struct {
 // HoursState places a month's activity hours against the policy's range.
 type HoursState string
 
-// The hours states. Pending: the month is not over yet.
+// The hours states. Pending: the month is not over yet. NotJoined: the
+// month ended before the team joined; Joined: the team joined during the
+// month, after its first day, so a month's hours are not owed.
 const (
-	HoursBelow   HoursState = "below"
-	HoursWithin  HoursState = "within"
-	HoursAbove   HoursState = "above"
-	HoursPending HoursState = "pending"
+	HoursBelow     HoursState = "below"
+	HoursWithin    HoursState = "within"
+	HoursAbove     HoursState = "above"
+	HoursPending   HoursState = "pending"
+	HoursNotJoined HoursState = "not_joined"
+	HoursJoined    HoursState = "joined"
 )
 
 // Input is everything the compliance computation reads.
@@ -60,6 +65,10 @@ type Input struct {
 type MonthCompliance struct {
 	Month    collab.Date // first of the month
 	Complete bool
+	// BeforeJoined marks a month that ended before the team joined: it
+	// owes nothing in it (issue 14: a team created mid-way was charged
+	// every meeting held before it existed).
+	BeforeJoined bool
 	// Meetings counts the team's meetings held in the month; Covered those
 	// with enough representatives; Excused those missed with an
 	// alternative agreed in advance; Missed the rest.
@@ -146,12 +155,21 @@ func Compute(in Input) []TeamCompliance {
 			continue
 		}
 		tc := TeamCompliance{Team: t, MissingRoles: t.MissingRoles(in.Policy), Required: Required(in.Policy, t), State: OnTrack}
+		// A team is judged from the day it joined: no meeting before it
+		// is charged, and no month's hours before the first whole month.
+		joined := t.Joined()
+		joinedMonth := monthOf(joined)
 		idx := map[int64]int{}
 		for i, m := range months {
 			complete := !m.AddMonths(1).After(today)
 			mc := MonthCompliance{Month: m, Complete: complete, State: OnTrack, HoursState: HoursPending,
 				Hours: hours[key{t.ID, m.Time().Unix()}]}
-			if complete {
+			switch {
+			case !joined.IsZero() && m.Before(joinedMonth):
+				mc.BeforeJoined, mc.HoursState = true, HoursNotJoined
+			case !joined.IsZero() && !m.Before(joinedMonth) && !m.After(joinedMonth) && joined.After(m):
+				mc.HoursState = HoursJoined
+			case complete:
 				switch {
 				case mc.Hours < in.Policy.HoursMin:
 					mc.HoursState = HoursBelow
@@ -165,7 +183,7 @@ func Compute(in Input) []TeamCompliance {
 			idx[m.Time().Unix()] = i
 		}
 		for _, m := range in.Meetings {
-			if m.Cancelled || !m.ForTeam(t.ID) || !m.StartsAt.Before(in.AsOf) {
+			if m.Cancelled || !m.ForTeam(t.ID) || !m.StartsAt.Before(in.AsOf) || m.Day().Before(joined) {
 				continue
 			}
 			i, ok := idx[monthOf(m.Day()).Time().Unix()]
@@ -231,5 +249,63 @@ func Compute(in Input) []TeamCompliance {
 		}
 		out = append(out, tc)
 	}
+	return out
+}
+
+// CohortMonth is one month of the cohort's participation, summed over the
+// teams that had joined: the funder report's participation figure. Every
+// number counts teams or their meetings and hours, not people, so none is
+// suppressed (doc/design.md, "One disclosure rule").
+type CohortMonth struct {
+	Month collab.Date
+	// Teams counts the teams that had joined by the month's end.
+	Teams int
+	// Meetings, Covered, Excused and Missed sum the teams' meetings: those
+	// a team was expected at, those with enough representatives, those
+	// missed with an alternative agreed in advance, and the rest.
+	Meetings, Covered, Excused, Missed int
+	Hours                              float64
+	// Below, Within and Above count teams by their month's hours against
+	// the policy's range; a month not over yet, or the month a team
+	// joined, is in none of them.
+	Below, Within, Above int
+}
+
+// Cohort sums the teams' months from the month of from to the month of
+// to, inclusive.
+func Cohort(tcs []TeamCompliance, from, to collab.Date) []CohortMonth {
+	first, last := monthOf(from), monthOf(to)
+	var out []CohortMonth
+	idx := map[int64]int{}
+	for _, tc := range tcs {
+		for _, mc := range tc.Months {
+			if mc.Month.Before(first) || mc.Month.After(last) || mc.BeforeJoined {
+				continue
+			}
+			k := mc.Month.Time().Unix()
+			i, ok := idx[k]
+			if !ok {
+				i = len(out)
+				idx[k] = i
+				out = append(out, CohortMonth{Month: mc.Month})
+			}
+			cm := &out[i]
+			cm.Teams++
+			cm.Meetings += mc.Meetings
+			cm.Covered += mc.Covered
+			cm.Excused += mc.Excused
+			cm.Missed += mc.Missed
+			cm.Hours += mc.Hours
+			switch mc.HoursState {
+			case HoursBelow:
+				cm.Below++
+			case HoursWithin:
+				cm.Within++
+			case HoursAbove:
+				cm.Above++
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b CohortMonth) int { return a.Month.Time().Compare(b.Month.Time()) })
 	return out
 }

@@ -226,6 +226,11 @@ type Attendance struct {
 	// convener; zero if none. It counts only if on or before the meeting's
 	// day: seed 000 asks for agreement "in advance".
 	AgreedOn collab.Date
+	// AgreedWith says who agreed it (seed 000: "agreed upon with FFI and
+	// DPH"), and Alternative what the team does instead (a recording and a
+	// written reflection, a catch-up call).
+	AgreedWith  string
+	Alternative string
 }
 
 // AgreedInAdvance reports whether an alternative was agreed on or before
@@ -243,6 +248,22 @@ func (a *Attendance) Validate() error {
 	if a.Status.Attended() && !a.AgreedOn.IsZero() {
 		v.Add("agreedOn", "engagement.error.agreed_but_attended")
 	}
+	a.AgreedWith = strings.TrimSpace(a.AgreedWith)
+	a.Alternative = strings.TrimSpace(a.Alternative)
+	// An agreement is a date, the people who agreed and what was agreed:
+	// a date alone says nothing a partner can check.
+	if !a.AgreedOn.IsZero() {
+		if a.AgreedWith == "" {
+			v.Add("agreedWith", "partnership.error.agreed_with")
+		}
+		if a.Alternative == "" {
+			v.Add("alternative", "partnership.error.alternative")
+		}
+	} else if a.AgreedWith != "" || a.Alternative != "" {
+		v.Add("agreedOn", "partnership.error.agreed_on")
+	}
+	v.Length("agreedWith", a.AgreedWith, 200)
+	v.Length("alternative", a.Alternative, 2000)
 	return v.Err()
 }
 

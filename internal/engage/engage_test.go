@@ -246,6 +246,8 @@ func TestCompute(t *testing.T) {
 		return tm
 	}
 	full := []collab.TeamRole{collab.RoleDirector, collab.RoleDirectService}
+	joined := func(tm *collab.Team, day string) *collab.Team { tm.JoinedOn = date(day); return tm }
+	community := func(tm *collab.Team) *collab.Team { tm.Kind = collab.KindCommunity; return tm }
 	mtg := func(id int64, day string, cancelled bool) *Meeting {
 		return &Meeting{ID: id, Details: Details{Kind: KindAllTeams, Title: "M", TimeZone: "UTC", DurationMin: 60, Audience: AudienceAllTeams},
 			StartsAt: at(day+" 10:00", "UTC"), Cancelled: cancelled}
@@ -287,6 +289,17 @@ func TestCompute(t *testing.T) {
 			[]Attendance{{MeetingID: 1, TeamID: 7, UserID: 1, Status: InPerson}}, hours(5, 5), OnTrack, nil},
 		{"old misses leave the window", collab.DefaultPolicy(), team(false, full...), []*Meeting{mtg(1, "2026-01-10", false)}, nil, hours(5, 5),
 			AtRisk, []string{"engagement.reason.missed_window"}},
+		// Issue 14: a team that joined on 15 February owes neither the
+		// meetings before that day nor January's and February's hours.
+		{"late joiner: nothing owed before joining", collab.DefaultPolicy(), joined(team(false, full...), "2026-02-15"),
+			[]*Meeting{mtg(1, "2026-01-10", false), mtg(2, "2026-02-10", false), mtg(3, "2026-02-12", false)}, nil, nil, OnTrack, nil},
+		{"late joiner: a meeting after joining counts", collab.DefaultPolicy(), joined(team(false, full...), "2026-02-15"),
+			[]*Meeting{mtg(1, "2026-02-20", false)}, nil, nil, AtRisk, []string{"engagement.reason.missed_window"}},
+		// Issue 14, seed 002: a community team has a lead and members and
+		// is never flagged for a director.
+		{"community team with a lead", collab.DefaultPolicy(), community(team(false, collab.RoleLead, collab.RoleMember)), nil, nil, hours(5, 5), OnTrack, nil},
+		{"community team without a lead", collab.DefaultPolicy(), community(team(false, collab.RoleMember)), nil, nil, hours(5, 5),
+			AtRisk, []string{"engagement.reason.roles_missing"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := DefaultSettings()
@@ -360,15 +373,17 @@ func TestICSRoundTrip(t *testing.T) {
 
 func TestParseSignIn(t *testing.T) {
 	known := func(e string) bool { return strings.HasSuffix(e, "@example.org") }
-	good := "Email,Status,Agreed_On\nrosa@example.org,In person,\ntom@example.org,apologies,2026-02-10\n\nmai@example.org,virtual,\n"
+	good := "Email,Status,Agreed_On,Agreed_With,Alternative\nrosa@example.org,In person,,,\ntom@example.org,apologies,2026-02-10,FFI and DPH,Recording and reflection\n\nmai@example.org,virtual,,,\n"
 	rows, err := ParseSignIn(strings.NewReader(good), known)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[0].Status != InPerson || rows[1].AgreedOn.String() != "2026-02-10" || rows[2].Line != 5 {
+	if len(rows) != 3 || rows[0].Status != InPerson || rows[1].AgreedOn.String() != "2026-02-10" || rows[1].AgreedWith != "FFI and DPH" || rows[1].Alternative != "Recording and reflection" || rows[2].Line != 5 {
 		t.Errorf("rows %+v", rows)
 	}
-	bad := "email,status,agreed_on\nrosa@example.org,maybe,\nnobody@elsewhere.net,virtual,\nrosa@example.org,absent,10/02/2026\ntom@example.org,in_person,2026-02-01\n"
+	// Row 6: a date alone is not an agreement (issue 14): who agreed and
+	// what the alternative is are asked for, by column.
+	bad := "email,status,agreed_on\nrosa@example.org,maybe,\nnobody@elsewhere.net,virtual,\nrosa@example.org,absent,10/02/2026\ntom@example.org,in_person,2026-02-01\nmai@example.org,apologies,2026-02-01\n"
 	_, err = ParseSignIn(strings.NewReader(bad), known)
 	var ie *ImportError
 	if !errors.As(err, &ie) {
@@ -380,6 +395,8 @@ func TestParseSignIn(t *testing.T) {
 		{4, "email", "engagement.import.duplicate"},
 		{4, "agreed_on", "error.date"},
 		{5, "agreed_on", "engagement.error.agreed_but_attended"},
+		{6, "agreed_with", "partnership.error.agreed_with"},
+		{6, "alternative", "partnership.error.alternative"},
 	}
 	if len(ie.Rows) != len(want) {
 		t.Fatalf("errors %v", ie.Rows)
@@ -434,5 +451,38 @@ func TestSeriesRules(t *testing.T) {
 	ms, err := s.Meetings(start, end, []int64{1, 2, 3})
 	if err != nil || len(ms) != 6 || ms[0].Audience != AudienceOneTeam || ms[1].TeamIDs[0] != 2 {
 		t.Errorf("each team: %d meetings, %v", len(ms), err)
+	}
+}
+
+// TestCohort sums teams' months for the funder report: a team that had
+// not joined adds nothing to a month (not even to the count of teams), an
+// agreed alternative is counted apart from a miss, and hours are placed
+// against the range only in months that are over.
+func TestCohort(t *testing.T) {
+	start, end := date("2026-01-01"), date("2026-12-31")
+	asOf := at("2026-03-10 12:00", "UTC")
+	full := []collab.Member{{UserID: 1, Role: collab.RoleDirector}, {UserID: 2, Role: collab.RoleDirectService}}
+	early := &collab.Team{ID: 1, Active: true, Members: full, JoinedOn: start}
+	late := &collab.Team{ID: 2, Active: true, Members: full, JoinedOn: date("2026-02-15")}
+	m := func(id int64, day string) *Meeting {
+		return &Meeting{ID: id, Details: Details{Kind: KindAllTeams, Title: "M", TimeZone: "UTC", DurationMin: 60, Audience: AudienceAllTeams}, StartsAt: at(day+" 10:00", "UTC")}
+	}
+	tcs := Compute(Input{Policy: collab.DefaultPolicy(), Settings: DefaultSettings(), Start: start, End: end, AsOf: asOf, Teams: []*collab.Team{early, late},
+		Meetings: []*Meeting{m(1, "2026-01-10"), m(2, "2026-02-20")},
+		Attendance: []Attendance{{MeetingID: 1, TeamID: 1, UserID: 1, Status: InPerson},
+			{MeetingID: 2, TeamID: 1, UserID: 1, Status: Apologies, AgreedOn: date("2026-02-01"), AgreedWith: "FFI and DPH", Alternative: "Recording"}},
+		Activities: []Activity{{TeamID: 1, Month: start, Hours: 5}, {TeamID: 1, Month: date("2026-02-01"), Hours: 2}, {TeamID: 2, Month: date("2026-02-01"), Hours: 1}}})
+	got := Cohort(tcs, start, date("2026-02-28"))
+	want := []CohortMonth{
+		{Month: start, Teams: 1, Meetings: 1, Covered: 1, Hours: 5, Within: 1},
+		{Month: date("2026-02-01"), Teams: 2, Meetings: 2, Excused: 1, Missed: 1, Hours: 3, Below: 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("month %d: got %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

@@ -16,6 +16,9 @@ type SignInRow struct {
 	Email    string
 	Status   Status
 	AgreedOn collab.Date
+	// AgreedWith and Alternative complete an agreed alternative: who
+	// agreed it and what it is.
+	AgreedWith, Alternative string
 }
 
 // A RowError is what is wrong with one cell of an import.
@@ -41,11 +44,14 @@ func (e *ImportError) Error() string {
 
 // Column names of a sign-in sheet. email and status are required; the
 // status is in_person, virtual, apologies or absent (spaces and case are
-// forgiven: "In person" works); agreed_on is a date (YYYY-MM-DD).
+// forgiven: "In person" works); agreed_on is a date (YYYY-MM-DD), and with
+// it agreed_with (who agreed) and alternative (what was agreed).
 const (
-	ColEmail    = "email"
-	ColStatus   = "status"
-	ColAgreedOn = "agreed_on"
+	ColEmail       = "email"
+	ColStatus      = "status"
+	ColAgreedOn    = "agreed_on"
+	ColAgreedWith  = "agreed_with"
+	ColAlternative = "alternative"
 )
 
 // ParseSignIn reads a sign-in sheet CSV. It checks every row and returns
@@ -121,8 +127,20 @@ func ParseSignIn(r io.Reader, known func(email string) bool) ([]SignInRow, error
 			ie.Rows = append(ie.Rows, RowError{line, ColAgreedOn, "error.date"})
 		} else {
 			row.AgreedOn = d
-			if !d.IsZero() && row.Status.Attended() {
-				ie.Rows = append(ie.Rows, RowError{line, ColAgreedOn, "engagement.error.agreed_but_attended"})
+			row.AgreedWith, row.Alternative = cell(rec, ColAgreedWith), cell(rec, ColAlternative)
+			a := Attendance{Status: row.Status, AgreedOn: d, AgreedWith: row.AgreedWith, Alternative: row.Alternative}
+			if row.Status.Valid() {
+				fe := collab.FieldErrors(a.Validate())
+				// One problem a cell, in the sheet's column order; a date
+				// beside someone who came is the one thing to fix there.
+				if fe["agreedOn"] == "engagement.error.agreed_but_attended" {
+					fe = map[string]string{"agreedOn": fe["agreedOn"]}
+				}
+				for _, c := range []struct{ field, col string }{{"agreedOn", ColAgreedOn}, {"agreedWith", ColAgreedWith}, {"alternative", ColAlternative}} {
+					if key, ok := fe[c.field]; ok {
+						ie.Rows = append(ie.Rows, RowError{line, c.col, key})
+					}
+				}
 			}
 		}
 		out = append(out, row)

@@ -17,8 +17,10 @@
 //   - Monthly report: a team's report for a month, compiled from its data,
 //     with a narrative and a self-assessed progress score; frozen when
 //     submitted, reviewed by its coach.
-//   - Small-count suppression: counts under the collaborative's threshold
-//     (11 by default) are shown as "too few to show".
+//   - Small-count suppression: counts of people (population indicators)
+//     under the collaborative's threshold (11 by default) are shown as "too
+//     few to show". Counts of teams and of their activities are not
+//     suppressed (doc/design.md, "One disclosure rule").
 package learning
 
 import (
@@ -86,55 +88,6 @@ func Suppress(n int64, minCell int) Count {
 		return Count{Suppressed: true}
 	}
 	return Count{N: n}
-}
-
-// ProgressLine protects one figure of the dashboard and the funder
-// report: reports submitted, and the same reports by self-assessed
-// progress (byScore[0] counts reports with no score, never shown). The
-// scores add up to the total, so suppressing each count on its own let a
-// hidden score be had by subtraction: total minus the shown scores. The
-// line goes through internal/suppress as one table, so no hidden count
-// can be worked out from the others; the threshold is minCell, or the
-// package's floor (suppress.MinThreshold) when minCell is lower but above
-// 1 (a minimum cell of 1 hides nothing).
-func ProgressLine(total int64, byScore [6]int64, minCell int) (Count, []Count) {
-	if minCell <= 1 {
-		var levels []Count
-		for _, p := range ProgressScale {
-			levels = append(levels, Count{N: byScore[p]})
-		}
-		return Count{N: total}, levels
-	}
-	row := make([]int, len(byScore))
-	sum := int64(0)
-	for i, n := range byScore {
-		row[i] = int(n)
-		sum += n
-	}
-	// The total counts exactly the scored and unscored reports; should it
-	// ever not, the difference is one more hidden part of the line.
-	row = append(row, int(max(total-sum, 0)))
-	forced := make([]bool, len(row))
-	forced[0], forced[len(row)-1] = true, true
-	t := suppress.NewTable([][]int{row})
-	m := suppress.Suppress(t, minCell, &suppress.Mask{Cell: [][]bool{forced}})
-	var levels []Count
-	for _, p := range ProgressScale {
-		levels = append(levels, Count{N: byScore[p], Suppressed: m.Cell[0][p]})
-	}
-	// The line's total is the table's grand total.
-	return hideN([]Count{{N: total, Suppressed: m.Grand || m.RowTotal[0]}})[0], hideN(levels)
-}
-
-// hideN blanks the numbers of suppressed counts, so nothing downstream can
-// print them.
-func hideN(cs []Count) []Count {
-	for i := range cs {
-		if cs[i].Suppressed {
-			cs[i].N = 0
-		}
-	}
-	return cs
 }
 
 // Domain is one of the five domains of wellbeing (the five-domains

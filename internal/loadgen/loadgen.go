@@ -113,11 +113,11 @@ func Seed(ctx context.Context, db *sqlstore.DB, teams, months int) (*Fixture, er
 		if err := db.CreateUser(ctx, collab.Who{}, u, ""); err != nil {
 			return nil, fmt.Errorf("seed: create lead %d: %w", i, err)
 		}
-		tm := &collab.Team{CollaborativeID: c.ID, Name: fmt.Sprintf("Team %d", i), Kind: collab.KindCommunity}
+		tm := &collab.Team{CollaborativeID: c.ID, Name: fmt.Sprintf("Team %d", i), Kind: collab.KindCommunity, JoinedOn: start}
 		if err := db.CreateTeam(ctx, collab.Who{}, tm); err != nil {
 			return nil, fmt.Errorf("seed: create team %d: %w", i, err)
 		}
-		if err := db.AddMember(ctx, collab.Who{}, c.ID, tm.ID, u.ID, collab.RoleDirector); err != nil {
+		if err := db.AddMember(ctx, collab.Who{}, c.ID, tm.ID, u.ID, collab.RoleLead); err != nil {
 			return nil, fmt.Errorf("seed: add lead %d: %w", i, err)
 		}
 		t := Team{ID: tm.ID, Token: fmt.Sprintf("gw_load_%s_%d", run, i), Session: fmt.Sprintf("load-session-%s-%d", run, i)}

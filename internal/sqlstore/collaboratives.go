@@ -10,19 +10,27 @@ import (
 	"github.com/goeswell/goeswell/internal/collab"
 )
 
-const collabCols = `id, name, aim, start_date, end_date, status, required_roles, allow_single_person, min_reps, hours_min, hours_max, created_at`
+const collabCols = `id, name, aim, start_date, end_date, status, required_roles, allow_single_person, min_reps, hours_min, hours_max, created_at,
+	community_roles, meetings_commitment, team_names_to`
 
 func scanCollab(row interface{ Scan(...any) error }) (*collab.Collaborative, error) {
 	var c collab.Collaborative
-	var roles string
+	var roles, community, names string
 	var created Time
 	err := row.Scan(&c.ID, &c.Name, &c.Aim, &c.StartDate, &c.EndDate, &c.Status, &roles,
-		&c.Policy.AllowSinglePerson, &c.Policy.MinRepsPerMeeting, &c.Policy.HoursMin, &c.Policy.HoursMax, &created)
+		&c.Policy.AllowSinglePerson, &c.Policy.MinRepsPerMeeting, &c.Policy.HoursMin, &c.Policy.HoursMax, &created,
+		&community, &c.Policy.MeetingsCommitment, &names)
 	if err != nil {
 		return nil, err
 	}
 	c.CreatedAt = created.Time
 	c.Policy.RequiredRoles = splitRoles(roles)
+	c.Policy.CommunityRoles = splitRoles(community)
+	for _, r := range strings.Split(names, ",") {
+		if r != "" {
+			c.TeamNamesTo = append(c.TeamNamesTo, collab.CollabRole(r))
+		}
+	}
 	return &c, nil
 }
 
@@ -34,6 +42,14 @@ func splitRoles(s string) []collab.TeamRole {
 		}
 	}
 	return out
+}
+
+func joinCollabRoles(rs []collab.CollabRole) string {
+	ss := make([]string, len(rs))
+	for i, r := range rs {
+		ss[i] = string(r)
+	}
+	return strings.Join(ss, ",")
 }
 
 func joinRoles(rs []collab.TeamRole) string {
@@ -56,9 +72,11 @@ func (db *DB) CreateCollaborative(ctx context.Context, who collab.Who, c *collab
 	c.CreatedAt = db.Now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		p := c.Policy
-		err := tx.QueryRowContext(ctx, `INSERT INTO collaboratives (name, aim, start_date, end_date, status, required_roles, allow_single_person, min_reps, hours_min, hours_max, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			c.Name, c.Aim, c.StartDate, c.EndDate, c.Status, joinRoles(p.RequiredRoles), p.AllowSinglePerson, p.MinRepsPerMeeting, p.HoursMin, p.HoursMax, ts(c.CreatedAt)).Scan(&c.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO collaboratives (name, aim, start_date, end_date, status, required_roles, allow_single_person, min_reps, hours_min, hours_max, created_at,
+			community_roles, meetings_commitment, team_names_to)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			c.Name, c.Aim, c.StartDate, c.EndDate, c.Status, joinRoles(p.RequiredRoles), p.AllowSinglePerson, p.MinRepsPerMeeting, p.HoursMin, p.HoursMax, ts(c.CreatedAt),
+			joinRoles(p.CommunityRoles), p.MeetingsCommitment, joinCollabRoles(c.TeamNamesTo)).Scan(&c.ID)
 		if err != nil {
 			return fmt.Errorf("create collaborative: %w", err)
 		}
@@ -107,8 +125,10 @@ func (db *DB) UpdateCollaborative(ctx context.Context, who collab.Who, c *collab
 		}
 		p := c.Policy
 		res, err := tx.ExecContext(ctx, `UPDATE collaboratives SET name = $1, aim = $2, start_date = $3, end_date = $4, status = $5, required_roles = $6,
-			allow_single_person = $7, min_reps = $8, hours_min = $9, hours_max = $10 WHERE id = $11`,
-			c.Name, c.Aim, c.StartDate, c.EndDate, c.Status, joinRoles(p.RequiredRoles), p.AllowSinglePerson, p.MinRepsPerMeeting, p.HoursMin, p.HoursMax, c.ID)
+			allow_single_person = $7, min_reps = $8, hours_min = $9, hours_max = $10,
+			community_roles = $12, meetings_commitment = $13, team_names_to = $14 WHERE id = $11`,
+			c.Name, c.Aim, c.StartDate, c.EndDate, c.Status, joinRoles(p.RequiredRoles), p.AllowSinglePerson, p.MinRepsPerMeeting, p.HoursMin, p.HoursMax, c.ID,
+			joinRoles(p.CommunityRoles), p.MeetingsCommitment, joinCollabRoles(c.TeamNamesTo))
 		if err != nil {
 			return fmt.Errorf("update collaborative %d: %w", c.ID, err)
 		}
@@ -197,7 +217,7 @@ func (db *DB) Stats(ctx context.Context, c *collab.Collaborative) (collab.Collab
 		return s, fmt.Errorf("collaborative stats: %w", err)
 	}
 	// Only the columns MissingRoles needs: this runs on every overview.
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.single_person, COALESCE(m.role, '') FROM teams t
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.kind, t.single_person, COALESCE(m.role, '') FROM teams t
 		LEFT JOIN team_members m ON m.team_id = t.id WHERE t.collaborative_id = $1 AND t.active ORDER BY t.id`, c.ID)
 	if err != nil {
 		return s, fmt.Errorf("collaborative stats: %w", err)
@@ -211,14 +231,15 @@ func (db *DB) Stats(ctx context.Context, c *collab.Collaborative) (collab.Collab
 	}
 	for rows.Next() {
 		var id int64
+		var kind collab.TeamKind
 		var single bool
 		var role collab.TeamRole
-		if err := rows.Scan(&id, &single, &role); err != nil {
+		if err := rows.Scan(&id, &kind, &single, &role); err != nil {
 			return s, fmt.Errorf("collaborative stats: %w", err)
 		}
 		if id != cur.ID {
 			flush()
-			cur = collab.Team{ID: id, SinglePerson: single, Members: cur.Members[:0]}
+			cur = collab.Team{ID: id, Kind: kind, SinglePerson: single, Members: cur.Members[:0]}
 		}
 		if role != "" {
 			cur.Members = append(cur.Members, collab.Member{Role: role})
@@ -305,5 +326,6 @@ func collabFields(c *collab.Collaborative) map[string]any {
 	p := c.Policy
 	return map[string]any{"name": c.Name, "aim": c.Aim, "startDate": c.StartDate.String(), "endDate": c.EndDate.String(), "status": c.Status,
 		"requiredRoles": joinRoles(p.RequiredRoles), "allowSinglePerson": p.AllowSinglePerson, "minReps": p.MinRepsPerMeeting,
-		"hoursMin": p.HoursMin, "hoursMax": p.HoursMax}
+		"hoursMin": p.HoursMin, "hoursMax": p.HoursMax, "communityRoles": joinRoles(p.CommunityRoles), "meetingsCommitment": p.MeetingsCommitment,
+		"teamNamesTo": joinCollabRoles(c.TeamNamesTo)}
 }

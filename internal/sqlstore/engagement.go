@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -485,19 +486,28 @@ func (db *DB) SetAttendanceMany(ctx context.Context, who collab.Who, collabID, o
 			// (the row's target), from what to what.
 			statuses := map[string][2]any{}
 			for _, r := range recs {
-				var was any
-				var s string
-				switch err := tx.QueryRowContext(ctx, `SELECT status FROM attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, r.UserID).Scan(&s); {
+				var was, wasAgreed any
+				var s, with, alt string
+				var on collab.Date
+				switch err := tx.QueryRowContext(ctx, `SELECT status, agreed_on, agreed_with, alternative FROM attendance WHERE meeting_id = $1 AND user_id = $2`, meetingID, r.UserID).
+					Scan(&s, &on, &with, &alt); {
 				case err == nil:
 					was = s
+					wasAgreed = agreementText(on, with, alt)
 				case !errors.Is(err, sql.ErrNoRows):
 					return fmt.Errorf("record attendance: %w", err)
 				}
-				var now any
+				var now, nowAgreed any
 				if r.Status != "" {
 					now = string(r.Status)
+					nowAgreed = agreementText(r.AgreedOn, r.AgreedWith, r.Alternative)
 				}
 				statuses[fmt.Sprint("user:", r.UserID)] = [2]any{was, now}
+				// The agreement is part of what changed: who agreed an
+				// alternative, when, and what it is.
+				if wasAgreed != nowAgreed && (wasAgreed != nil && wasAgreed != "" || nowAgreed != nil && nowAgreed != "") {
+					statuses[fmt.Sprint("user:", r.UserID, " agreement")] = [2]any{wasAgreed, nowAgreed}
+				}
 			}
 			for _, r := range recs {
 				if r.Status == "" {
@@ -506,10 +516,10 @@ func (db *DB) SetAttendanceMany(ctx context.Context, who collab.Who, collabID, o
 					}
 					continue
 				}
-				_, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, user_id, team_id, status, agreed_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+				_, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, user_id, team_id, status, agreed_on, recorded_by, recorded_at, agreed_with, alternative) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 					ON CONFLICT (meeting_id, user_id) DO UPDATE SET team_id = excluded.team_id, status = excluded.status, agreed_on = excluded.agreed_on,
-					recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
-					meetingID, r.UserID, nullID(r.TeamID), r.Status, r.AgreedOn, nullID(who.UserID), ts(db.Now()))
+					recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at, agreed_with = excluded.agreed_with, alternative = excluded.alternative`,
+					meetingID, r.UserID, nullID(r.TeamID), r.Status, r.AgreedOn, nullID(who.UserID), ts(db.Now()), r.AgreedWith, r.Alternative)
 				if err != nil {
 					return fmt.Errorf("record attendance: %w", err)
 				}
@@ -522,10 +532,18 @@ func (db *DB) SetAttendanceMany(ctx context.Context, who collab.Who, collabID, o
 	})
 }
 
+// agreementText is an agreed alternative as the audit row shows it.
+func agreementText(on collab.Date, with, alt string) string {
+	if on.IsZero() && with == "" && alt == "" {
+		return ""
+	}
+	return strings.TrimSpace(on.String() + " " + with + ": " + alt)
+}
+
 // Attendance lists attendance records of a collaborative: of one meeting,
 // or of all (meetingID 0).
 func (db *DB) Attendance(ctx context.Context, collabID, meetingID int64) ([]engage.Attendance, error) {
-	q := `SELECT a.meeting_id, a.user_id, COALESCE(a.team_id, 0), u.name, a.status, a.agreed_on FROM attendance a
+	q := `SELECT a.meeting_id, a.user_id, COALESCE(a.team_id, 0), u.name, a.status, a.agreed_on, a.agreed_with, a.alternative FROM attendance a
 		JOIN meetings m ON m.id = a.meeting_id JOIN users u ON u.id = a.user_id WHERE m.collaborative_id = $1`
 	args := []any{collabID}
 	if meetingID != 0 {
@@ -540,7 +558,7 @@ func (db *DB) Attendance(ctx context.Context, collabID, meetingID int64) ([]enga
 	var out []engage.Attendance
 	for rows.Next() {
 		var a engage.Attendance
-		if err := rows.Scan(&a.MeetingID, &a.UserID, &a.TeamID, &a.Name, &a.Status, &a.AgreedOn); err != nil {
+		if err := rows.Scan(&a.MeetingID, &a.UserID, &a.TeamID, &a.Name, &a.Status, &a.AgreedOn, &a.AgreedWith, &a.Alternative); err != nil {
 			return nil, fmt.Errorf("list attendance: %w", err)
 		}
 		out = append(out, a)

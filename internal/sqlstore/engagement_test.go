@@ -69,13 +69,13 @@ func TestEngagementStore(t *testing.T) {
 		// agreed after the meeting (does not count).
 		err = db.SetAttendance(ctx, who, f.c.ID, jan.ID, 0, []engage.Attendance{
 			{UserID: a1, Status: engage.InPerson},
-			{UserID: b1, Status: engage.Apologies, AgreedOn: collab.NewDate(2026, 1, 16)},
+			{UserID: b1, Status: engage.Apologies, AgreedOn: collab.NewDate(2026, 1, 16), AgreedWith: "FFI", Alternative: "Recording"},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Team A's February call: apologies agreed in advance.
-		if err := db.SetAttendance(ctx, who, f.c.ID, febA.ID, f.teamA.ID, []engage.Attendance{{UserID: a2, Status: engage.Apologies, AgreedOn: collab.NewDate(2026, 2, 1)}}); err != nil {
+		if err := db.SetAttendance(ctx, who, f.c.ID, febA.ID, f.teamA.ID, []engage.Attendance{{UserID: a2, Status: engage.Apologies, AgreedOn: collab.NewDate(2026, 2, 1), AgreedWith: "FFI and DPH", Alternative: "A catch-up call"}}); err != nil {
 			t.Fatal(err)
 		}
 		// A team lead cannot record another team's people, and nothing is

@@ -73,10 +73,13 @@ func (db *DB) CreateApplication(ctx context.Context, who collab.Who, a *collab.A
 	}
 	a.Status = collab.AppPending
 	a.CreatedAt = db.Now()
+	// Validate refused an application without the tick, so it is the
+	// moment of applying that the applicant agreed.
+	a.CommitmentsAgreedAt = a.CreatedAt
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO applications (collaborative_id, org_name, region, sector, size, kind, focus, contact_name, contact_email, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			a.CollaborativeID, a.Org.Name, a.Org.Region, a.Org.Sector, a.Org.Size, a.Kind, a.Focus, a.ContactName, a.ContactEmail, a.Status, ts(a.CreatedAt)).Scan(&a.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO applications (collaborative_id, org_name, region, sector, size, kind, focus, contact_name, contact_email, status, created_at, commitments_agreed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			a.CollaborativeID, a.Org.Name, a.Org.Region, a.Org.Sector, a.Org.Size, a.Kind, a.Focus, a.ContactName, a.ContactEmail, a.Status, ts(a.CreatedAt), ts(a.CommitmentsAgreedAt)).Scan(&a.ID)
 		if err != nil {
 			return fmt.Errorf("create application: %w", err)
 		}
@@ -90,14 +93,15 @@ func (db *DB) CreateApplication(ctx context.Context, who collab.Who, a *collab.A
 	})
 }
 
-const appCols = `id, collaborative_id, org_name, region, sector, size, kind, focus, contact_name, contact_email, status, decision_note, COALESCE(decided_by, 0), decided_at, COALESCE(team_id, 0), created_at`
+const appCols = `id, collaborative_id, org_name, region, sector, size, kind, focus, contact_name, contact_email, status, decision_note, COALESCE(decided_by, 0), decided_at, COALESCE(team_id, 0), created_at, commitments_agreed_at`
 
 func scanApp(row interface{ Scan(...any) error }) (*collab.Application, error) {
 	var a collab.Application
-	var decided, created Time
+	var decided, created, agreed Time
 	err := row.Scan(&a.ID, &a.CollaborativeID, &a.Org.Name, &a.Org.Region, &a.Org.Sector, &a.Org.Size, &a.Kind, &a.Focus, &a.ContactName, &a.ContactEmail,
-		&a.Status, &a.DecisionNote, &a.DecidedBy, &decided, &a.TeamID, &created)
+		&a.Status, &a.DecisionNote, &a.DecidedBy, &decided, &a.TeamID, &created, &agreed)
 	a.DecidedAt, a.CreatedAt = decided.Time, created.Time
+	a.CommitmentsAgreedAt, a.CommitmentsAgreed = agreed.Time, !agreed.IsZero()
 	return &a, err
 }
 
@@ -176,7 +180,7 @@ func (db *DB) DecideApplication(ctx context.Context, who collab.Who, collabID, a
 				return err
 			}
 			a.TeamID = t.ID
-			in := &collab.Invitation{CollaborativeID: collabID, TeamID: t.ID, Email: a.ContactEmail, Name: a.ContactName, TeamRole: collab.RoleDirector, InvitedBy: who.UserID}
+			in := &collab.Invitation{CollaborativeID: collabID, TeamID: t.ID, Email: a.ContactEmail, Name: a.ContactName, TeamRole: t.ManagerRole(), InvitedBy: who.UserID}
 			if err := db.createInvitation(ctx, tx, who, in, d.InviteToken); err != nil {
 				return err
 			}

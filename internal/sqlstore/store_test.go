@@ -106,8 +106,10 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	if err := db.CreateCollaborative(ctx, collab.Who{}, f.c, nil, f.convID); err != nil {
 		t.Fatal(err)
 	}
-	f.teamA = &collab.Team{CollaborativeID: f.c.ID, Name: "Team A", Kind: collab.KindCommunity}
-	f.teamB = &collab.Team{CollaborativeID: f.c.ID, Name: "Team B", Kind: collab.KindOrganization, Org: collab.Organization{Name: "Team B", Size: collab.SizeSmall}}
+	// Both teams joined when the collaborative started, months before the
+	// frozen clock at which they are entered.
+	f.teamA = &collab.Team{CollaborativeID: f.c.ID, Name: "Team A", Kind: collab.KindCommunity, JoinedOn: f.c.StartDate}
+	f.teamB = &collab.Team{CollaborativeID: f.c.ID, Name: "Team B", Kind: collab.KindOrganization, Org: collab.Organization{Name: "Team B", Size: collab.SizeSmall}, JoinedOn: f.c.StartDate}
 	for _, tm := range []*collab.Team{f.teamA, f.teamB} {
 		if err := db.CreateTeam(ctx, collab.Who{}, tm); err != nil {
 			t.Fatal(err)
@@ -322,18 +324,20 @@ func TestApplications(t *testing.T) {
 		}
 		bad := &collab.Application{CollaborativeID: f.c.ID, ContactEmail: "not an email"}
 		fe := collab.FieldErrors(db.CreateApplication(ctx, collab.Who{}, bad))
-		for _, field := range []string{"orgName", "contactName", "contactEmail"} {
+		// Issue 14: the commitments are agreed with the application or it is
+		// refused, naming the box.
+		for _, field := range []string{"orgName", "contactName", "contactEmail", "agreeCommitments"} {
 			if fe[field] == "" {
 				t.Errorf("no error for %s in %v", field, fe)
 			}
 		}
-		a := &collab.Application{CollaborativeID: f.c.ID, ContactName: "Grace", ContactEmail: "grace@example.org",
+		a := &collab.Application{CollaborativeID: f.c.ID, ContactName: "Grace", ContactEmail: "grace@example.org", CommitmentsAgreed: true,
 			Org: collab.Organization{Name: "North Shore", Size: collab.SizeSmall}, Answers: []collab.Answer{{CriterionID: crit[0].ID, Meets: true, Comment: "yes"}}}
 		if err := db.CreateApplication(ctx, collab.Who{}, a); err != nil {
 			t.Fatal(err)
 		}
 		apps, err := db.Applications(ctx, f.c.ID)
-		if err != nil || len(apps) != 1 || len(apps[0].Answers) != len(crit) || !apps[0].Answers[0].Meets {
+		if err != nil || len(apps) != 1 || len(apps[0].Answers) != len(crit) || !apps[0].Answers[0].Meets || !apps[0].CommitmentsAgreed || !apps[0].CommitmentsAgreedAt.Equal(apps[0].CreatedAt) {
 			t.Fatalf("Applications = %+v, %v", apps, err)
 		}
 		got, err := db.DecideApplication(ctx, collab.Who{UserID: f.convID}, f.c.ID, a.ID, sqlstore.Decision{Accept: true, Note: "welcome", InviteToken: "inv"})

@@ -10,7 +10,7 @@ import (
 	"github.com/goeswell/goeswell/internal/collab"
 )
 
-const teamCols = `t.id, t.collaborative_id, t.name, t.kind, t.focus, t.single_person, t.active, t.created_at,
+const teamCols = `t.id, t.collaborative_id, t.name, t.kind, t.focus, t.single_person, t.active, t.created_at, t.joined_on,
 	COALESCE(o.id, 0), COALESCE(o.name, ''), COALESCE(o.region, ''), COALESCE(o.sector, ''), COALESCE(o.size, 'medium')`
 
 const teamFrom = ` FROM teams t LEFT JOIN organizations o ON o.id = t.org_id`
@@ -18,7 +18,7 @@ const teamFrom = ` FROM teams t LEFT JOIN organizations o ON o.id = t.org_id`
 func scanTeam(row interface{ Scan(...any) error }) (*collab.Team, error) {
 	var t collab.Team
 	var created Time
-	err := row.Scan(&t.ID, &t.CollaborativeID, &t.Name, &t.Kind, &t.Focus, &t.SinglePerson, &t.Active, &created,
+	err := row.Scan(&t.ID, &t.CollaborativeID, &t.Name, &t.Kind, &t.Focus, &t.SinglePerson, &t.Active, &created, &t.JoinedOn,
 		&t.Org.ID, &t.Org.Name, &t.Org.Region, &t.Org.Sector, &t.Org.Size)
 	if err != nil {
 		return nil, err
@@ -56,9 +56,9 @@ func (db *DB) createTeam(ctx context.Context, tx *sql.Tx, who collab.Who, t *col
 	}
 	t.CreatedAt = db.Now()
 	t.Active = true
-	err := tx.QueryRowContext(ctx, `INSERT INTO teams (collaborative_id, org_id, name, kind, focus, single_person, active, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		t.CollaborativeID, nullID(t.Org.ID), t.Name, t.Kind, t.Focus, t.SinglePerson, t.Active, ts(t.CreatedAt)).Scan(&t.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO teams (collaborative_id, org_id, name, kind, focus, single_person, active, created_at, joined_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		t.CollaborativeID, nullID(t.Org.ID), t.Name, t.Kind, t.Focus, t.SinglePerson, t.Active, ts(t.CreatedAt), t.JoinedOn).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("create team: %w", err)
 	}
@@ -148,7 +148,7 @@ func (db *DB) membersOf(ctx context.Context, collabID int64, teams []*collab.Tea
 	return out, rows.Err()
 }
 
-const membersOrder = ` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`
+const membersOrder = ` ORDER BY m.team_id, CASE m.role WHEN 'director' THEN 0 WHEN 'lead' THEN 0 WHEN 'direct_service' THEN 1 ELSE 2 END, u.name`
 
 // TeamFilter selects teams.
 type TeamFilter struct {
@@ -253,6 +253,9 @@ type TeamUpdate struct {
 	Focus        *string
 	SinglePerson *bool
 	Active       *bool
+	// JoinedOn sets the day the team joined; a zero date goes back to the
+	// day it was created.
+	JoinedOn *collab.Date
 }
 
 // UpdateTeam edits a team of a collaborative.
@@ -274,12 +277,15 @@ func (db *DB) UpdateTeam(ctx context.Context, who collab.Who, collabID, teamID i
 	if up.Active != nil {
 		t.Active = *up.Active
 	}
+	if up.JoinedOn != nil {
+		t.JoinedOn = *up.JoinedOn
+	}
 	if err := t.Validate(); err != nil {
 		return t, err
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE teams SET name = $1, focus = $2, single_person = $3, active = $4 WHERE id = $5 AND collaborative_id = $6`,
-			t.Name, t.Focus, t.SinglePerson, t.Active, teamID, collabID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE teams SET name = $1, focus = $2, single_person = $3, active = $4, joined_on = $7 WHERE id = $5 AND collaborative_id = $6`,
+			t.Name, t.Focus, t.SinglePerson, t.Active, teamID, collabID, t.JoinedOn); err != nil {
 			return fmt.Errorf("update team %d: %w", teamID, err)
 		}
 		return db.audit(ctx, tx, who, collabID, "team.update", fmt.Sprint("team:", teamID), changes(before, teamFields(t)))
@@ -288,7 +294,7 @@ func (db *DB) UpdateTeam(ctx context.Context, who collab.Who, collabID, teamID i
 }
 
 func teamFields(t *collab.Team) map[string]any {
-	return map[string]any{"name": t.Name, "focus": t.Focus, "singlePerson": t.SinglePerson, "active": t.Active}
+	return map[string]any{"name": t.Name, "focus": t.Focus, "singlePerson": t.SinglePerson, "active": t.Active, "joinedOn": t.JoinedOn.String()}
 }
 
 func (db *DB) setMember(ctx context.Context, tx *sql.Tx, who collab.Who, collabID, teamID, userID int64, r collab.TeamRole) error {

@@ -13,7 +13,7 @@ import (
 )
 
 // The actors of the access matrix.
-var actors = []string{"", "admin", "convener", "coach", "funder", "evaluator", "director", "advocate", "outsider"}
+var actors = []string{"", "admin", "convener", "coach", "funder", "evaluator", "colead", "director", "advocate", "outsider"}
 
 // A target is where a route is aimed: the actor's own team, another team
 // of the same collaborative, or another collaborative altogether.
@@ -50,7 +50,7 @@ type policyRow struct {
 
 // policyTokens are the words the policy's WHO column may use.
 var policyTokens = map[string]bool{"anyone": true, "signed-in": true, "admin": true, "convener": true, "coach": true,
-	"funder": true, "evaluator": true, "member": true, "member:own": true, "director:own": true}
+	"funder": true, "evaluator": true, "colead": true, "member": true, "member:own": true, "director:own": true}
 
 // loadPolicy reads doc/access-policy.tsv, keyed by "METHOD PATTERN".
 func loadPolicy(t testing.TB) map[string]policyRow {
@@ -123,7 +123,7 @@ func TestAccessPolicyCoversRoutes(t *testing.T) {
 
 // inC1 are the actors with a place in collaborative 1, by role; the
 // outsider convenes collaborative 2.
-var inC1 = map[string]bool{"convener": true, "coach": true, "funder": true, "evaluator": true, "director": true, "advocate": true}
+var inC1 = map[string]bool{"convener": true, "coach": true, "funder": true, "evaluator": true, "colead": true, "director": true, "advocate": true}
 
 // expected is the decision the policy gives an actor on a route aimed at a
 // target, worked out here from the policy's words alone, independently of

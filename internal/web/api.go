@@ -417,6 +417,9 @@ type apiApplyInput struct {
 	ContactName  string          `json:"contactName"`
 	ContactEmail string          `json:"contactEmail"`
 	Answers      []apiAnswer     `json:"answers"`
+	// AgreeCommitments is the applicant's agreement to the commitments
+	// (GET the collaborative's commitments on the application form).
+	AgreeCommitments bool `json:"agreeCommitments"`
 }
 
 func (s *Server) apiApply(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -428,7 +431,8 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 		return collab.ErrNotFound
 	}
 	a := &collab.Application{CollaborativeID: rc.Collab.ID, Kind: in.Kind, Focus: in.Focus, ContactName: in.ContactName, ContactEmail: in.ContactEmail,
-		Org: collab.Organization{Name: in.Organization.Name, Region: in.Organization.Region, Sector: in.Organization.Sector, Size: in.Organization.Size}}
+		CommitmentsAgreed: in.AgreeCommitments,
+		Org:               collab.Organization{Name: in.Organization.Name, Region: in.Organization.Region, Sector: in.Organization.Sector, Size: in.Organization.Size}}
 	for _, an := range in.Answers {
 		a.Answers = append(a.Answers, collab.Answer{CriterionID: an.CriterionID, Meets: an.Meets, Comment: an.Comment})
 	}

@@ -79,6 +79,9 @@ type applyPage struct {
 	Open     bool
 	Done     bool
 	Sizes    []collab.OrgSize
+	// OrgCommitments are what a provider organization agrees to by
+	// applying, from the collaborative's settings (issue 14).
+	OrgCommitments collab.Commitments
 }
 
 // Field is the form field name of a criterion.
@@ -93,7 +96,7 @@ func (s *Server) applyData(r *http.Request, rc *reqCtx) (*applyPage, error) {
 	// The apply page is public: it must not show the collaborative's menu.
 	c := rc.Collab
 	rc.Collab = nil
-	p := &applyPage{basePage: s.base(r, rc, "apply.title"), C: c, Criteria: crit, Sizes: collab.OrgSizes,
+	p := &applyPage{basePage: s.base(r, rc, "apply.title"), C: c, Criteria: crit, Sizes: collab.OrgSizes, OrgCommitments: c.Commitments(collab.KindOrganization),
 		Open: st == collab.StatusRecruiting || st == collab.StatusPlanning || st == collab.StatusActive}
 	rc.Collab = c
 	return p, nil
@@ -109,7 +112,7 @@ func (s *Server) applyForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 
 func applicationFromForm(f url.Values, collabID int64, crit []collab.Criterion) *collab.Application {
 	a := &collab.Application{CollaborativeID: collabID, Kind: collab.TeamKind(f.Get("kind")), Focus: strings.TrimSpace(f.Get("focus")),
-		ContactName: f.Get("contactName"), ContactEmail: f.Get("contactEmail"),
+		ContactName: f.Get("contactName"), ContactEmail: f.Get("contactEmail"), CommitmentsAgreed: f.Get("agreeCommitments") != "",
 		Org: collab.Organization{Name: f.Get("orgName"), Region: f.Get("region"), Sector: f.Get("sector"), Size: collab.OrgSize(f.Get("size"))}}
 	for _, c := range crit {
 		field := collab.CriterionField(c.ID)

@@ -124,6 +124,8 @@ func parseForms(page, body string) []auditForm {
 					default:
 						cur.fields.Set(name, first)
 					}
+				case (typ == "" || typ == "text") && v == "" && (strings.HasPrefix(name, "agreedWith") || strings.HasPrefix(name, "alternative")):
+					cur.fields.Set(name, "") // only with an agreement date, left empty below
 				case n.Data == "textarea" || typ == "" || typ == "text" || typ == "search":
 					switch {
 					case auditNumbers[name] != "" && v == "":
@@ -200,7 +202,7 @@ var apiBodies = map[string]string{
 	"/api/v1/collaboratives/{collab}/teams/{team}/values":           `{"values":[{"measureId":{measure},"period":"2026-03","numerator":3,"denominator":9}]}`,
 	"/api/v1/collaboratives/{collab}/teams/{team}/pdsa":             `{"title":"Audit cycle","changeId":{change},"objective":"Audit objective"}`,
 	"/api/v1/collaboratives/{collab}/teams/{team}/shares":           `{"kind":"moment","itemId":{moment},"summary":{"title":"Audit share","body":"What went well"}}`,
-	"/api/v1/collaboratives/{collab}/applications":                  `{"organization":{"name":"Audit Org","size":"small"},"kind":"community","focus":"Audit focus","contactName":"Audit Contact","contactEmail":"audit.contact@example.org"}`,
+	"/api/v1/collaboratives/{collab}/applications":                  `{"organization":{"name":"Audit Org","size":"small"},"kind":"community","focus":"Audit focus","contactName":"Audit Contact","contactEmail":"audit.contact@example.org","agreeCommitments":true}`,
 	"/api/v1/collaboratives/{collab}/applications/{app}/decision":   `{"decision":"accept"}`,
 	"/api/v1/collaboratives/{collab}/meetings/{meeting}/attendance": `{"records":[{"userId":{user},"status":"virtual"}]}`,
 	"/api/v1/collaboratives/{collab}/teams/{team}/values/import":    "",

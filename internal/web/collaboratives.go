@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/learning"
 )
 
 type homePage struct {
@@ -69,30 +71,57 @@ type settingsPage struct {
 	Criteria  string
 	Statuses  []collab.Status
 	TeamRoles []collab.TeamRole
+	// CommunityRoles are the roles a community team may be asked for.
+	CommunityRoles []collab.TeamRole
+	// NameRoles are the partner roles that may be shown team names.
+	NameRoles []collab.CollabRole
+	// MinCell is the threshold the disclosure rule names.
+	MinCell int
 }
 
-// HasRole reports whether the policy requires r (for the form's boxes).
-func (p *settingsPage) HasRole(r collab.TeamRole) bool {
+func newSettingsPage(b basePage, c *collab.Collaborative, minCell int) settingsPage {
+	return settingsPage{basePage: b, C: c, Statuses: collab.Statuses, TeamRoles: collab.OrgTeamRoles, CommunityRoles: collab.CommunityTeamRoles,
+		NameRoles: collab.TeamNameRoles, MinCell: minCell}
+}
+
+// boxChecked reports whether a checkbox of a group is ticked: as typed on
+// a re-rendered form, else as saved.
+func (p *settingsPage) boxChecked(field, v string, saved []string) bool {
 	if p.Form != nil {
-		for _, v := range p.Form["requiredRoles"] {
-			if v == string(r) {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(p.Form[field], v)
 	}
-	for _, have := range p.C.Policy.RequiredRoles {
-		if have == r {
-			return true
-		}
+	return slices.Contains(saved, v)
+}
+
+func roleStrings[T ~string](rs []T) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
 	}
-	return false
+	return out
+}
+
+// HasRole reports whether the policy requires r of a provider
+// organization (for the form's boxes).
+func (p *settingsPage) HasRole(r collab.TeamRole) bool {
+	return p.boxChecked("requiredRoles", string(r), roleStrings(p.C.Policy.RequiredRoles))
+}
+
+// HasCommunityRole reports whether the policy requires r of a community
+// team.
+func (p *settingsPage) HasCommunityRole(r collab.TeamRole) bool {
+	return p.boxChecked("communityRoles", string(r), roleStrings(p.C.Policy.CommunityRoles))
+}
+
+// ShowsNamesTo reports whether partner role r sees team names.
+func (p *settingsPage) ShowsNamesTo(r collab.CollabRole) bool {
+	return p.boxChecked("teamNamesTo", string(r), roleStrings(p.C.TeamNamesTo))
 }
 
 func (s *Server) collabNewForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	c := &collab.Collaborative{Status: collab.StatusPlanning, Policy: collab.DefaultPolicy()}
-	p := settingsPage{basePage: s.base(r, rc, "collab.new_title"), C: c, New: true, Criteria: strings.Join(collab.DefaultCriteria, "\n"),
-		Statuses: collab.Statuses, TeamRoles: collab.TeamRoles}
+	c := &collab.Collaborative{Status: collab.StatusPlanning, Policy: collab.DefaultPolicy(), TeamNamesTo: []collab.CollabRole{collab.RoleCoach}}
+	p := newSettingsPage(s.base(r, rc, "collab.new_title"), c, learning.DefaultMinCell)
+	p.New, p.Criteria = true, strings.Join(collab.DefaultCriteria, "\n")
 	return s.render(w, http.StatusOK, "settings", &p)
 }
 
@@ -114,6 +143,15 @@ func collabFromForm(f url.Values, c *collab.Collaborative) (criteria []string, v
 	for _, r := range f["requiredRoles"] {
 		c.Policy.RequiredRoles = append(c.Policy.RequiredRoles, collab.TeamRole(r))
 	}
+	c.Policy.CommunityRoles = nil
+	for _, r := range f["communityRoles"] {
+		c.Policy.CommunityRoles = append(c.Policy.CommunityRoles, collab.TeamRole(r))
+	}
+	c.TeamNamesTo = nil
+	for _, r := range f["teamNamesTo"] {
+		c.TeamNamesTo = append(c.TeamNamesTo, collab.CollabRole(r))
+	}
+	c.Policy.MeetingsCommitment = f.Get("meetingsCommitment")
 	c.Policy.AllowSinglePerson = f.Get("allowSingle") != ""
 	num := func(field string, dst *float64) {
 		x, err := strconv.ParseFloat(strings.TrimSpace(f.Get(field)), 64)
@@ -158,7 +196,8 @@ func (s *Server) collabCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	c := &collab.Collaborative{}
 	criteria, v := collabFromForm(r.PostForm, c)
 	if err := v.Err(); err != nil {
-		p := settingsPage{basePage: s.base(r, rc, "collab.new_title"), C: c, New: true, Criteria: r.PostForm.Get("criteria"), Statuses: collab.Statuses, TeamRoles: collab.TeamRoles}
+		p := newSettingsPage(s.base(r, rc, "collab.new_title"), c, learning.DefaultMinCell)
+		p.New, p.Criteria = true, r.PostForm.Get("criteria")
 		p.Form, p.Errors = r.PostForm, collab.FieldErrors(err)
 		return s.render(w, http.StatusUnprocessableEntity, "settings", &p)
 	}
@@ -177,7 +216,12 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	for _, c := range crit {
 		lines = append(lines, c.Text)
 	}
-	p := settingsPage{basePage: s.base(r, rc, "settings.title"), C: rc.Collab, Criteria: strings.Join(lines, "\n"), Statuses: collab.Statuses, TeamRoles: collab.TeamRoles}
+	st, err := s.db.LearningSettings(r.Context(), rc.Collab.ID)
+	if err != nil {
+		return err
+	}
+	p := newSettingsPage(s.base(r, rc, "settings.title"), rc.Collab, st.MinCell)
+	p.Criteria = strings.Join(lines, "\n")
 	return s.render(w, http.StatusOK, "settings", &p)
 }
 
@@ -188,7 +232,12 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	c := *rc.Collab
 	criteria, v := collabFromForm(r.PostForm, &c)
 	if err := v.Err(); err != nil {
-		p := settingsPage{basePage: s.base(r, rc, "settings.title"), C: &c, Criteria: r.PostForm.Get("criteria"), Statuses: collab.Statuses, TeamRoles: collab.TeamRoles}
+		st, serr := s.db.LearningSettings(r.Context(), rc.Collab.ID)
+		if serr != nil {
+			return serr
+		}
+		p := newSettingsPage(s.base(r, rc, "settings.title"), &c, st.MinCell)
+		p.Criteria = r.PostForm.Get("criteria")
 		p.Form, p.Errors = r.PostForm, collab.FieldErrors(err)
 		return s.render(w, http.StatusUnprocessableEntity, "settings", &p)
 	}

@@ -6,51 +6,53 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/learning"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
-// A figure is one aggregate as shown: a catalog key and a count, already
-// suppressed if small.
+// A figure is one aggregate as shown: a catalog key and a count.
 type figure struct {
 	Key   string
 	Count learning.Count
 }
 
-// figures turns aggregates into what an aggregate page may show: every
-// count goes through the small-count rule.
-func figures(a *sqlstore.Aggregates, minCell int) []figure {
-	sup := func(n int64) learning.Count { return learning.Suppress(n, minCell) }
-	// Reports submitted is the total of the progress line: one figure,
-	// suppressed together (learning.ProgressLine).
-	submitted, _ := learning.ProgressLine(a.ReportsSubmitted, a.Progress, minCell)
-	// The number of teams is not suppressed: it counts organizations, not
-	// people, and the overview shows it to everyone in the collaborative.
+// figures turns aggregates into what an aggregate page shows. Under the
+// disclosure rule (doc/design.md, "One disclosure rule"), every figure
+// here counts teams or a team's activities — reports submitted and
+// reviewed, items shared, comments, resources, agenda topics and votes —
+// not people or their answers, so none is suppressed: the small-count
+// threshold blanked nearly all of them for a cohort of five organizations
+// while protecting nobody. Figures about people (survey answers,
+// population indicators) go through internal/suppress where they are made.
+func figures(a *sqlstore.Aggregates) []figure {
+	n := func(x int64) learning.Count { return learning.Count{N: x} }
 	return []figure{
-		{"teams", learning.Count{N: a.Teams}},
-		{"active_teams", learning.Count{N: a.ActiveTeams}},
-		{"reports_submitted", submitted},
-		{"reports_reviewed", sup(a.ReportsReviewed)},
-		{"teams_reporting", sup(a.TeamsReporting)},
-		{"shares", sup(a.Shares)},
-		{"teams_sharing", sup(a.TeamsSharing)},
-		{"comments", sup(a.Comments)},
-		{"resources_added", sup(a.ResourcesAdded)},
-		{"resources_used", sup(a.ResourcesUsed)},
-		{"topics_proposed", sup(a.TopicsProposed)},
-		{"topics_scheduled", sup(a.TopicsScheduled)},
-		{"topics_covered", sup(a.TopicsCovered)},
-		{"votes", sup(a.Votes)},
+		{"teams", n(a.Teams)},
+		{"active_teams", n(a.ActiveTeams)},
+		{"reports_submitted", n(a.ReportsSubmitted)},
+		{"reports_reviewed", n(a.ReportsReviewed)},
+		{"teams_reporting", n(a.TeamsReporting)},
+		{"shares", n(a.Shares)},
+		{"teams_sharing", n(a.TeamsSharing)},
+		{"comments", n(a.Comments)},
+		{"resources_added", n(a.ResourcesAdded)},
+		{"resources_used", n(a.ResourcesUsed)},
+		{"topics_proposed", n(a.TopicsProposed)},
+		{"topics_scheduled", n(a.TopicsScheduled)},
+		{"topics_covered", n(a.TopicsCovered)},
+		{"votes", n(a.Votes)},
 	}
 }
 
-// progressFigures is the distribution of self-assessed progress, suppressed.
-func progressFigures(a *sqlstore.Aggregates, minCell int) []figure {
+// progressFigures is the distribution of teams' self-assessed progress in
+// their monthly reports: a team's judgement of its own work, not a
+// person's answer, so shown like the other activity figures.
+func progressFigures(a *sqlstore.Aggregates) []figure {
 	var out []figure
-	_, levels := learning.ProgressLine(a.ReportsSubmitted, a.Progress, minCell)
-	for i, p := range learning.ProgressScale {
-		out = append(out, figure{fmt.Sprint(p), levels[i]})
+	for _, p := range learning.ProgressScale {
+		out = append(out, figure{fmt.Sprint(p), learning.Count{N: a.Progress[p]}})
 	}
 	return out
 }
@@ -116,7 +118,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, rc *reqCt
 		return err
 	}
 	p := &dashboardPage{basePage: s.base(r, rc, "learning.dashboard_title"), Month: month.String()[:7], MinCell: st.MinCell,
-		Month1: figures(cur, st.MinCell), AllTime: figures(all, st.MinCell), Progress: progressFigures(all, st.MinCell),
+		Month1: figures(cur), AllTime: figures(all), Progress: progressFigures(all),
 		Coach: allowed(rc, collab.PermCollabCoach), Manager: allowed(rc, collab.PermCollabManage)}
 	if format != "" {
 		return s.export(w, r, rc, format, figureTable(p.basePage, "dashboard", learning.MonthOf(c.StartDate), today.AddDays(1), p.AllTime, p.Progress, nil))
@@ -182,6 +184,12 @@ type funderReportPage struct {
 	Figures    []figure
 	Progress   []figure
 	Indicators []learning.Shown
+	// Participation is the cohort's month by month (issue 14: the funder
+	// report had no attendance, hours or participation).
+	Participation []engage.CohortMonth
+	// TeamRows are team by team, for conveners and the partner roles the
+	// convener chose (collab.Collaborative.ShowsTeamNames); nil otherwise.
+	TeamRows []funderTeamRow
 	// Measures are the collaborative's shared measures, whose aggregate
 	// charts (issue 4) funders may open.
 	Measures []*improve.Measure
@@ -220,7 +228,7 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 		return err
 	}
 	p := &funderReportPage{basePage: s.base(r, rc, "learning.funder_title"), From: from, To: to, MinCell: st.MinCell,
-		Figures: figures(a, st.MinCell), Progress: progressFigures(a, st.MinCell)}
+		Figures: figures(a), Progress: progressFigures(a)}
 	ins, err := s.db.Indicators(ctx, c.ID)
 	if err != nil {
 		return err
@@ -237,10 +245,106 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 			p.Measures = append(p.Measures, m)
 		}
 	}
+	tcs, err := s.db.Compliance(ctx, c)
+	if err != nil {
+		return err
+	}
+	p.Participation = engage.Cohort(tcs, from, to)
+	if c.ShowsTeamNames(rc.Actor) {
+		if p.TeamRows, err = s.funderTeamRows(r, c, tcs, from, to); err != nil {
+			return err
+		}
+	}
 	if format != "" {
-		return s.export(w, r, rc, format, figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators))
+		t := figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators)
+		t.Rows = append(t.Rows, participationRows(p.basePage, p.Participation, p.TeamRows)...)
+		return s.export(w, r, rc, format, t)
 	}
 	return s.render(w, http.StatusOK, "funder_report", p)
+}
+
+// A funderTeamRow is one team's activity over the report's range.
+type funderTeamRow struct {
+	Name                                      string
+	Reports, Shares                           int
+	Meetings, Covered, Excused, Missed, Below int
+	Hours                                     float64
+}
+
+// funderTeamRows are the teams' activity figures beside their names:
+// reports submitted, items shared, meetings and hours over the range.
+func (s *Server) funderTeamRows(r *http.Request, c *collab.Collaborative, tcs []engage.TeamCompliance, from, to collab.Date) ([]funderTeamRow, error) {
+	ctx := r.Context()
+	reps, err := s.db.Reports(ctx, c.ID, sqlstore.ReportFilter{From: learning.MonthOf(from), To: learning.MonthOf(to).AddMonths(1)})
+	if err != nil {
+		return nil, err
+	}
+	shares, err := s.db.Shares(ctx, c.ID, sqlstore.ShareFilter{From: from, To: to.AddDays(1), Limit: 100000})
+	if err != nil {
+		return nil, err
+	}
+	byTeam := map[int64]*funderTeamRow{}
+	var out []funderTeamRow
+	for _, tc := range tcs {
+		row := funderTeamRow{Name: tc.Team.Name}
+		for _, m := range engage.Cohort([]engage.TeamCompliance{tc}, from, to) {
+			row.Meetings += m.Meetings
+			row.Covered += m.Covered
+			row.Excused += m.Excused
+			row.Missed += m.Missed
+			row.Below += m.Below
+			row.Hours += m.Hours
+		}
+		out = append(out, row)
+	}
+	for i, tc := range tcs {
+		byTeam[tc.Team.ID] = &out[i]
+	}
+	for _, rep := range reps {
+		if row := byTeam[rep.TeamID]; row != nil && rep.Frozen() {
+			row.Reports++
+		}
+	}
+	for _, sh := range shares {
+		if row := byTeam[sh.TeamID]; row != nil {
+			row.Shares++
+		}
+	}
+	return out, nil
+}
+
+// participationRows are the funder report's participation and team rows
+// as its CSV and XLSX carry them: the same figures as the page.
+func participationRows(p basePage, months []engage.CohortMonth, teams []funderTeamRow) [][]string {
+	var rows [][]string
+	sec := p.T("partnership.participation.heading")
+	for _, m := range months {
+		label := m.Month.String()[:7]
+		for _, f := range []struct {
+			key string
+			v   string
+		}{
+			{"teams", fmt.Sprint(m.Teams)}, {"expected", fmt.Sprint(m.Meetings)}, {"covered", fmt.Sprint(m.Covered)}, {"agreed", fmt.Sprint(m.Excused)},
+			{"missed", fmt.Sprint(m.Missed)}, {"hours", p.HoursText(m.Hours)}, {"below", fmt.Sprint(m.Below)}, {"within", fmt.Sprint(m.Within)}, {"above", fmt.Sprint(m.Above)},
+		} {
+			rows = append(rows, []string{sec, label + " · " + p.T("partnership.participation."+f.key), f.v})
+		}
+	}
+	sec = p.T("partnership.teams.heading")
+	for _, t := range teams {
+		for _, f := range []struct {
+			key string
+			v   string
+		}{
+			{"learning.figure.reports_submitted", fmt.Sprint(t.Reports)}, {"learning.figure.shares", fmt.Sprint(t.Shares)},
+			{"partnership.participation.expected", fmt.Sprint(t.Meetings)}, {"partnership.participation.covered", fmt.Sprint(t.Covered)},
+			{"partnership.participation.agreed", fmt.Sprint(t.Excused)}, {"partnership.participation.missed", fmt.Sprint(t.Missed)},
+			{"partnership.participation.hours", p.HoursText(t.Hours)},
+		} {
+			rows = append(rows, []string{sec, t.Name + " · " + p.T(f.key), f.v})
+		}
+	}
+	return rows
 }
 
 // A cardLine is one line of the report card as shown.
@@ -281,7 +385,7 @@ func (s *Server) reportCardData(r *http.Request, rc *reqCtx, collabID int64) (*r
 		return nil, err
 	}
 	figs := map[string]learning.Count{}
-	for _, f := range figures(a, st.MinCell) {
+	for _, f := range figures(a) {
 		figs[f.Key] = f.Count
 	}
 	ins, err := s.db.Indicators(ctx, collabID)

@@ -25,17 +25,17 @@ import (
 // feedback.
 func (s *Server) engagementRoutes() []Route {
 	return []Route{
-		get("/c/{collab}/calendar", collab.PermCollabCohort, s.calendarPage),
+		get("/c/{collab}/calendar", collab.PermCohortRead, s.calendarPage),
 		post("/c/{collab}/meetings", collab.PermCollabManage, s.meetingCreate),
-		get("/c/{collab}/meetings/{meeting}", collab.PermCollabCohort, s.meetingPage),
+		get("/c/{collab}/meetings/{meeting}", collab.PermCohortRead, s.meetingPage),
 		post("/c/{collab}/meetings/{meeting}", collab.PermCollabManage, s.meetingUpdate),
-		get("/c/{collab}/meetings/{meeting}/ics", collab.PermCollabCohort, s.meetingICS),
+		get("/c/{collab}/meetings/{meeting}/ics", collab.PermCohortRead, s.meetingICS),
 		post("/c/{collab}/meetings/{meeting}/attendance", collab.PermCollabManage, s.attendanceSave),
 		post("/c/{collab}/meetings/{meeting}/attendance/import", collab.PermCollabManage, s.attendanceImport),
 		post("/c/{collab}/teams/{team}/meetings/{meeting}/attendance", collab.PermTeamManage, s.attendanceSave),
 		post("/c/{collab}/meetings/{meeting}/feedback", collab.PermCollabCohort, s.feedbackSave),
-		get("/c/{collab}/feedback", collab.PermCollabCoach, s.feedbackPage),
-		get("/c/{collab}/participation", collab.PermCollabCoach, s.participationPage),
+		get("/c/{collab}/feedback", collab.PermCollabOversee, s.feedbackPage),
+		get("/c/{collab}/participation", collab.PermCollabOversee, s.participationPage),
 		post("/c/{collab}/participation/settings", collab.PermCollabManage, s.participationSettings),
 		get("/c/{collab}/teams/{team}/participation", collab.PermTeamRead, s.teamParticipationPage),
 		post("/c/{collab}/teams/{team}/activities", collab.PermTeamWrite, s.activityCreate),
@@ -50,9 +50,9 @@ func (s *Server) engagementRoutes() []Route {
 		post("/account/calendar-feed/delete", collab.PermSignedIn, s.feedDelete),
 		get("/feeds/{token}/calendar.ics", collab.PermPublic, s.feedICS),
 
-		apiGet("/collaboratives/{collab}/meetings", collab.PermCollabCohort, s.apiMeetings),
+		apiGet("/collaboratives/{collab}/meetings", collab.PermCohortRead, s.apiMeetings),
 		apiDo("PUT", "/collaboratives/{collab}/meetings/{meeting}/attendance", collab.PermCollabManage, s.apiAttendance),
-		apiGet("/collaboratives/{collab}/participation", collab.PermCollabCoach, s.apiParticipation),
+		apiGet("/collaboratives/{collab}/participation", collab.PermCollabOversee, s.apiParticipation),
 		apiDo("POST", "/collaboratives/{collab}/teams/{team}/activities", collab.PermTeamWrite, s.apiActivityCreate),
 	}
 }
@@ -65,9 +65,11 @@ func (s *Server) StartReminders(ctx context.Context) {
 	remind.New(remind.Config{DB: s.db, Mailer: s.mailer, Logger: s.log, BaseURL: s.baseURL}).Start(ctx)
 }
 
-// isCoach reports whether the actor sees every team's meetings.
+// isCoach reports whether the actor sees every team's meetings and their
+// feedback: conveners, coaches and state co-leads (who read them as the
+// convener does).
 func isCoach(rc *reqCtx) bool {
-	return collab.Authorize(rc.Actor, collab.PermCollabCoach, rc.Collab.ID, 0) == collab.Allow
+	return collab.Authorize(rc.Actor, collab.PermCollabOversee, rc.Collab.ID, 0) == collab.Allow
 }
 
 func isConvener(rc *reqCtx) bool {
@@ -297,8 +299,9 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 // AttendanceRow is one invitee's line of the attendance form.
 type AttendanceRow struct {
 	sqlstore.Invitee
-	Status   engage.Status
-	AgreedOn string
+	Status                  engage.Status
+	AgreedOn                string
+	AgreedWith, Alternative string
 }
 
 type meetingPage struct {
@@ -366,7 +369,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 	}
 	lead := 0
 	for tid := range mine {
-		if rc.Actor.Teams[tid].Role == collab.RoleDirector && m.ForTeam(tid) {
+		if rc.Actor.Teams[tid].Role.Manages() && m.ForTeam(tid) {
 			lead = int(tid)
 		}
 	}
@@ -375,7 +378,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 			continue
 		}
 		a := byUser[i.UserID]
-		p.Rows = append(p.Rows, AttendanceRow{Invitee: i, Status: a.Status, AgreedOn: a.AgreedOn.String()})
+		p.Rows = append(p.Rows, AttendanceRow{Invitee: i, Status: a.Status, AgreedOn: a.AgreedOn.String(), AgreedWith: a.AgreedWith, Alternative: a.Alternative})
 	}
 	switch {
 	case p.Manager:
@@ -487,7 +490,7 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request, rc *reqC
 		if err != nil {
 			continue
 		}
-		a := engage.Attendance{UserID: uid, Status: engage.Status(f.Get("status-" + u))}
+		a := engage.Attendance{UserID: uid, Status: engage.Status(f.Get("status-" + u)), AgreedWith: f.Get("agreedWith-" + u), Alternative: f.Get("alternative-" + u)}
 		if d, err := collab.ParseDate(f.Get("agreedOn-" + u)); err != nil {
 			v.Add("agreedOn-"+u, "error.date")
 		} else {
@@ -550,7 +553,7 @@ func (s *Server) attendanceImport(w http.ResponseWriter, r *http.Request, rc *re
 	if err == nil {
 		recs := make([]engage.Attendance, 0, len(rows))
 		for _, row := range rows {
-			recs = append(recs, engage.Attendance{UserID: byEmail[row.Email], Status: row.Status, AgreedOn: row.AgreedOn})
+			recs = append(recs, engage.Attendance{UserID: byEmail[row.Email], Status: row.Status, AgreedOn: row.AgreedOn, AgreedWith: row.AgreedWith, Alternative: row.Alternative})
 		}
 		err = s.db.SetAttendance(ctx, rc.who(), rc.Collab.ID, m.ID, 0, recs)
 		if fe := collab.FieldErrors(err); fe != nil {
@@ -1128,9 +1131,11 @@ func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 }
 
 type apiAttendanceRecord struct {
-	UserID   int64         `json:"userId"`
-	Status   engage.Status `json:"status"`
-	AgreedOn string        `json:"agreedOn,omitempty"`
+	UserID      int64         `json:"userId"`
+	Status      engage.Status `json:"status"`
+	AgreedOn    string        `json:"agreedOn,omitempty"`
+	AgreedWith  string        `json:"agreedWith,omitempty"`
+	Alternative string        `json:"alternative,omitempty"`
 }
 
 func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1150,7 +1155,7 @@ func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request, rc *reqCt
 		if err != nil {
 			return &collab.ValidationError{Fields: map[string]string{fmt.Sprintf("records[%d].agreedOn", i): "error.date"}}
 		}
-		recs = append(recs, engage.Attendance{UserID: a.UserID, Status: a.Status, AgreedOn: d})
+		recs = append(recs, engage.Attendance{UserID: a.UserID, Status: a.Status, AgreedOn: d, AgreedWith: a.AgreedWith, Alternative: a.Alternative})
 	}
 	if err := s.db.SetAttendance(r.Context(), rc.who(), rc.Collab.ID, m.ID, 0, recs); err != nil {
 		return err
@@ -1161,7 +1166,7 @@ func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	out := make([]apiAttendanceRecord, 0, len(att))
 	for _, a := range att {
-		out = append(out, apiAttendanceRecord{UserID: a.UserID, Status: a.Status, AgreedOn: a.AgreedOn.String()})
+		out = append(out, apiAttendanceRecord{UserID: a.UserID, Status: a.Status, AgreedOn: a.AgreedOn.String(), AgreedWith: a.AgreedWith, Alternative: a.Alternative})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"records": out})
 	return nil

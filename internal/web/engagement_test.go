@@ -134,7 +134,14 @@ func TestAttendanceChangesDashboard(t *testing.T) {
 	}
 	before, err := e.db.Attendance(bg, c, m)
 	must(t, err)
+	// A date alone is not an agreement (issue 14): the sheet says which
+	// columns to fill.
 	sheet = "email,status,agreed_on\n" + dir.Email + ",apologies,2000-01-01\n"
+	if w := e.upload("convener", fmt.Sprintf("/c/%d/meetings/%d/attendance/import", c, m), sheet); w.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(w.Body.String(), "column agreed_with") || !strings.Contains(w.Body.String(), "column alternative") {
+		t.Fatalf("agreement without who and what: %d %s", w.Code, w.Body.String())
+	}
+	sheet = "email,status,agreed_on,agreed_with,alternative\n" + dir.Email + ",apologies,2000-01-01,FFI and DPH,Recording and a written reflection\n"
 	if w := e.upload("convener", fmt.Sprintf("/c/%d/meetings/%d/attendance/import", c, m), sheet); w.Code != http.StatusSeeOther {
 		t.Fatalf("good sheet: %d %s", w.Code, w.Body.String())
 	}
@@ -145,7 +152,7 @@ func TestAttendanceChangesDashboard(t *testing.T) {
 	}
 	found := false
 	for _, a := range after {
-		if a.UserID == dir.UserID && a.Status == engage.Apologies && a.AgreedOn.String() == "2000-01-01" {
+		if a.UserID == dir.UserID && a.Status == engage.Apologies && a.AgreedOn.String() == "2000-01-01" && a.AgreedWith == "FFI and DPH" && a.Alternative == "Recording and a written reflection" {
 			found = true
 		}
 	}

@@ -251,7 +251,11 @@ func TestAPI(t *testing.T) {
 	}
 	// A public application and the convener's acceptance.
 	apply := fmt.Sprintf("/api/v1/collaboratives/%d/applications", e.ids["c1"])
-	w3 := e.do("", "POST", apply, strings.NewReader(`{"organization":{"name":"Lynn Family Services","size":"small"},"contactName":"Ida","contactEmail":"ida@example.org","answers":[]}`), "application/json")
+	// Without agreeing to the commitments it is refused, naming the field.
+	if w := e.do("", "POST", apply, strings.NewReader(`{"organization":{"name":"Lynn Family Services","size":"small"},"contactName":"Ida","contactEmail":"ida@example.org","answers":[]}`), "application/json"); w.Code != 422 || !strings.Contains(w.Body.String(), "agreeCommitments") {
+		t.Errorf("apply without agreeing: %d %s", w.Code, w.Body.String())
+	}
+	w3 := e.do("", "POST", apply, strings.NewReader(`{"organization":{"name":"Lynn Family Services","size":"small"},"contactName":"Ida","contactEmail":"ida@example.org","answers":[],"agreeCommitments":true}`), "application/json")
 	var created struct {
 		ID int64 `json:"id"`
 	}

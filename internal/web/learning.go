@@ -28,7 +28,7 @@ func (s *Server) learningRoutes() []Route {
 		post("/c/{collab}/teams/{team}/resources/{resource}/use", collab.PermTeamWrite, s.resourceUse),
 
 		// Learning agenda.
-		get("/c/{collab}/agenda", collab.PermCollabCohort, s.agendaPage),
+		get("/c/{collab}/agenda", collab.PermCohortRead, s.agendaPage),
 		post("/c/{collab}/agenda", collab.PermCollabCohort, s.agendaPropose),
 		post("/c/{collab}/agenda/{topic}/vote", collab.PermCollabCohort, s.agendaVote),
 		post("/c/{collab}/agenda/{topic}/withdraw", collab.PermCollabCohort, s.agendaWithdraw),
@@ -74,7 +74,7 @@ func (s *Server) learningRoutes() []Route {
 
 		// JSON API.
 		apiGet("/collaboratives/{collab}/resources", collab.PermCollabCohort, s.apiResources),
-		apiGet("/collaboratives/{collab}/agenda", collab.PermCollabCohort, s.apiAgenda),
+		apiGet("/collaboratives/{collab}/agenda", collab.PermCohortRead, s.apiAgenda),
 		apiGet("/collaboratives/{collab}/feed", collab.PermCollabCohort, s.apiFeed),
 		apiDo("POST", "/collaboratives/{collab}/teams/{team}/shares", collab.PermTeamWrite, s.apiShare),
 		apiGet("/collaboratives/{collab}/indicators", collab.PermCollabAggregate, s.apiIndicators),

@@ -93,7 +93,12 @@ func (s *Server) teamCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if t.Kind == collab.KindOrganization {
 		t.Org = collab.Organization{Name: f.Get("name"), Region: f.Get("region"), Sector: f.Get("sector"), Size: collab.OrgSize(f.Get("size"))}
 	}
+	joined, jerr := collab.ParseDate(f.Get("joinedOn"))
+	t.JoinedOn = joined
 	err := t.Validate()
+	if jerr != nil {
+		err = withFieldError(err, "joinedOn", "error.date")
+	}
 	if err == nil && t.Kind == collab.KindOrganization {
 		if oerr := t.Org.Validate(); oerr != nil {
 			err = oerr
@@ -131,7 +136,7 @@ type teamPage struct {
 
 func (s *Server) teamData(r *http.Request, rc *reqCtx) (*teamPage, error) {
 	c := rc.Collab
-	p := &teamPage{basePage: s.base(r, rc, "team.title"), Team: rc.Team, TeamRoles: collab.TeamRoles, Policy: c.Policy,
+	p := &teamPage{basePage: s.base(r, rc, "team.title"), Team: rc.Team, TeamRoles: collab.RolesFor(rc.Team.Kind), Policy: c.Policy,
 		CanManage:  collab.Authorize(rc.Actor, collab.PermTeamManage, c.ID, rc.Team.ID) == collab.Allow,
 		IsConvener: collab.Authorize(rc.Actor, collab.PermCollabManage, c.ID, 0) == collab.Allow}
 	p.Title = rc.Team.Name
@@ -162,11 +167,23 @@ func (s *Server) teamUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	up := sqlstore.TeamUpdate{Name: &name, Focus: &focus}
 	// Only a convener may allow a small organization a single person, or
 	// mark a team inactive: these change what the team owes.
+	// The day the team joined is the convener's too: participation is
+	// judged from it.
+	var err error
 	if collab.Authorize(rc.Actor, collab.PermCollabManage, rc.Collab.ID, 0) == collab.Allow {
 		single, active := f.Get("singlePerson") != "", f.Get("active") != ""
 		up.SinglePerson, up.Active = &single, &active
+		if _, ok := f["joinedOn"]; ok {
+			joined, jerr := collab.ParseDate(f.Get("joinedOn"))
+			if jerr != nil {
+				err = &collab.ValidationError{Fields: map[string]string{"joinedOn": "error.date"}}
+			}
+			up.JoinedOn = &joined
+		}
 	}
-	_, err := s.db.UpdateTeam(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, up)
+	if err == nil {
+		_, err = s.db.UpdateTeam(r.Context(), rc.who(), rc.Collab.ID, rc.Team.ID, up)
+	}
 	if fe := collab.FieldErrors(err); fe != nil {
 		p, perr := s.teamData(r, rc)
 		if perr != nil {
@@ -179,6 +196,19 @@ func (s *Server) teamUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		return err
 	}
 	return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d", rc.Collab.ID, rc.Team.ID), "flash.saved")
+}
+
+// withFieldError adds a field's message to err, a validation error or nil.
+func withFieldError(err error, field, msg string) error {
+	fe := collab.FieldErrors(err)
+	if err != nil && fe == nil {
+		return err
+	}
+	if fe == nil {
+		fe = map[string]string{}
+	}
+	fe[field] = msg
+	return &collab.ValidationError{Fields: fe}
 }
 
 // invite creates an invitation and either emails its link or returns it

@@ -68,6 +68,10 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	ev := &collab.User{Email: "evaluator@example.org", Name: "Eve Evaluator"}
 	must(t, db.CreateUser(bg, who, ev, "x"))
 	must(t, db.AddCollabRole(bg, who, c1, ev.ID, collab.RoleEvaluator))
+	// A state co-lead (issue 14: the Department of Public Health).
+	cl := &collab.User{Email: "colead@example.org", Name: "Dana Colead"}
+	must(t, db.CreateUser(bg, who, cl, "x"))
+	must(t, db.AddCollabRole(bg, who, c1, cl.ID, collab.RoleCoLead))
 	// A second collaborative with its own convener, team, member,
 	// application and partner.
 	conv2 := &collab.User{Email: "convener2@example.org", Name: "Other Convener"}
@@ -81,7 +85,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	must(t, db.AddMember(bg, who, c2.ID, teamC.ID, memC.ID, collab.RoleDirector))
 	crit, err := db.Criteria(bg, c2.ID)
 	must(t, err)
-	app2 := &collab.Application{CollaborativeID: c2.ID, ContactName: "Canary Contact", ContactEmail: "canary.contact@example.org", Org: collab.Organization{Name: "Canary Org"}}
+	app2 := &collab.Application{CollaborativeID: c2.ID, CommitmentsAgreed: true, ContactName: "Canary Contact", ContactEmail: "canary.contact@example.org", Org: collab.Organization{Name: "Canary Org"}}
 	for _, c := range crit {
 		app2.Answers = append(app2.Answers, collab.Answer{CriterionID: c.ID, Meets: true})
 	}
@@ -173,7 +177,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	groupFixtures(t, e, c1, c2.ID)
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
-		"evaluator": "evaluator@example.org", "director": "director.harbor@example.org", "advocate": "advocate.harbor@example.org",
+		"evaluator": "evaluator@example.org", "colead": "colead@example.org", "director": "director.harbor@example.org", "advocate": "advocate.harbor@example.org",
 		"outsider": "convener2@example.org",
 	} {
 		u, _, err := db.FindUserByEmail(bg, email)
