@@ -153,39 +153,48 @@ func (db *DB) SetNotificationEmail(ctx context.Context, who collab.Who, userID i
 	})
 }
 
-// PendingNotificationEmails lists notifications not yet emailed to people
-// who opted in, oldest first, for the reminder loop.
-func (db *DB) PendingNotificationEmails(ctx context.Context, limit int) ([]*notify.Notification, []string, error) {
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT n.id, n.collaborative_id, COALESCE(n.team_id, 0), n.user_id, COALESCE(a.name, ''), n.kind, n.subject, n.link, n.created_at, u.email
+// A NotificationEmail is a notification to send and where.
+type NotificationEmail struct {
+	*notify.Notification
+	Email, Lang string
+}
+
+// PendingNotificationEmails lists notifications not yet emailed (nor read)
+// to people who opted in, oldest first, for the reminder loop.
+func (db *DB) PendingNotificationEmails(ctx context.Context, limit int) ([]NotificationEmail, error) {
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT n.id, n.collaborative_id, COALESCE(n.team_id, 0), n.user_id, COALESCE(a.name, ''), n.kind, n.subject, n.link, n.created_at, u.email, u.lang
 		FROM notifications n JOIN notification_settings s ON s.user_id = n.user_id AND s.email
 		JOIN users u ON u.id = n.user_id LEFT JOIN users a ON a.id = n.actor_id
 		WHERE n.emailed_at IS NULL AND n.read_at IS NULL ORDER BY n.id LIMIT %d`, limit))
 	if err != nil {
-		return nil, nil, fmt.Errorf("pending notification emails: %w", err)
+		return nil, fmt.Errorf("pending notification emails: %w", err)
 	}
 	defer rows.Close()
-	var out []*notify.Notification
-	var to []string
+	var out []NotificationEmail
 	for rows.Next() {
 		var n notify.Notification
 		var at Time
-		var email string
-		if err := rows.Scan(&n.ID, &n.CollaborativeID, &n.TeamID, &n.UserID, &n.ActorName, &n.Kind, &n.Subject, &n.Link, &at, &email); err != nil {
-			return nil, nil, fmt.Errorf("pending notification emails: %w", err)
+		e := NotificationEmail{Notification: &n}
+		if err := rows.Scan(&n.ID, &n.CollaborativeID, &n.TeamID, &n.UserID, &n.ActorName, &n.Kind, &n.Subject, &n.Link, &at, &e.Email, &e.Lang); err != nil {
+			return nil, fmt.Errorf("pending notification emails: %w", err)
 		}
 		n.CreatedAt = at.Time
-		out = append(out, &n)
-		to = append(to, email)
+		out = append(out, e)
 	}
-	return out, to, rows.Err()
+	return out, rows.Err()
 }
 
 // ClaimNotificationEmail marks a notification emailed; false when another
-// replica claimed it first, so each is sent once.
-func (db *DB) ClaimNotificationEmail(ctx context.Context, id int64) (bool, error) {
+// replica claimed it first, so each is sent once. release undoes a claim
+// whose sending failed, for the next round to try again.
+func (db *DB) ClaimNotificationEmail(ctx context.Context, id int64, release bool) (bool, error) {
 	var n int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notifications SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL`, ts(db.Now()), id)
+		q, args := `UPDATE notifications SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL`, []any{ts(db.Now()), id}
+		if release {
+			q, args = `UPDATE notifications SET emailed_at = NULL WHERE id = $1`, []any{id}
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("claim notification email %d: %w", id, err)
 		}
