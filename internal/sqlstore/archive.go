@@ -62,9 +62,9 @@ const (
 // archiveSkip are tables never archived (see above).
 var archiveSkip = map[string]bool{"audit_log": true, "invitations": true, "sessions": true, "api_tokens": true,
 	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true, "survey_links": true,
-	// Each person's inbox and feed bookmark are the installation's; the
+	// Each person's inbox and sign-in times are the installation's; the
 	// events they point at (comments, reviews, meetings) are archived.
-	"notifications": true, "notification_settings": true, "feed_visits": true}
+	"notifications": true, "notification_settings": true, "visits": true}
 
 // archiveWithheld are tables of a collaborative whose rows would name or
 // single out people the pages keep anonymous (see above). They are never

@@ -85,7 +85,7 @@ var archiveLeftOut = map[string]string{
 	"survey_responses":      "individual answers never leave the server; only published, suppressed results do",
 	"notifications":         "each person's inbox, the installation's; the comments, reviews and meetings it points at are archived",
 	"notification_settings": "a person's own choice on this installation",
-	"feed_visits":           "a person's bookmark in the feed on this installation",
+	"visits":                "signing in is the installation's",
 	"feedback":              "meeting feedback names its author, anonymous or not: withheld, like the pages' anonymous answers",
 }
 

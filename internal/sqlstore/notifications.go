@@ -204,28 +204,16 @@ func (db *DB) ClaimNotificationEmail(ctx context.Context, id int64, release bool
 	return n == 1, err
 }
 
-// RecordFeedVisit notes that a person opened a collaborative's feed, so
-// their home counts only what is new since.
-func (db *DB) RecordFeedVisit(ctx context.Context, userID, collabID int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO feed_visits (user_id, collaborative_id, seen_at) VALUES ($1, $2, $3)
-			ON CONFLICT (user_id, collaborative_id) DO UPDATE SET seen_at = excluded.seen_at`, userID, collabID, ts(db.Now())); err != nil {
-			return fmt.Errorf("record feed visit: %w", err)
-		}
-		return nil
-	})
-}
-
-// FeedSeenAt is when a person last opened a collaborative's feed (zero if
-// never).
-func (db *DB) FeedSeenAt(ctx context.Context, userID, collabID int64) (time.Time, error) {
+// PreviousVisit is when a person signed in before their latest sign-in
+// (zero if this is their first): what the feed gained since is new to them.
+func (db *DB) PreviousVisit(ctx context.Context, userID int64) (time.Time, error) {
 	var at Time
-	err := db.read.QueryRowContext(ctx, `SELECT seen_at FROM feed_visits WHERE user_id = $1 AND collaborative_id = $2`, userID, collabID).Scan(&at)
+	err := db.read.QueryRowContext(ctx, `SELECT previous_at FROM visits WHERE user_id = $1`, userID).Scan(&at)
 	if err == sql.ErrNoRows {
 		return time.Time{}, nil
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("feed visit: %w", err)
+		return time.Time{}, fmt.Errorf("previous visit: %w", err)
 	}
 	return at.Time, nil
 }

@@ -67,7 +67,7 @@ type teamHomePage struct {
 	Compliance *engage.TeamCompliance
 	Unread     []*notify.Notification
 	NewShares  []*learning.Share
-	// FeedSince is the person's last visit to the feed (zero if never).
+	// FeedSince is the person's sign-in before this one (zero if none).
 	FeedSince time.Time
 	Nothing   bool
 }
@@ -117,12 +117,13 @@ func (s *Server) teamHome(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 			return err
 		}
 	}
-	if p.FeedSince, err = s.db.FeedSeenAt(ctx, rc.Actor.UserID, c.ID); err != nil {
+	if p.FeedSince, err = s.db.PreviousVisit(ctx, rc.Actor.UserID); err != nil {
 		return err
 	}
 	since := p.FeedSince
-	if since.IsZero() {
-		// Never opened the feed: a month of it is "new", not its whole history.
+	if since.IsZero() || since.Before(now.AddDate(0, -1, 0)) {
+		// A first sign-in, or a long absence: a month of the feed is
+		// "new", not its whole history.
 		since = now.AddDate(0, -1, 0)
 	}
 	shares, err := s.db.Shares(ctx, c.ID, sqlstore.ShareFilter{Limit: 50})

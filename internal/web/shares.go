@@ -87,12 +87,6 @@ func (s *Server) feedPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if format != "" {
 		return s.export(w, r, rc, format, shareTable(p.basePage, p.Shares))
 	}
-	// The person's home counts what was shared after this visit as new.
-	// Bookkeeping of the person, not a change to the collaborative's data:
-	// not audited, and a failure does not stop the page.
-	if err := s.db.RecordFeedVisit(r.Context(), rc.Actor.UserID, rc.Collab.ID); err != nil {
-		s.log.Warn("feed visit not recorded", "err", err)
-	}
 	return s.render(w, http.StatusOK, "feed", p)
 }
 

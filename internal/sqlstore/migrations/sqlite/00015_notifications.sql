@@ -25,16 +25,16 @@ CREATE TABLE notification_settings (
     email   BOOLEAN NOT NULL DEFAULT FALSE
 );
 
--- When a person last opened a collaborative's feed: their home shows
--- what was shared after it.
-CREATE TABLE feed_visits (
-    user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    collaborative_id BIGINT NOT NULL REFERENCES collaboratives(id) ON DELETE CASCADE,
-    seen_at          TEXT NOT NULL,
-    PRIMARY KEY (user_id, collaborative_id)
+-- When a person signed in last and the time before: their home shows what
+-- was shared in the feed since the previous sign-in. Written with the
+-- session, so reading a page never writes.
+CREATE TABLE visits (
+    user_id      BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    previous_at  TEXT,
+    signed_in_at TEXT NOT NULL
 );
 
 -- +goose Down
-DROP TABLE feed_visits;
+DROP TABLE visits;
 DROP TABLE notification_settings;
 DROP TABLE notifications;
