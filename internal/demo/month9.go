@@ -348,9 +348,12 @@ func seedCycles(ctx context.Context, db *sqlstore.DB, c *collab.Collaborative, t
 	return nil
 }
 
-// seedShiftMeasure adds a second shared measure, entered each month since
-// the start: Harbor and Pioneer shift upwards for good after their changes
-// (a run of points above the centre line), Cape and Berkshire do not.
+// seedShiftMeasure adds a second shared measure, entered each month from
+// six months before the start: Harbor and Pioneer shift upwards for good
+// after their changes, Cape and Berkshire do not. The charts start a new
+// phase after each adopted cycle, so Pioneer's shift (mid-phase, after an
+// adapted cycle) shows as points beyond the limits; Harbor's, which
+// follows its adopted warm handoff, as a new phase at a higher level.
 func seedShiftMeasure(ctx context.Context, db *sqlstore.DB, c *collab.Collaborative, teams []*collab.Team,
 	members func(*collab.Team) (collab.Who, collab.Who), at func(time.Time), day func(collab.Date, int) time.Time, thisMonth collab.Date) error {
 	target := 0.6
@@ -364,11 +367,13 @@ func seedShiftMeasure(ctx context.Context, db *sqlstore.DB, c *collab.Collaborat
 	for i, t := range teams {
 		dir, _ := members(t)
 		rng := mrand.New(mrand.NewPCG(uint64(t.ID), 9)) // #nosec G404 G115 -- demo data: repeatable noise, not a secret
-		for m0, k := learning.MonthOf(c.StartDate), 0; m0.Before(thisMonth); m0, k = m0.AddMonths(1), k+1 {
-			den := float64(20 + rng.IntN(15))
+		// Six months of baseline, gathered when the teams applied, then
+		// the collaborative's months.
+		for m0, k := learning.MonthOf(c.StartDate).AddMonths(-6), -6; m0.Before(thisMonth); m0, k = m0.AddMonths(1), k+1 {
+			den := float64(90 + rng.IntN(60))
 			p := 0.35 + rng.Float64()*0.08
 			if (i == 0 && k >= 3) || (i == 1 && k >= 4) {
-				p += 0.25
+				p += 0.3
 			}
 			num := float64(int(den * p))
 			at(day(m0.AddMonths(1).AddDays(3), 10))
