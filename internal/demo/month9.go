@@ -375,6 +375,9 @@ func seedShiftMeasure(ctx context.Context, db *sqlstore.DB, c *collab.Collaborat
 			if (i == 0 && k >= 3) || (i == 1 && k >= 4) {
 				p += 0.3
 			}
+			if i == 0 && m0 == thisMonth.AddMonths(-2) {
+				continue // Harbor has yet to enter the month before last
+			}
 			num := float64(int(den * p))
 			at(day(m0.AddMonths(1).AddDays(3), 10))
 			if _, err := db.SaveValues(ctx, dir, c.ID, t.ID, []*improve.Value{{MeasureID: m.ID, Period: m0, Numerator: &num, Denominator: &den}}, "demo"); err != nil {
