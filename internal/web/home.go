@@ -193,13 +193,6 @@ func missingMonths(sts []measureStatus) []missingMonth {
 	return out
 }
 
-// MeetingTime shows a meeting's start in its own time zone, with the
-// zone's abbreviation: a 09:30 meeting in New York reads 09:30 EST, not
-// 14:30 UTC.
-func (p basePage) MeetingTime(m *engage.Meeting) string {
-	return m.Local().Format("2006-01-02 15:04 MST")
-}
-
 // Notification words a notification in the page's language.
 func (p basePage) Notification(n *notify.Notification) string {
 	who := n.ActorName
