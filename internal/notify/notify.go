@@ -15,10 +15,13 @@ const (
 	ReportComment    Kind = "report_comment"
 	ReportReviewed   Kind = "report_reviewed"
 	MeetingScheduled Kind = "meeting_scheduled"
+	// ShareComment: a comment on what the team shared in the feed (a PDSA
+	// cycle, a note), by someone else.
+	ShareComment Kind = "share_comment"
 )
 
 // Kinds lists every kind, for the catalog test and forms.
-var Kinds = []Kind{ReportComment, ReportReviewed, MeetingScheduled}
+var Kinds = []Kind{ReportComment, ReportReviewed, MeetingScheduled, ShareComment}
 
 // A Notification is one message to one person.
 type Notification struct {

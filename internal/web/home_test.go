@@ -12,8 +12,10 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/demo"
+	"github.com/goeswell/goeswell/internal/i18n"
 	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/notify"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
@@ -169,7 +171,34 @@ func TestNotifications(t *testing.T) {
 		if w := e.form("director", "/notifications/read", url.Values{"id": {"x"}}); w.Code != http.StatusUnprocessableEntity && w.Code != http.StatusBadRequest {
 			t.Errorf("a bad id: %d", w.Code)
 		}
+
+		// A coach's comment on what the team shared (its PDSA cycle) tells
+		// the team, and no one else.
+		sh := &learning.Share{CollaborativeID: c, TeamID: team, Kind: learning.SharePDSA, ItemID: 7, Summary: learning.Summary{Title: "Night shift cycle"}}
+		must(t, e.db.Share(bg, collab.Who{UserID: u.ID}, sh))
+		if w := e.form("coach", fmt.Sprintf("/c/%d/feed/%d/comments", c, sh.ID), url.Values{"body": {"What will you try next?"}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("comment on the share: %d", w.Code)
+		}
+		ns, err = e.db.Notifications(bg, u.ID, sqlstore.NotificationFilter{Unread: true})
+		must(t, err)
+		if len(ns) != 1 || ns[0].Kind != notify.ShareComment || !strings.HasSuffix(ns[0].Link, fmt.Sprintf("#share-%d", sh.ID)) {
+			t.Errorf("after the coach's comment on the share: %+v", ns)
+		}
+		uB, _, _ := e.db.FindUserByEmail(bg, emails["directorB"])
+		if n, _ := e.db.UnreadNotifications(bg, uB.ID); n != before["directorB"] {
+			t.Errorf("another team was told of the comment")
+		}
 	})
+}
+
+// TestNotificationKindsWorded: every kind of notification has its words.
+func TestNotificationKindsWorded(t *testing.T) {
+	cat := i18n.MustLoad()
+	for _, k := range notify.Kinds {
+		if key := "notify.kind." + string(k); !cat.Has(key) {
+			t.Errorf("catalog lacks %s", key)
+		}
+	}
 }
 
 // section is the HTML of the element with that id, for messages.

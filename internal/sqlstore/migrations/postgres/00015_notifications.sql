@@ -1,7 +1,7 @@
 -- +goose Up
 -- In-app notifications: one row per person to tell, made in the same
--- transaction as the event (a coach's comment on a report, a review, a
--- meeting scheduled), so a notification is never lost nor sent for an
+-- transaction as the event (a coach's comment on a report or on what the
+-- team shared, a review, a meeting scheduled), so a notification is never lost nor sent for an
 -- event that rolled back. team_id scopes it: only that team's people get
 -- rows. link is a path inside the site, never a full URL.
 CREATE TABLE notifications (
@@ -10,7 +10,7 @@ CREATE TABLE notifications (
     team_id          BIGINT REFERENCES teams(id) ON DELETE CASCADE,
     user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     actor_id         BIGINT REFERENCES users(id) ON DELETE SET NULL,
-    kind             TEXT NOT NULL CHECK (kind IN ('report_comment','report_reviewed','meeting_scheduled')),
+    kind             TEXT NOT NULL CHECK (kind IN ('report_comment','report_reviewed','meeting_scheduled','share_comment')),
     subject          TEXT NOT NULL DEFAULT '',
     link             TEXT NOT NULL,
     created_at       TIMESTAMPTZ NOT NULL,
