@@ -134,7 +134,7 @@ func TestNotifications(t *testing.T) {
 			}
 		}
 		home := e.page(t, "director", fmt.Sprintf("/c/%d/teams/%d/home", c, team))
-		if want := fmt.Sprintf("Notifications (%d unread)", before["director"]+2); !strings.Contains(home, want) {
+		if want := fmt.Sprintf(">%d unread notifications<", before["director"]+2); !strings.Contains(home, want) {
 			t.Errorf("the header does not say %q", want)
 		}
 		if s := section(home, "home-comments"); !strings.Contains(s, "Jordan Lee commented on your report for "+last.String()[:7]) {
