@@ -100,7 +100,7 @@ func (s *Server) teamHome(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err != nil {
 		return err
 	}
-	p.Missing = missingMonths(statuses)
+	p.Missing = missingMonths(statuses, learning.MonthOf(collab.DateOf(t.CreatedAt)))
 
 	comp, err := s.db.Compliance(ctx, c)
 	if err != nil {
@@ -177,12 +177,16 @@ func (s *Server) reportsDue(r *http.Request, c *collab.Collaborative, t *collab.
 }
 
 // missingMonths turns each measure's missing periods into periods with the
-// measures missing in each, oldest first.
-func missingMonths(sts []measureStatus) []missingMonth {
+// measures missing in each, oldest first. Periods before the team joined
+// are not the team's to fill.
+func missingMonths(sts []measureStatus, joined collab.Date) []missingMonth {
+	from := joined.String()[:7] // labels are YYYY-MM or YYYY-MM-DD: they sort as text
 	by := map[string][]string{}
 	for _, st := range sts {
 		for _, p := range st.MissingPeriods {
-			by[p] = append(by[p], st.M.Name)
+			if p >= from {
+				by[p] = append(by[p], st.M.Name)
+			}
 		}
 	}
 	out := make([]missingMonth, 0, len(by))

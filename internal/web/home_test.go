@@ -69,7 +69,11 @@ func TestTeamHome(t *testing.T) {
 		if w := e.do("coach", "GET", "/", nil, ""); w.Header().Get("Location") == home {
 			t.Error("a coach was sent to a team's home")
 		}
-		// A shared measure nobody has entered: every month so far is missing.
+		// A shared measure nobody has entered: every month since the team
+		// joined, with the collaborative, is missing.
+		col, err := e.db.FindCollaborative(bg, c)
+		must(t, err)
+		must(t, e.db.SetTeamJoined(bg, collab.Who{}, c, team, col.StartDate.Time()))
 		must(t, e.db.CreateMeasure(bg, collab.Who{}, &improve.Measure{CollaborativeID: c, Name: "Participants asked what is going well", Chart: "run"}))
 		last := learning.MonthOf(e.db.Today()).AddMonths(-1)
 		reportLink := fmt.Sprintf(`href="/c/%d/teams/%d/reports?month=%s"`, c, team, last.String()[:7])
@@ -212,4 +216,18 @@ func section(body, id string) string {
 		return body[i:]
 	}
 	return body[i : i+j]
+}
+
+// TestMissingMonthsFromJoining: a team that joined late owes no data for
+// the months before it joined; the months are grouped, oldest first.
+func TestMissingMonthsFromJoining(t *testing.T) {
+	m1, m2 := &improve.Measure{Name: "Asked what goes well"}, &improve.Measure{Name: "Someone to count on"}
+	got := missingMonths([]measureStatus{
+		{M: m1, MissingPeriods: []string{"2026-03", "2026-05", "2026-06"}},
+		{M: m2, MissingPeriods: []string{"2026-06", "2026-04"}},
+	}, collab.NewDate(2026, 4, 20))
+	want := []missingMonth{{"2026-04", []string{"Someone to count on"}}, {"2026-05", []string{"Asked what goes well"}}, {"2026-06", []string{"Asked what goes well", "Someone to count on"}}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
 }
