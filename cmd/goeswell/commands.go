@@ -210,11 +210,15 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
-		if _, err := demo.SeedImprovement(ctx, db, res); err != nil {
+		imp, err := demo.SeedImprovement(ctx, db, res)
+		if err != nil {
 			return fmt.Errorf("seed demo improvement work: %w", err)
 		}
 		if err := demo.SeedAssets(ctx, db, res); err != nil {
 			return fmt.Errorf("seed demo asset-based tools: %w", err)
+		}
+		if err := demo.SeedMonth9(ctx, db, res, imp); err != nil {
+			return fmt.Errorf("seed demo month 9: %w", err)
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")

@@ -10,11 +10,13 @@ import (
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
-var notes = []string{
-	"Revised our intake form around the Five Domains of Wellbeing.",
-	"Site visit: shadowed a peer team's check-in conversations.",
-	"Coaching session on minimizing tradeoffs in shelter rules.",
-	"Mapped community assets with program participants.",
+// notes says what each kind of activity was, so a note never contradicts
+// its kind (a "site visit" that was a coaching session).
+var notes = map[engage.ActivityKind][]string{
+	engage.ActSiteVisit: {"Site visit: shadowed a peer team's check-in conversations.", "Hosted Pioneer's advocates for a morning of intake."},
+	engage.ActTools:     {"Revised our intake form around the Five Domains of Wellbeing.", "Tried the opening-questions card with two new advocates."},
+	engage.ActCoaching:  {"Coaching session on minimizing tradeoffs in shelter rules.", "Coaching call prep: pulled last month's data together."},
+	engage.ActOther:     {"Mapped community assets with program participants.", "Team meeting on what we learned from our last PDSA cycle."},
 }
 
 // SeedEngagement gives the demo collaborative seed 000's calendar —
@@ -92,6 +94,9 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 			case i == 2 && m.Kind == engage.KindCoaching && !m.Day().Before(recent):
 			case i == 3:
 				recs = append(recs, engage.Attendance{UserID: adv, Status: engage.Virtually})
+			case m.Kind != engage.KindInPerson:
+				// Nobody attends a video call "in person".
+				recs = append(recs, engage.Attendance{UserID: dir, Status: engage.Virtually}, engage.Attendance{UserID: adv, Status: engage.Virtually})
 			default:
 				recs = append(recs, engage.Attendance{UserID: dir, Status: engage.InPerson}, engage.Attendance{UserID: adv, Status: engage.Virtually})
 			}
@@ -118,8 +123,9 @@ func SeedEngagement(ctx context.Context, db *sqlstore.DB, res *Result) error {
 			if i == 3 && month == thisMonth.AddMonths(-1) {
 				h = 2.5
 			}
+			kind := engage.ActivityKinds[k%len(engage.ActivityKinds)]
 			a := &engage.Activity{CollaborativeID: c.ID, TeamID: t.ID, UserID: t.Members[k%len(t.Members)].UserID, Month: month,
-				Kind: engage.ActivityKinds[k%len(engage.ActivityKinds)], Hours: h, Note: notes[k%len(notes)]}
+				Kind: kind, Hours: h, Note: notes[kind][(k/len(engage.ActivityKinds))%len(notes[kind])]}
 			acts = append(acts, a)
 		}
 	}

@@ -156,6 +156,9 @@ type Meeting struct {
 	Cancelled bool
 	// Moved is set when a generated meeting was moved from its slot.
 	Moved bool
+	// Topics are the titles of the learning-agenda topics scheduled into
+	// the meeting, when the caller loaded them (not stored with it).
+	Topics []string
 }
 
 // EndsAt is when the meeting ends.

@@ -137,7 +137,8 @@ func TestSeed000Calendar(t *testing.T) {
 		}
 	}
 	jan := s.find(t, 3, "2026-01-20", 1)
-	mar := s.find(t, 3, "2026-03-20", 1)
+	// The calls keep their weekday: the third Tuesday, March 17th.
+	mar := s.find(t, 3, "2026-03-17", 1)
 	if jan.StartsAt.UTC().Hour() != 15 || mar.StartsAt.UTC().Hour() != 14 {
 		t.Errorf("UTC hours %d and %d, want 15 (EST) and 14 (EDT)", jan.StartsAt.UTC().Hour(), mar.StartsAt.UTC().Hour())
 	}
@@ -177,7 +178,7 @@ func TestSeed000Compliance(t *testing.T) {
 			case m == virtualFeb && tm.ID == cape:
 				// Apologies, but the alternative was agreed two days after.
 				att = append(att, attend(m, cape, user, Apologies, "2026-02-20"))
-			case m.Kind == KindCoaching && m.Day().String() == "2026-03-20" && tm.ID == cape:
+			case m.Kind == KindCoaching && m.Day().String() == "2026-03-17" && tm.ID == cape:
 				// Nobody came and nobody wrote.
 			default:
 				att = append(att, attend(m, tm.ID, user, InPerson, ""))
@@ -484,5 +485,48 @@ func TestCohort(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("month %d: got %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestSeriesKeepWeekday: a quarterly series first held on the second
+// Thursday stays on second Thursdays (the series drifted to
+// Wednesdays by keeping the date); a fifth Thursday becomes the last; a
+// rule that names its day, and a weekly one, are kept as typed.
+func TestSeriesKeepWeekday(t *testing.T) {
+	start, end := date("2026-01-01"), date("2027-06-30")
+	mk := func(rule, first string) *Series {
+		s := &Series{Details: Details{Kind: KindInPerson, Title: "Quarterly", TimeZone: boston, DurationMin: 360, Audience: AudienceAllTeams},
+			Rule: rule, First: at(first, boston)}
+		if err := s.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		rule, first string
+		wantRule    string
+		min, max    int // the day of the month each meeting falls on
+	}{
+		{"FREQ=MONTHLY;INTERVAL=3", "2026-01-08 09:30", "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TH", 8, 14},
+		{"FREQ=MONTHLY;INTERVAL=3", "2026-01-29 09:30", "FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TH", 22, 31},
+		{"FREQ=MONTHLY;BYDAY=3TU", "2026-01-20 10:00", "FREQ=MONTHLY;BYDAY=3TU", 15, 21},
+	} {
+		s := mk(tc.rule, tc.first)
+		if s.Rule != tc.wantRule {
+			t.Errorf("%s from %s: rule %q, want %q", tc.rule, tc.first, s.Rule, tc.wantRule)
+		}
+		ts, err := s.Occurrences(start, end)
+		if err != nil || len(ts) < 6 {
+			t.Fatalf("%s: %d meetings, %v", tc.rule, len(ts), err)
+		}
+		wd := at(tc.first, boston).Weekday()
+		for _, x := range ts {
+			if x.Weekday() != wd || x.Day() < tc.min || x.Day() > tc.max || x.Hour() != at(tc.first, boston).Hour() {
+				t.Errorf("%s: %s is not a %s between the %d and the %d at the same hour", tc.rule, x.Format("Mon 2006-01-02 15:04 MST"), wd, tc.min, tc.max)
+			}
+		}
+	}
+	if s := mk("FREQ=WEEKLY", "2026-01-08 09:30"); s.Rule != "FREQ=WEEKLY" {
+		t.Errorf("a weekly rule became %q", s.Rule)
 	}
 }

@@ -33,6 +33,9 @@ func ICS(name string, meetings []*Meeting, baseURL string, stamp time.Time) stri
 		if m.Agenda != "" {
 			desc = append(desc, m.Agenda)
 		}
+		if len(m.Topics) > 0 {
+			desc = append(desc, "• "+strings.Join(m.Topics, "\n• "))
+		}
 		if m.VideoURL != "" {
 			desc = append(desc, m.VideoURL)
 		}

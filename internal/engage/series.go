@@ -61,8 +61,37 @@ func (s *Series) Validate() error {
 		v.Add("rule", "engagement.error.rule")
 	} else if _, err := rrule.StrToROption(s.Rule); err != nil {
 		v.Add("rule", "engagement.error.rule")
+	} else if !s.First.IsZero() {
+		s.Rule = KeepWeekday(s.Rule, s.First.In(s.Loc()))
 	}
 	return v.Err()
+}
+
+// KeepWeekday pins a monthly or yearly rule that names no day to the
+// first meeting's place in its month: a quarterly series that starts on
+// the second Thursday stays on second Thursdays, where "every third month"
+// alone would keep the date (the 8th) and drift through the week. A fifth
+// weekday becomes the last one, which every month has. Rules that already
+// say which day (BYDAY, BYMONTHDAY, BYSETPOS, BYYEARDAY) are left alone.
+func KeepWeekday(rule string, first time.Time) string {
+	up := strings.ToUpper(rule)
+	if !strings.Contains(up, "FREQ=MONTHLY") && !strings.Contains(up, "FREQ=YEARLY") {
+		return rule
+	}
+	for _, by := range []string{"BYDAY=", "BYMONTHDAY=", "BYSETPOS=", "BYYEARDAY=", "BYWEEKNO="} {
+		if strings.Contains(up, by) {
+			return rule
+		}
+	}
+	nth := (first.Day()-1)/7 + 1
+	if nth == 5 {
+		nth = -1
+	}
+	day := strings.ToUpper(first.Weekday().String()[:2])
+	if strings.Contains(up, "FREQ=YEARLY") && !strings.Contains(up, "BYMONTH=") {
+		rule += fmt.Sprintf(";BYMONTH=%d", int(first.Month()))
+	}
+	return rule + fmt.Sprintf(";BYDAY=%d%s", nth, day)
 }
 
 // Occurrences expands the series between two days inclusive (the

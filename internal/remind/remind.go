@@ -91,7 +91,49 @@ func (r *Reminder) RunOnce(ctx context.Context) (int, error) {
 		return a, err
 	}
 	b, err := r.deadlines(ctx)
-	return a + b, err
+	if err != nil {
+		return a + b, err
+	}
+	c, err := r.notifications(ctx)
+	return a + b + c, err
+}
+
+// notifications emails the in-app notifications of the people who asked
+// for them by email (notify.email on the notifications page); one read in
+// the app first is not sent.
+func (r *Reminder) notifications(ctx context.Context) (int, error) {
+	db := r.cfg.DB
+	ns, err := db.PendingNotificationEmails(ctx, 200)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, n := range ns {
+		ok, err := db.ClaimNotificationEmail(ctx, n.ID, false)
+		if err != nil {
+			return sent, err
+		}
+		if !ok {
+			continue
+		}
+		pr := r.cat.Printer(n.Lang)
+		who := n.ActorName
+		if who == "" {
+			who = pr.Sprintf("notify.someone")
+		}
+		text := pr.Sprintf("notify.kind."+string(n.Kind), who, n.Subject)
+		m := mail.Message{To: n.Email, Subject: pr.Sprintf("mail.notify_subject", text),
+			Body: pr.Sprintf("mail.notify_body", text, r.cfg.BaseURL+n.Link, r.cfg.BaseURL)}
+		if err := r.cfg.Mailer.Send(ctx, m); err != nil {
+			r.cfg.Logger.Warn("notification email not sent", "notification", n.ID, "err", err)
+			if _, err := db.ClaimNotificationEmail(ctx, n.ID, true); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		sent++
+	}
+	return sent, nil
 }
 
 // maxLead bounds how far ahead reminders may be set (Settings.ReminderHours

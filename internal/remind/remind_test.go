@@ -14,6 +14,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/learning"
 	"github.com/goeswell/goeswell/internal/mail"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
@@ -307,4 +308,75 @@ func TestStartWithoutSMTP(t *testing.T) {
 	if n := r.rounds.Load(); n != 0 {
 		t.Errorf("%d rounds ran without SMTP", n)
 	}
+}
+
+// TestNotificationEmails: a coach's comment on a report is emailed once to
+// the team's people who opted in (not to one who did not), even with two
+// replicas running the loop.
+func TestNotificationEmails(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		// Mid-month: no activity-hours deadline is near.
+		now := time.Date(2026, 3, 18, 14, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		who := collab.Who{}
+		user := func(email, name string) *collab.User {
+			u := &collab.User{Email: email, Name: name}
+			if err := db.CreateUser(ctx, who, u, "x"); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		conv, coach := user("convener@example.org", "Casey Morgan"), user("coach@example.org", "Jordan Lee")
+		c := &collab.Collaborative{Name: "Wellbeing Learning Collaborative", StartDate: collab.NewDate(2026, 1, 1), EndDate: collab.NewDate(2027, 6, 30),
+			Status: collab.StatusActive, Policy: collab.DefaultPolicy()}
+		if err := db.CreateCollaborative(ctx, who, c, nil, conv.ID); err != nil {
+			t.Fatal(err)
+		}
+		team := &collab.Team{CollaborativeID: c.ID, Name: "Harbor Safe Haven", Kind: collab.KindCommunity}
+		if err := db.CreateTeam(ctx, who, team); err != nil {
+			t.Fatal(err)
+		}
+		rosa, tom := user("rosa@example.org", "Rosa Delgado"), user("tom@example.org", "Tom Nguyen")
+		for _, u := range []*collab.User{rosa, tom} {
+			if err := db.AddMember(ctx, who, c.ID, team.ID, u.ID, collab.RoleDirector); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.SetNotificationEmail(ctx, collab.Who{UserID: rosa.ID}, rosa.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		rep := &learning.Report{CollaborativeID: c.ID, TeamID: team.ID, Month: collab.NewDate(2026, 2, 1), Narrative: "February", Progress: 2}
+		if err := db.SaveReport(ctx, collab.Who{UserID: rosa.ID}, rep, true, &learning.Content{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CommentOnReport(ctx, collab.Who{UserID: coach.ID}, c.ID, team.ID, rep.ID, "Good start."); err != nil {
+			t.Fatal(err)
+		}
+		srv := startSMTP(t)
+		sender := mail.New(mail.Config{Addr: srv.ln.Addr().String(), From: "goeswell@example.org"})
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := New(Config{DB: db, Mailer: sender, Logger: quiet, BaseURL: "https://goeswell.example.org"})
+				if _, err := r.RunOnce(ctx); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		msgs := srv.messages()
+		if len(msgs) != 1 || msgs[0].To[0] != "rosa@example.org" {
+			t.Fatalf("want one email to Rosa, got %+v", msgs)
+		}
+		for _, want := range []string{"Jordan Lee commented on your report for 2026-02",
+			fmt.Sprintf("https://goeswell.example.org/c/%d/teams/%d/reports/%d", c.ID, team.ID, rep.ID)} {
+			if !strings.Contains(msgs[0].Data, want) {
+				t.Errorf("email lacks %q:\n%s", want, msgs[0].Data)
+			}
+		}
+	})
 }

@@ -64,7 +64,10 @@ var archiveSkip = map[string]bool{"audit_log": true, "invitations": true, "sessi
 	"signin_failures": true, "idempotency_keys": true, "goose_db_version": true, "survey_links": true,
 	// Writes not yet folded into every team's totals, which import sums
 	// afresh.
-	"measure_periods_stale": true}
+	"measure_periods_stale": true,
+	// Each person's inbox and sign-in times are the installation's; the
+	// events they point at (comments, reviews, meetings) are archived.
+	"notifications": true, "notification_settings": true, "visits": true}
 
 // archiveWithheld are tables of a collaborative whose rows would name or
 // single out people the pages keep anonymous (see above). They are never

@@ -85,6 +85,9 @@ var archiveLeftOut = map[string]string{
 	"password_resets":       "secrets; signing in is the installation's",
 	"survey_responses":      "individual answers never leave the server; only published, suppressed results do",
 	"measure_periods_stale": "bookkeeping of writes not yet folded into the totals; import sums them afresh",
+	"notifications":         "each person's inbox, the installation's; the comments, reviews and meetings it points at are archived",
+	"notification_settings": "a person's own choice on this installation",
+	"visits":                "signing in is the installation's",
 	"feedback":              "meeting feedback names its author, anonymous or not: withheld, like the pages' anonymous answers",
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/notify"
 )
 
 // EngagementSettings returns a collaborative's engagement rules, the
@@ -170,9 +171,33 @@ func (db *DB) CreateSeries(ctx context.Context, who collab.Who, c *collab.Collab
 			}
 		}
 		n = len(ms)
+		if err := db.notifyMeeting(ctx, tx, who, c.ID, s.Audience, s.TeamIDs, active, s.Title, fmt.Sprintf("/c/%d/calendar", c.ID)); err != nil {
+			return err
+		}
 		return db.audit(ctx, tx, who, c.ID, "series.create", fmt.Sprint("series:", s.ID), fmt.Sprintf("%s (%d meetings)", s.Title, n))
 	})
 	return n, err
+}
+
+// notifyMeeting tells the people of each team a new meeting or series is
+// for: every active team for an all-teams meeting or a series with one per team, the named teams
+// otherwise, nobody for a partners' meeting. One notification per team
+// for a whole series, not one per date.
+func (db *DB) notifyMeeting(ctx context.Context, tx *sql.Tx, who collab.Who, collabID int64, aud engage.Audience, named, active []int64, title, link string) error {
+	var teams []int64
+	switch aud {
+	case engage.AudienceAllTeams, engage.AudienceEachTeam:
+		teams = active
+	case engage.AudienceSomeTeams, engage.AudienceOneTeam:
+		teams = named
+	}
+	for _, t := range teams {
+		if err := db.notifyTeam(ctx, tx, notify.Event{CollaborativeID: collabID, TeamID: t, ActorID: who.UserID,
+			Kind: notify.MeetingScheduled, Subject: title, Link: link}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CreateMeeting stores a single meeting.
@@ -185,6 +210,25 @@ func (db *DB) CreateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 			return err
 		}
 		if err := db.insertMeeting(ctx, tx, m); err != nil {
+			return err
+		}
+		var active []int64
+		if m.Audience == engage.AudienceAllTeams {
+			rows, err := tx.QueryContext(ctx, `SELECT id FROM teams WHERE collaborative_id = $1 AND active ORDER BY id`, m.CollaborativeID)
+			if err != nil {
+				return fmt.Errorf("create meeting: %w", err)
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return fmt.Errorf("create meeting: %w", err)
+				}
+				active = append(active, id)
+			}
+			rows.Close()
+		}
+		if err := db.notifyMeeting(ctx, tx, who, m.CollaborativeID, m.Audience, m.TeamIDs, active, m.Title, fmt.Sprintf("/c/%d/meetings/%d", m.CollaborativeID, m.ID)); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, who, m.CollaborativeID, "meeting.create", fmt.Sprint("meeting:", m.ID), db.created(ctx, tx, "meetings", m.ID))

@@ -58,7 +58,7 @@ func TestEngagementStore(t *testing.T) {
 		jan := all[0]
 		var febA *engage.Meeting
 		for _, m := range forA {
-			if m.Kind == engage.KindCoaching && m.Day().String() == "2026-02-20" {
+			if m.Kind == engage.KindCoaching && m.Day().String() == "2026-02-17" {
 				febA = m
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/notify"
 )
 
 // A ReportSection compiles one section of a team's monthly report from the
@@ -225,6 +226,9 @@ func (db *DB) ReviewReport(ctx context.Context, who collab.Who, collabID, teamID
 			}
 			return fmt.Errorf("review report %d: not submitted: %w", id, collab.ErrConflict)
 		}
+		if err := db.notifyReport(ctx, tx, who, notify.ReportReviewed, collabID, teamID, id); err != nil {
+			return err
+		}
 		return db.audit(ctx, tx, who, collabID, "report.review", fmt.Sprintf("report:%d team:%d", id, teamID), db.diffSince(ctx, tx, "reports", id, before))
 	})
 }
@@ -243,8 +247,22 @@ func (db *DB) CommentOnReport(ctx context.Context, who collab.Who, collabID, tea
 			id, nullID(who.UserID), body, ts(db.Now())).Scan(&cid); err != nil {
 			return fmt.Errorf("comment on report: %w", err)
 		}
+		if err := db.notifyReport(ctx, tx, who, notify.ReportComment, collabID, teamID, id); err != nil {
+			return err
+		}
 		return db.audit(ctx, tx, who, collabID, "report.comment", fmt.Sprintf("report:%d team:%d comment:%d", id, teamID, cid), db.created(ctx, tx, "report_comments", cid))
 	})
+}
+
+// notifyReport tells a team's people about a comment on or a review of
+// one of its reports, with the report's month as the subject.
+func (db *DB) notifyReport(ctx context.Context, tx *sql.Tx, who collab.Who, kind notify.Kind, collabID, teamID, id int64) error {
+	var month collab.Date
+	if err := tx.QueryRowContext(ctx, `SELECT month FROM reports WHERE id = $1`, id).Scan(&month); err != nil {
+		return fmt.Errorf("notify report %d: %w", id, err)
+	}
+	return db.notifyTeam(ctx, tx, notify.Event{CollaborativeID: collabID, TeamID: teamID, ActorID: who.UserID, Kind: kind,
+		Subject: month.String()[:7], Link: fmt.Sprintf("/c/%d/teams/%d/reports/%d", collabID, teamID, id)})
 }
 
 // An Overdue is a month whose report a team has not submitted by its due

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/learning"
+	"github.com/goeswell/goeswell/internal/notify"
 )
 
 // Share puts one of a team's items on the cohort feed with a snapshot of
@@ -178,7 +179,8 @@ func (db *DB) CommentOnShare(ctx context.Context, who collab.Who, collabID, shar
 	if err := learning.ValidateComment(&body); err != nil {
 		return err
 	}
-	if _, err := db.FindShare(ctx, collabID, shareID); err != nil {
+	sh, err := db.FindShare(ctx, collabID, shareID)
+	if err != nil {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
@@ -186,6 +188,12 @@ func (db *DB) CommentOnShare(ctx context.Context, who collab.Who, collabID, shar
 		if err := tx.QueryRowContext(ctx, `INSERT INTO share_comments (share_id, user_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			shareID, nullID(who.UserID), body, ts(db.Now())).Scan(&id); err != nil {
 			return fmt.Errorf("comment: %w", err)
+		}
+		// The team that shared it hears of the comment: a coach's word on
+		// a shared PDSA cycle is how PDSA work gets its feedback.
+		if err := db.notifyTeam(ctx, tx, notify.Event{CollaborativeID: collabID, TeamID: sh.TeamID, ActorID: who.UserID, Kind: notify.ShareComment,
+			Subject: sh.Summary.Title, Link: fmt.Sprintf("/c/%d/feed#share-%d", collabID, shareID)}); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx, who, collabID, "share.comment", fmt.Sprintf("share:%d comment:%d", shareID, id), db.created(ctx, tx, "share_comments", id))
 	})

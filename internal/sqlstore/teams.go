@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
 )
@@ -349,4 +350,21 @@ func (db *DB) RemoveMember(ctx context.Context, who collab.Who, collabID, teamID
 // AddMember puts an existing account on a team with a role.
 func (db *DB) AddMember(ctx context.Context, who collab.Who, collabID, teamID, userID int64, r collab.TeamRole) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return db.setMember(ctx, tx, who, collabID, teamID, userID, r) })
+}
+
+// SetTeamJoined records when a team joined the collaborative, for a cohort
+// brought in after it began (the demo, a migration from another tool): the
+// reports a team owes start from the month it joined.
+func (db *DB) SetTeamJoined(ctx context.Context, who collab.Who, collabID, teamID int64, at time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		before := db.snapshot(ctx, tx, "teams", teamID)
+		res, err := tx.ExecContext(ctx, `UPDATE teams SET created_at = $1 WHERE id = $2 AND collaborative_id = $3`, ts(at), teamID, collabID)
+		if err != nil {
+			return fmt.Errorf("set team %d joined: %w", teamID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("set team %d joined: %w", teamID, collab.ErrNotFound)
+		}
+		return db.audit(ctx, tx, who, collabID, "team.joined", fmt.Sprint("team:", teamID), db.diffSince(ctx, tx, "teams", teamID, before))
+	})
 }

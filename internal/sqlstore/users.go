@@ -152,13 +152,19 @@ const (
 	AbsoluteTimeout = 14 * 24 * time.Hour
 )
 
-// CreateSession stores a new session for a user.
+// CreateSession stores a new session for a user: a sign-in.
 func (db *DB) CreateSession(ctx context.Context, token string, userID int64) error {
 	now := db.Now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)`,
 			HashToken(token), userID, ts(now), ts(now.Add(AbsoluteTimeout)))
 		if err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		// The sign-in before this one marks what is new to the person
+		// (their home's "since your last visit").
+		if _, err := tx.ExecContext(ctx, `INSERT INTO visits (user_id, signed_in_at) VALUES ($1, $2)
+			ON CONFLICT (user_id) DO UPDATE SET previous_at = visits.signed_in_at, signed_in_at = excluded.signed_in_at`, userID, ts(now)); err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
 		return nil

@@ -27,9 +27,24 @@ func (s *Server) agendaData(r *http.Request, rc *reqCtx) (*agendaPage, error) {
 		return nil, err
 	}
 	if p.IsManager {
-		// Meetings from a month back, so a topic covered at a recent
-		// session can be recorded against it.
-		p.Meetings, err = s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{From: s.db.Now().AddDate(0, -1, 0)})
+		// Upcoming sessions of the whole cohort, by date: a topic is for
+		// every team, so a team's own coaching calls (four alike, one a
+		// team) are not offered, nor meetings already held — except the
+		// one a topic is already in, so its choice stays shown.
+		ms, err := s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{From: s.db.Now().AddDate(0, -1, 0)})
+		if err != nil {
+			return nil, err
+		}
+		chosen := map[int64]bool{}
+		for _, t := range p.Topics {
+			chosen[t.MeetingID] = true
+		}
+		now := s.db.Now()
+		for _, m := range ms {
+			if chosen[m.ID] || (m.Audience == engage.AudienceAllTeams && m.StartsAt.After(now)) {
+				p.Meetings = append(p.Meetings, m)
+			}
+		}
 	}
 	return p, err
 }

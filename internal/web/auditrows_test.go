@@ -242,6 +242,7 @@ var auditNotExercised = map[string]string{
 	"POST /collaboratives/import":                                 "needs an archive built first",
 	"POST /invite/{token}":                                        "needs an invitation token",
 	"POST /login":                                                 "a sign-in, audited as signin (TestSignIn)",
+	"POST /notifications/read":                                    "the walking admin has no notifications; TestNotifications marks one and all read",
 	"POST /login/totp":                                            "needs a pending TOTP sign-in",
 	"POST /reset/{token}":                                         "needs a reset link (TestPasswordResetByEmail checks its audit row)",
 	"POST /c/{collab}/report-card/address":                        "the form shows once the card is published (TestReportCardFloorAndAddress)",

@@ -18,6 +18,11 @@ type homePage struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	// A team member with no other place lands on their team's home: what
+	// is due, what is new, the next meeting.
+	if c, t, ok := onlyTeam(rc.Actor); ok {
+		return s.redirect(w, r, fmt.Sprintf("/c/%d/teams/%d/home", c, t), "")
+	}
 	cs, err := s.db.Collaboratives(r.Context(), rc.Actor)
 	if err != nil {
 		return err

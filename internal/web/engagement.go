@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/csvout"
 	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/learning"
 	"github.com/goeswell/goeswell/internal/remind"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
@@ -153,6 +155,11 @@ type calendarPage struct {
 	HasFeed        bool
 	FeedURL        string
 	DefaultTZ      string
+	// Preview lists the dates a series would make, in its time zone,
+	// before it is created (the form's "Preview the dates").
+	Preview []time.Time
+	// PreviewTotal counts them all when Preview shows only the first.
+	PreviewTotal int
 }
 
 // Audience describes a meeting's audience with its team names.
@@ -170,6 +177,37 @@ func audienceLabel(p basePage, m *engage.Meeting, names map[int64]string) string
 	}
 	return strings.Join(ns, ", ")
 }
+
+// timeZones are the IANA zones the meeting forms offer: the United
+// States' first (where seed 000's collaboratives meet), then others a
+// collaborative's partners may be in. A meeting stored with another valid
+// zone keeps it (TimeZones adds it to the list).
+var timeZones = []string{"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+	"America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "UTC", "America/Toronto", "America/Vancouver", "America/Mexico_City",
+	"America/Sao_Paulo", "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Africa/Johannesburg", "Africa/Nairobi",
+	"Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland"}
+
+// TimeZones lists the zones of the meeting forms, with cur (the meeting's
+// or the typed one) if it is not among them.
+func (p basePage) TimeZones(cur string) []string {
+	if cur == "" || slices.Contains(timeZones, cur) {
+		return timeZones
+	}
+	return append([]string{cur}, timeZones...)
+}
+
+// ZoneLabel names a zone for people: its IANA name, readable, with its
+// offset from UTC now ("America/New York (UTC-05:00)").
+func (p basePage) ZoneLabel(name string) string {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return name
+	}
+	return strings.ReplaceAll(name, "_", " ") + " (UTC" + time.Now().In(loc).Format("-07:00") + ")"
+}
+
+// PreviewDate formats one date of a series preview, in the series' zone.
+func (p basePage) PreviewDate(t time.Time) string { return t.Format("Mon 2006-01-02 15:04 MST") }
 
 // MeetingWhen formats a meeting's start in its own time zone.
 func (p basePage) MeetingWhen(m *engage.Meeting) string {
@@ -259,6 +297,14 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 	case "once", "":
 		m := &engage.Meeting{CollaborativeID: rc.Collab.ID, Details: d, StartsAt: start}
 		addErrs(v, m.Validate())
+		if v.Err() == nil && f.Get("action") == "preview" {
+			p, err := s.calendarData(r, rc)
+			if err != nil {
+				return err
+			}
+			p.Form, p.PreviewTotal, p.Preview = f, 1, []time.Time{m.Local()}
+			return s.render(w, http.StatusOK, "calendar", p)
+		}
 		if v.Err() == nil {
 			if err := s.db.CreateMeeting(ctx, rc.who(), m); err != nil {
 				addErrs(v, err)
@@ -275,6 +321,24 @@ func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, rc *reqCt
 		}
 		se := &engage.Series{CollaborativeID: rc.Collab.ID, Details: d, Rule: rule, First: start}
 		addErrs(v, se.Validate())
+		if v.Err() == nil && f.Get("action") == "preview" {
+			// Nothing is stored: the form comes back as typed, with the
+			// dates the series would make.
+			times, err := se.Occurrences(rc.Collab.StartDate, rc.Collab.EndDate)
+			if err != nil {
+				v.Add("rule", "engagement.error.rule")
+			} else {
+				p, err := s.calendarData(r, rc)
+				if err != nil {
+					return err
+				}
+				p.Form, p.PreviewTotal = f, len(times)
+				for _, t := range times[:min(len(times), 60)] {
+					p.Preview = append(p.Preview, t.In(se.Loc()))
+				}
+				return s.render(w, http.StatusOK, "calendar", p)
+			}
+		}
 		if v.Err() == nil {
 			if _, err := s.db.CreateSeries(ctx, rc.who(), rc.Collab, se); err != nil {
 				addErrs(v, err)
@@ -334,8 +398,27 @@ func (p *meetingPage) RowStatus(row AttendanceRow) string {
 	return p.Val(fmt.Sprint("status-", row.UserID), string(row.Status))
 }
 
+// loadTopics fills in the learning-agenda topics scheduled into (or
+// covered at) a meeting, for its page and its .ics.
+func (s *Server) loadTopics(r *http.Request, rc *reqCtx, m *engage.Meeting) error {
+	ts, err := s.db.Topics(r.Context(), rc.Collab.ID, rc.Actor.UserID)
+	if err != nil {
+		return err
+	}
+	m.Topics = nil
+	for _, t := range ts {
+		if t.MeetingID == m.ID && (t.Status == learning.TopicScheduled || t.Status == learning.TopicCovered) {
+			m.Topics = append(m.Topics, t.Title)
+		}
+	}
+	return nil
+}
+
 func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*meetingPage, error) {
 	ctx := r.Context()
+	if err := s.loadTopics(r, rc, m); err != nil {
+		return nil, err
+	}
 	p := &meetingPage{basePage: s.base(r, rc, "engagement.meeting.title"), M: m, Manager: isConvener(rc), Coach: isCoach(rc),
 		Kinds: engage.Kinds, Audiences: engage.Audiences, Statuses: engage.Statuses, Held: !m.StartsAt.After(s.db.Now())}
 	p.Title = m.Title
@@ -461,6 +544,9 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	m, err := s.loadMeeting(r, rc)
 	if err != nil {
+		return err
+	}
+	if err := s.loadTopics(r, rc, m); err != nil {
 		return err
 	}
 	body := engage.ICS(rc.Collab.Name, []*engage.Meeting{m}, s.baseURL, s.db.Now())

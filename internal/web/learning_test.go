@@ -370,6 +370,15 @@ func TestAgendaScheduledIntoMeeting(t *testing.T) {
 	if !strings.Contains(csv, m.Title) || !strings.Contains(csv, "Scheduled") {
 		t.Errorf("agenda export:\n%s", csv)
 	}
+	// The meeting's page and its .ics name the topic scheduled into it.
+	tp, err := e.db.FindTopic(bg, c, topic, 0)
+	must(t, err)
+	if page := e.do("advocate", "GET", fmt.Sprintf("/c/%d/meetings/%d", c, m.ID), nil, "").Body.String(); !strings.Contains(section(page, "meeting-topics"), tp.Title) {
+		t.Errorf("the meeting page lacks the topic %q", tp.Title)
+	}
+	if ics := e.do("advocate", "GET", fmt.Sprintf("/c/%d/meetings/%d/ics", c, m.ID), nil, "").Body.String(); !strings.Contains(ics, tp.Title) {
+		t.Errorf("the meeting's .ics lacks the topic %q:\n%s", tp.Title, ics)
+	}
 }
 
 func TestSuccessMomentOnTheFeed(t *testing.T) {

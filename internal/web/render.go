@@ -43,6 +43,8 @@ type basePage struct {
 	Form url.Values
 	// alert explains a form that was too large to send (oversize.go).
 	alert string
+	// unread is the person's unread notifications, for the header.
+	unread int
 }
 
 // Alert is a page-wide error for the form the page shows again.
@@ -152,6 +154,10 @@ func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
 	b.Title = b.T(titleKey)
 	if rc.Collab != nil {
 		b.Nav = s.nav(r, rc, b.pr)
+	}
+	if rc.Actor.SignedIn() && !rc.API {
+		// A failed count leaves the header without it, not the page broken.
+		b.unread, _ = s.db.UnreadNotifications(r.Context(), rc.Actor.UserID)
 	}
 	if tl := tooLargeOf(r.Context()); tl != nil {
 		b.Form, b.Errors, b.alert = tl.form, map[string]string{tl.field: "error.form_too_large_field"}, b.T(tl.message())

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.learningRoutes()...)
 	rs = append(rs, s.assetsRoutes()...)
 	rs = append(rs, s.groupRoutes()...)
+	rs = append(rs, s.dailyRoutes()...)
 	for _, extra := range testOnlyRoutes {
 		rs = append(rs, extra(s)...)
 	}
