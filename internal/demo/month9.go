@@ -134,6 +134,9 @@ func SeedMonth9(ctx context.Context, db *sqlstore.DB, res *Result, imp *Improvem
 	if err := seedShiftMeasure(ctx, db, c, teams, members, at, day, thisMonth); err != nil {
 		return err
 	}
+	if err := seedEvidence(ctx, db, c, teams, imp, members, at, day, thisMonth); err != nil {
+		return err
+	}
 
 	// Resources in the library, tagged with the domains, and used.
 	resources := []struct {
@@ -367,9 +370,9 @@ func seedShiftMeasure(ctx context.Context, db *sqlstore.DB, c *collab.Collaborat
 	for i, t := range teams {
 		dir, _ := members(t)
 		rng := mrand.New(mrand.NewPCG(uint64(t.ID), 9)) // #nosec G404 G115 -- demo data: repeatable noise, not a secret
-		// Six months of baseline, gathered when the teams applied, then
-		// the collaborative's months.
-		for m0, k := learning.MonthOf(c.StartDate).AddMonths(-6), -6; m0.Before(thisMonth); m0, k = m0.AddMonths(1), k+1 {
+		// The collaborative's months (a value outside its dates is
+		// refused).
+		for m0, k := learning.MonthOf(c.StartDate), 0; m0.Before(thisMonth); m0, k = m0.AddMonths(1), k+1 {
 			den := float64(90 + rng.IntN(60))
 			p := 0.35 + rng.Float64()*0.08
 			if (i == 0 && k >= 3) || (i == 1 && k >= 4) {
@@ -445,6 +448,69 @@ func seedAgenda(ctx context.Context, db *sqlstore.DB, c *collab.Collaborative, t
 				SessionText: "All-teams meeting", Outcome: "Three teams will review one rule each with residents before the next meeting."}); err != nil {
 				return fmt.Errorf("demo cover topic: %w", err)
 			}
+		}
+	}
+	return nil
+}
+
+// seedEvidence gives the change package's evidence table something to
+// show: a second change concept beside the one every team tests (its
+// sibling in the Blueprint), tested by two teams who adopted it, and the
+// demo's shared measures linked to the recommendation above both, so
+// each concept has teams whose measure shifted after they adopted and
+// teams whose did not.
+func seedEvidence(ctx context.Context, db *sqlstore.DB, c *collab.Collaborative, teams []*collab.Team, imp *ImprovementResult,
+	members func(*collab.Team) (collab.Who, collab.Who), at func(time.Time), day func(collab.Date, int) time.Time, thisMonth collab.Date) error {
+	fw, err := db.FindFramework(ctx, c.ID, imp.FrameworkID)
+	if err != nil {
+		return err
+	}
+	var node, sibling *improve.FwNode
+	for _, n := range fw.Flatten() {
+		if n.ID == imp.NodeID {
+			node = n
+		}
+	}
+	if node == nil {
+		return fmt.Errorf("demo evidence: node %d not in the framework", imp.NodeID)
+	}
+	for _, n := range fw.Flatten() {
+		if n.ParentID == node.ParentID && n.ID != node.ID && !n.Retired {
+			sibling = n
+			break
+		}
+	}
+	shared, err := db.Measures(ctx, c.ID, 0)
+	if err != nil {
+		return err
+	}
+	convener := collab.Who{RemoteAddr: "demo"}
+	at(day(thisMonth.AddMonths(-1), 9))
+	for _, m := range shared {
+		if err := db.LinkMeasure(ctx, convener, c.ID, m.ID, node.ParentID, true); err != nil {
+			return fmt.Errorf("demo evidence: %w", err)
+		}
+	}
+	if sibling == nil {
+		return nil
+	}
+	// Cape and Berkshire try the sibling concept too, and adopt it.
+	for i := 2; i < len(teams) && i < 4 && i < len(imp.DriverIDs); i++ {
+		t := teams[i]
+		dir, _ := members(t)
+		start := thisMonth.AddMonths(-5).AddDays(2 + i)
+		at(day(start, 9))
+		d := &improve.Driver{CollaborativeID: c.ID, TeamID: t.ID, AimID: imp.AimIDs[i], ParentID: imp.DriverIDs[i], Kind: improve.DriverChange,
+			Title: "Ask what matters most before offering a referral", FrameworkNodeID: sibling.ID}
+		if err := db.AddDriver(ctx, dir, d); err != nil {
+			return fmt.Errorf("demo evidence: %w", err)
+		}
+		p := &improve.PDSA{CollaborativeID: c.ID, TeamID: t.ID, ChangeID: d.ID, Title: "What matters most, first",
+			Objective: "Start each referral conversation with what the person wants most.", Predictions: "More referrals will be taken up.",
+			DoNotes: "Three weeks, every new referral.", WentWell: "People said they felt heard.", Differed: "It took longer than a checklist.",
+			Decision: improve.DecisionAdopt, NextStep: "Make it the opening of every referral.", StartedOn: start, EndedOn: start.AddDays(20)}
+		if err := db.SavePDSA(ctx, dir, p); err != nil {
+			return fmt.Errorf("demo evidence: %w", err)
 		}
 	}
 	return nil

@@ -134,6 +134,17 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 	if err := db.LinkMeasure(ctx, collab.Who{}, res.CollaborativeID, shared[0].ID, fws[0].Nodes[0].ID, true); err != nil {
 		t.Fatal(err)
 	}
+	// A workgroup with a member without an account and an action.
+	g := &collab.Group{CollaborativeID: res.CollaborativeID, Kind: collab.GroupWorkgroup, Name: "Data workgroup"}
+	if err := db.CreateGroup(ctx, collab.Who{}, g); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddGroupMember(ctx, collab.Who{}, res.CollaborativeID, &collab.GroupMember{GroupID: g.ID, Name: "Dana", Affiliation: "Parent council"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveGroupItem(ctx, collab.Who{}, res.CollaborativeID, &collab.GroupItem{GroupID: g.ID, Kind: collab.ItemAction, Title: "Gather the data", Owner: "Dana"}); err != nil {
+		t.Fatal(err)
+	}
 	// The settings rows the demo leaves at their defaults.
 	es := engage.DefaultSettings()
 	es.MissesOffTrack, es.DeadlineDay = 3, 7

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -144,21 +145,20 @@ func (s *Server) changeEvidence(ctx context.Context, collabID int64, f *improve.
 	return out, nil
 }
 
-// teamEvidence reads one team's chart of a measure: its baseline and
-// limits from all its data, as the team's own chart before anyone
-// recalculates them, and the signals from the first adopted cycle on.
+// teamEvidence reads one team's chart of a measure against its baseline
+// before the first adopted cycle: the centre line and limits are frozen
+// on the months before it (at least minBaseline of them; with fewer, on
+// all the data, as the team's own chart before anyone recalculates), and
+// the signals are read from the adoption on.
 func teamEvidence(m *improve.Measure, pts map[collab.Date]*teamPoint, adopted collab.Date) (evidenceResult, error) {
 	r := evidenceResult{Measure: m, State: evidenceNoData}
 	if adopted.IsZero() {
 		r.State = evidenceNotAdopted
 	}
 	if len(pts) == 0 {
-		if r.State == evidenceNotAdopted {
-			return r, nil
-		}
-		return evidenceResult{Measure: m, State: evidenceNoData}, nil
+		return r, nil
 	}
-	res, _, err := measureChart(m, pts, nil, nil, "", "")
+	res, err := evidenceChart(m, pts, adopted)
 	if err != nil || res == nil || len(res.Panels) == 0 {
 		return r, err
 	}
@@ -253,6 +253,39 @@ func teamEvidence(m *improve.Measure, pts map[collab.Date]*teamPoint, adopted co
 		r.State = evidenceNoData
 	}
 	return r, nil
+}
+
+// minBaseline is the fewest months before an adoption that make a
+// baseline of their own.
+const minBaseline = 4
+
+// evidenceChart is the team's chart of the measure with its limits frozen
+// on the points before adopted (see teamEvidence).
+func evidenceChart(m *improve.Measure, pts map[collab.Date]*teamPoint, adopted collab.Date) (*spc.Result, error) {
+	periods := make([]collab.Date, 0, len(pts))
+	for d := range pts {
+		periods = append(periods, d)
+	}
+	slices.SortFunc(periods, func(a, b collab.Date) int { return a.Time().Compare(b.Time()) })
+	obs := make([]spc.Obs, 0, len(periods))
+	before := 0
+	from := improve.PeriodStart(m.Period, adopted)
+	for _, d := range periods {
+		p := pts[d]
+		o := spc.Obs{Key: spc.DateKey(d.Time()), Y: p.y, N: spc.NA}
+		if m.Ratio {
+			o.N = p.n
+		}
+		if !adopted.IsZero() && d.Before(from) {
+			before++
+		}
+		obs = append(obs, o)
+	}
+	opts := chartOptions(m, "")
+	if before >= minBaseline && before < len(obs) {
+		opts.Freeze = before
+	}
+	return spc.Compute(obs, m.Ratio, spc.AggSum, opts)
 }
 
 // evidenceTable is the evidence as the viewer may see it, for CSV and
