@@ -188,7 +188,7 @@ func TestBrowserInviteFlow(t *testing.T) {
 	do(t, conv,
 		chromedp.Navigate(srv.URL+"/c/1/teams/1"),
 		chromedp.WaitVisible(chromedp.CSS(`#invite-form`)),
-		chromedp.SendKeys(chromedp.CSS(`#invite-form #f-name`), "Nia Thompson"),
+		chromedp.SendKeys(chromedp.CSS(`#invite-form #f-invite-name`), "Nia Thompson"),
 		chromedp.SendKeys(chromedp.CSS(`#invite-form #f-email`), "nia@example.org"),
 		chromedp.SetValue(chromedp.CSS(`#invite-form #f-role`), "other"),
 		chromedp.Submit(chromedp.CSS(`#invite-form #f-email`)),

@@ -121,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &reqCtx{Lang: "en"}, fmt.Errorf("cross-origin request: %w", collab.ErrForbidden))
 	}))
-	s.handler = s.securityHeaders(s.metrics.instrument(s.log, cop.Handler(mux)))
+	s.handler = s.securityHeaders(s.metrics.instrument(s.log, compress(cop.Handler(mux))))
 	return s, nil
 }
 
