@@ -467,9 +467,11 @@ func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*improve.Measure
 	if r.URL.Query().Get("groups") != "" && m.GroupKey != "" {
 		// One panel a group, for a disaggregated measure (seed 003, 1.1.3).
 		res, co, err := groupChart(m, vals, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
+		co.Words = s.chartWords(rc.Lang)
 		return m, pts, res, co, cycles, err
 	}
 	res, co, err := measureChart(m, pts, cycles, r.URL.Query().Get("rules"), m.Name+" · "+rc.Team.Name)
+	co.Words = s.chartWords(rc.Lang)
 	return m, pts, res, co, cycles, err
 }
 
@@ -484,7 +486,7 @@ func (s *Server) teamMeasurePage(w http.ResponseWriter, r *http.Request, rc *req
 		return err
 	}
 	if res != nil {
-		p.Table = template.HTML(chart.Table(res))
+		p.Table = template.HTML(chart.TableIn(res, s.chartWords(rc.Lang)))
 	}
 	p.Signals, p.Runs = signals(res)
 	p.Status = s.status(rc.Collab, m, pts)
@@ -1099,6 +1101,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		return err
 	}
 	res, co, err := measureChart(m, aggregate(m, periods, 1), nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	co.Words = s.chartWords(rc.Lang)
 	if err != nil {
 		return err
 	}
@@ -1106,7 +1109,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		return err
 	}
 	if res != nil {
-		p.Table = template.HTML(chart.Table(res))
+		p.Table = template.HTML(chart.TableIn(res, s.chartWords(rc.Lang)))
 	}
 	p.Signals, p.Runs = signals(res)
 	if p.TeamsTotal, err = s.db.CountTeams(ctx, rc.Collab.ID); err != nil {
@@ -1185,6 +1188,7 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 		min = MinAggregateTeams
 	}
 	res, co, err := measureChart(m, aggregate(m, periods, min), nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	co.Words = s.chartWords(rc.Lang)
 	return m, res, co, err
 }
 
@@ -1216,7 +1220,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 		return err
 	}
 	if res != nil {
-		p.Table = template.HTML(chart.Table(res))
+		p.Table = template.HTML(chart.TableIn(res, s.chartWords(rc.Lang)))
 	}
 	p.Signals, p.Runs = signals(res)
 	return s.render(w, http.StatusOK, "aggregate", p)
@@ -1239,4 +1243,10 @@ func (s *Server) aggregateCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return err
 	}
 	return chartCSV(w, res, fmt.Sprintf("measure-%d-all-teams", m.ID))
+}
+
+// chartWords translates the chart's own words into lang.
+func (s *Server) chartWords(lang string) chart.Words {
+	pr := s.cat.Printer(lang)
+	return func(key string, args ...any) string { return pr.Sprintf(key, args...) }
 }

@@ -49,6 +49,7 @@ func (s *Server) routeTable() []Route {
 	}
 	rs = append(rs, s.learningRoutes()...)
 	rs = append(rs, s.assetsRoutes()...)
+	rs = append(rs, s.langRoutes()...)
 	for _, extra := range testOnlyRoutes {
 		rs = append(rs, extra(s)...)
 	}
