@@ -14,9 +14,10 @@ import (
 
 // TestBrowserSpanishDirector: a team director whose browser asks for
 // Spanish signs in and works in Spanish end to end — the sign-in page, the
-// team page, the measure's page and its chart, whose words (the rules
-// line, the description, the table of numbers and the signals) come from
-// the catalog, not from English in internal/chart or internal/spc.
+// team page, the data page, where she enters a month far below the usual,
+// and the measure's chart, whose words (the rules line, the description,
+// the table of numbers, the point's tooltip and the signal's reason) come
+// from the catalog, not from English in internal/chart or internal/spc.
 func TestBrowserSpanishDirector(t *testing.T) {
 	srv := startDemo(t)
 	logins, err := os.ReadFile(filepath.Join(srv.Dir, "demo-logins.txt"))
@@ -52,9 +53,27 @@ func TestBrowserSpanishDirector(t *testing.T) {
 		t.Errorf("the menu reads %q", nav)
 	}
 
+	// The director enters a month far below the team's usual, on the
+	// data page in Spanish, so that the chart has a signal to explain.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/c/1/teams/1/measures/1"), chromedp.WaitVisible(chromedp.CSS(`table.spc-table`)))
+	last := read(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("table.spc-table tbody th")].pop().textContent`))
+	do(t, ctx, chromedp.Navigate(srv.URL+"/c/1/teams/1/data"), chromedp.WaitVisible(chromedp.CSS(`#paste-form`)))
+	if l := read(t, ctx, chromedp.Text(chromedp.CSS(`label[for="f-paste"]`))); l != es.Sprintf("measure.paste_label") {
+		t.Errorf("the paste box is labelled %q", l)
+	}
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#f-pasteMeasure`), "1"),
+		chromedp.SetValue(chromedp.CSS(`#f-paste`), last+"\t3\t60"),
+		chromedp.Submit(chromedp.CSS(`#f-paste`)),
+	)
+	waitTrue(t, ctx, `!!document.querySelector(".flash") || !!document.querySelector(".error")`)
+	if msg := read(t, ctx, chromedp.Text(chromedp.CSS(`main`))); strings.Contains(msg, es.Sprintf("form.has_errors")) {
+		t.Fatalf("pasting %q 3/60 was refused: %s", last, msg)
+	}
+
 	// The measure's chart, in Spanish.
 	do(t, ctx, chromedp.Navigate(srv.URL+"/c/1/teams/1/measures/1"), chromedp.WaitVisible(chromedp.CSS(`figure.chart svg`)))
-	rules := read(t, ctx, chromedp.Text(chromedp.CSS(`figure.chart svg text.rules`)))
+	rules := read(t, ctx, chromedp.Evaluate[string](`document.querySelector("figure.chart svg text.rules").textContent`))
 	desc := read(t, ctx, chromedp.Evaluate[string](`document.querySelector("figure.chart svg desc").textContent`))
 	caption := read(t, ctx, chromedp.Evaluate[string](`document.querySelector("table.spc-table caption").textContent`))
 	heads := read(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("table.spc-table thead th")].map(th => th.textContent).join("|")`))
@@ -71,8 +90,12 @@ func TestBrowserSpanishDirector(t *testing.T) {
 	if !strings.Contains(caption, "conjunto de reglas") || !strings.Contains(heads, "Línea central") || !strings.Contains(heads, "Señal") {
 		t.Errorf("the chart's table is not Spanish: caption %q, headers %q", caption, heads)
 	}
-	if !strings.Contains(signals, "señal") && !strings.Contains(signals, "Sin señales") {
-		t.Errorf("the chart's signals %q are not Spanish", signals)
+	if signals != es.Sprintf("measure.signals", 1) {
+		t.Errorf("the chart's signals say %q, want %q", signals, es.Sprintf("measure.signals", 1))
+	}
+	below := es.Sprintf("chart.reason.below")
+	if !strings.Contains(cells, below) || !strings.Contains(tips, below) {
+		t.Errorf("the signal's reason %q is not in the table (%q) or the point's tooltip", below, cells)
 	}
 	for _, english := range []string{"above the upper", "below the lower", "shift:", "trend:", "runs signal", "excluded", "points outside"} {
 		if strings.Contains(cells+tips+desc, english) {
