@@ -24,10 +24,12 @@ var gzipPool = sync.Pool{New: func() any {
 // bytes. Downloads that are compressed already (XLSX and ZIP archives,
 // PNG, PDF) and partial (Range) responses pass through as they are.
 //
-// Pages carry no secret that an attacker's reflected input could be
-// compressed against (sign-in is by cookie, cross-origin POSTs are refused
-// by http.CrossOriginProtection, not by a token in the page), so BREACH
-// has nothing to find.
+// BREACH (guessing a secret in a compressed page from its size, with
+// attacker-chosen text reflected beside it) finds little here: no page
+// carries a CSRF token (cross-origin POSTs are refused by
+// http.CrossOriginProtection), sessions are cookies, and the secrets a page
+// shows (a new API token, an invitation or reset link) are made afresh by
+// the POST that shows them once, so no two responses hold the same secret.
 func compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
