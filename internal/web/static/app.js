@@ -27,8 +27,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", scrollers); });
   // On a phone the collaborative's menu starts folded, so the page's
   // content begins on the first screen; without script it stays open.
-  var menu = document.querySelector("details.collab-menu");
-  if (menu && window.matchMedia("(max-width: 40rem)").matches) { menu.open = false; }
+  // A window widened past a phone's opens it again: there the summary
+  // that would open it is hidden.
+  var menu = document.querySelector("details.collab-menu"), narrow = window.matchMedia("(max-width: 40rem)");
+  if (menu) {
+    if (narrow.matches) { menu.open = false; }
+    narrow.addEventListener("change", function (e) { menu.open = !e.matches; });
+  }
   document.querySelectorAll("input.copy").forEach(function (el) {
     el.addEventListener("focus", function () { el.select(); });
   });
