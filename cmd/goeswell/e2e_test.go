@@ -92,6 +92,13 @@ func startDemo(t *testing.T) *demoServer {
 // profile (no cookies), like a private window.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserWithin(t, 5*time.Minute)
+}
+
+// newBrowserWithin is newBrowser with a longer budget, for a test that
+// walks many pages in one browser session.
+func newBrowserWithin(t *testing.T, budget time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("GOESWELL_E2E") != "" {
 			t.Fatalf("GOESWELL_E2E is set but %s is missing: %v", chromiumPath, err)
@@ -113,7 +120,7 @@ func newBrowser(t *testing.T) context.Context {
 	// One budget for the whole browser session: the stored-XSS walk
 	// renders a few hundred pages in one, and a shared CI machine may be
 	// slow; the limit is there to end a hung browser, not to time pages.
-	ctx, tcancel := context.WithTimeout(ctx, 5*time.Minute)
+	ctx, tcancel := context.WithTimeout(ctx, budget)
 	t.Cleanup(func() { tcancel(); cancel(); acancel() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -188,7 +195,7 @@ func TestBrowserInviteFlow(t *testing.T) {
 	do(t, conv,
 		chromedp.Navigate(srv.URL+"/c/1/teams/1"),
 		chromedp.WaitVisible(chromedp.CSS(`#invite-form`)),
-		chromedp.SendKeys(chromedp.CSS(`#invite-form #f-name`), "Nia Thompson"),
+		chromedp.SendKeys(chromedp.CSS(`#invite-form #f-invite-name`), "Nia Thompson"),
 		chromedp.SendKeys(chromedp.CSS(`#invite-form #f-email`), "nia@example.org"),
 		chromedp.SetValue(chromedp.CSS(`#invite-form #f-role`), "other"),
 		chromedp.Submit(chromedp.CSS(`#invite-form #f-email`)),

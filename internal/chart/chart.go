@@ -38,13 +38,18 @@ type Options struct {
 	Annotations []Annotation
 	// Show95 adds the 2-sigma warning limits.
 	Show95 bool
+	// Words translates the chart's own words; nil draws English.
+	Words Words
 }
 
-// Colours, after qicharts2's palette; all are presentation attributes.
+// Colours, after qicharts2's palette, darkened where needed so that every
+// line and mark reaches 3:1 against a white or near-white page (WCAG
+// 1.4.11, non-text contrast; TestColoursContrast checks it). All are
+// presentation attributes.
 const (
-	colLine   = "#5DA5DA"
-	colSignal = "#F15854"
-	colRuns   = "#FAA43A"
+	colLine   = "#1F77B4"
+	colSignal = "#D62728"
+	colRuns   = "#C45F00"
 	colCL     = "#333333"
 	colLimit  = "#888888"
 	colTarget = "#059748"
@@ -226,18 +231,18 @@ func MDCSVG(w io.Writer, f *spc.MDCFacet, mo spc.MDCOptions, o Options) error {
 		}
 		s.tips = append(s.tips, tip)
 	}
-	s.rules = "Rules: " + string(spc.RulesMDC) + " (Making Data Count)"
+	s.rules = o.Words.t("chart.mdc_rules", string(spc.RulesMDC))
 	s.title = o.Title
 	if s.title == "" {
-		s.title = "XmR chart (Making Data Count)"
+		s.title = o.Words.t("chart.mdc_title")
 	}
 	if f.Facet != "" && f.Facet != "no facet" {
 		s.title += ": " + f.Facet
 	}
-	d := fmt.Sprintf("XmR chart of %d points with Making Data Count rules. Mean %s, process limits %s to %s. Variation: %s.",
+	d := o.Words.t("chart.mdc_desc",
 		n, label(f.Mean), label(f.LPL), label(f.UPL), strings.ReplaceAll(f.VariationType, "_", " "))
 	if f.AssuranceType != "" {
-		d += " Assurance: " + strings.ReplaceAll(f.AssuranceType, "_", " ") + "."
+		d += o.Words.t("chart.mdc_assurance", strings.ReplaceAll(f.AssuranceType, "_", " "))
 	}
 	s.desc = d
 	return draw(w, []series{s}, o)
@@ -269,16 +274,16 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		s.partSignal = append(s.partSignal, q.RunsSignal)
 		tip := p.Labels[i] + ": " + label(q.Y)
 		if rs := spc.PointReasons(q); len(rs) > 0 {
-			tip += " (" + strings.Join(rs, "; ") + ")"
+			tip += " (" + o.Words.reasons(rs, "; ") + ")"
 		}
 		if !q.Include {
-			tip += " [excluded]"
+			tip += " [" + o.Words.t("chart.excluded") + "]"
 		}
 		s.tips = append(s.tips, tip)
 	}
 	title := o.Title
 	if title == "" {
-		title = strings.ToUpper(string(r.Chart)) + " chart"
+		title = o.Words.t("chart.title", strings.ToUpper(string(r.Chart)))
 	}
 	if p.Facet1 != "" {
 		title += ": " + p.Facet1
@@ -287,22 +292,23 @@ func fromPanel(r *spc.Result, pi int, o Options) series {
 		}
 	}
 	s.title = title
-	s.rules = "Rules: " + string(r.Rules)
+	rules := string(r.Rules)
 	if r.Rules == spc.RulesAnhoej && r.Method != "" && r.Method != spc.MethodAnhoej {
-		s.rules += " (" + string(r.Method) + ")"
+		rules += " (" + string(r.Method) + ")"
 	}
+	s.rules = o.Words.t("chart.rules", rules)
 	var d strings.Builder
-	fmt.Fprintf(&d, "%s chart of %d subgroups, rule set %s.", strings.ToUpper(string(r.Chart)), p.Len(), r.Rules)
+	d.WriteString(o.Words.t("chart.desc", strings.ToUpper(string(r.Chart)), p.Len(), string(r.Rules)))
 	for _, ps := range p.Parts {
-		fmt.Fprintf(&d, " Part %d: centre line %s", ps.Part, label(ps.CL))
+		d.WriteString(o.Words.t("chart.desc_part", ps.Part, label(ps.CL)))
 		if finite(ps.ALCL) || finite(ps.AUCL) {
-			fmt.Fprintf(&d, ", limits %s to %s", label(ps.ALCL), label(ps.AUCL))
+			d.WriteString(o.Words.t("chart.desc_limits", label(ps.ALCL), label(ps.AUCL)))
 		}
-		fmt.Fprintf(&d, "; %d points outside the limits", ps.SigmaSignals)
+		d.WriteString(o.Words.t("chart.desc_outside", ps.SigmaSignals))
 		if len(ps.Reasons) > 0 {
-			fmt.Fprintf(&d, "; %s", strings.Join(ps.Reasons, ", "))
+			fmt.Fprintf(&d, "; %s", o.Words.reasons(ps.Reasons, ", "))
 		} else {
-			d.WriteString("; no runs signal")
+			d.WriteString(o.Words.t("chart.desc_no_runs"))
 		}
 		d.WriteString(".")
 	}
@@ -395,8 +401,8 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 	// The end of a frozen baseline.
 	if k := s.freezeAfter; k >= 0 && k+1 < n {
 		x := (sc.x(s.xs[k]) + sc.x(s.xs[k+1])) / 2
-		fmt.Fprintf(b, "<g class=\"freeze\"><line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"1 3\"/><text x=\"%s\" y=\"%s\" fill=\"%s\" text-anchor=\"end\">baseline</text></g>\n",
-			num(x), num(marginT), num(x), num(ph-marginB), colLimit, num(x-3), num(marginT+12), colLimit)
+		fmt.Fprintf(b, "<g class=\"freeze\"><line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"1 3\"/><text x=\"%s\" y=\"%s\" fill=\"%s\" text-anchor=\"end\">%s</text></g>\n",
+			num(x), num(marginT), num(x), num(ph-marginB), colLimit, num(x-3), num(marginT+12), colLimit, esc(o.Words.t("chart.baseline")))
 	}
 	// Lines per part: limits then centre line.
 	for start := 0; start < n; {
@@ -419,8 +425,8 @@ func panel(b *bytes.Buffer, s series, o Options, pw, ph float64) {
 	}
 	if o.HasTarget && finite(o.Target) {
 		y := sc.y(o.Target)
-		fmt.Fprintf(b, "<line class=\"target\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"8 4\"><title>target %s</title></line>\n",
-			num(sc.px0), num(y), num(sc.px1), num(y), colTarget, esc(label(o.Target)))
+		fmt.Fprintf(b, "<line class=\"target\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-dasharray=\"8 4\"><title>%s</title></line>\n",
+			num(sc.px0), num(y), num(sc.px1), num(y), colTarget, esc(o.Words.t("chart.target", label(o.Target))))
 	}
 	// Data line, broken at missing values.
 	if s.connect {

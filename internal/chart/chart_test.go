@@ -3,8 +3,10 @@ package chart
 import (
 	"bytes"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,4 +141,40 @@ func TestMDCSVGGolden(t *testing.T) {
 	checkCSP(t, b.String())
 	golden(t, "mdc.svg", b.Bytes())
 	golden(t, "mdc.html", []byte(MDCTable(&f)))
+}
+
+// TestColoursContrast: every colour the chart draws data or limits with
+// reaches 3:1 (WCAG 1.4.11) against the page behind the SVG, white or
+// goeswell's near-white background. qicharts2's light blue (2.67:1) and
+// orange (2.01:1) would fail.
+func TestColoursContrast(t *testing.T) {
+	for _, c := range []string{colLine, colSignal, colRuns, colCL, colLimit, colTarget, colNote, colAxis} {
+		for _, bg := range []string{"#ffffff", "#fbfcfc"} {
+			if r := contrast(c, bg); r < 3 {
+				t.Errorf("colour %s on %s: contrast %.2f:1, want at least 3:1", c, bg, r)
+			}
+		}
+	}
+}
+
+// contrast is the WCAG 2 contrast ratio of two #rrggbb colours.
+func contrast(a, b string) float64 {
+	lum := func(h string) float64 {
+		var rgb [3]float64
+		for i := range rgb {
+			v, _ := strconv.ParseUint(h[1+2*i:3+2*i], 16, 8)
+			c := float64(v) / 255
+			if c <= 0.03928 {
+				rgb[i] = c / 12.92
+			} else {
+				rgb[i] = math.Pow((c+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
+	}
+	x, y := lum(a), lum(b)
+	if x < y {
+		x, y = y, x
+	}
+	return (x + 0.05) / (y + 0.05)
 }

@@ -13,7 +13,7 @@ type User struct {
 	ID        int64
 	Email     string
 	Name      string
-	Lang      string // BCP 47 tag of the person's language, e.g. "en"
+	Lang      string // BCP 47 tag of the language the person chose, e.g. "es"; "" follows the browser
 	SiteAdmin bool
 	// Reminders is whether the person wants reminder emails.
 	Reminders bool

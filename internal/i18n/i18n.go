@@ -3,7 +3,22 @@
 // added as data files, not as code. Each feature keeps its own file
 // (messages/en/core.json, messages/en/engagement.json, ...); a key defined
 // twice in one language is an error. English is complete and is the
-// fallback.
+// fallback, key by key: a language that lacks a key shows the English
+// message, never the raw key. A language listed in Partial may lack keys;
+// any other must have all of English's (TestTranslationsMatchEnglish).
+//
+// Languages and who they are for (README.md, "Languages", says which
+// pages each covers):
+//
+//	en   English, complete.
+//	es   Spanish for US Spanish-speaking advocates and community members
+//	     (usted), complete.
+//	hmn  White Hmong (Hmoob Dawb, RPA spelling) for the public and
+//	     team-member pages; the rest falls back to English. The tags mww
+//	     (Hmong Daw) and hnj (Hmong Njua), which browsers and phones send,
+//	     are matched to it.
+//
+// doc/translators.md is the guide for translators, with the glossary.
 //
 // A message is a string, or, for a sentence holding a count, an object
 // that chooses its words by the count's CLDR plural category
@@ -54,11 +69,20 @@ type Catalog struct {
 	matcher language.Matcher
 	tags    []language.Tag
 	keys    map[string]bool // the English keys
+	// raw holds every language's messages as written, by language and
+	// key: the fallback fills gaps from it, and tests compare languages.
+	raw map[string]map[string]json.RawMessage
+}
+
+// Partial lists the languages that may lack keys, with what they cover;
+// their missing keys show in English.
+var Partial = map[string]string{
+	"hmn": "sign-in, check-ins, data entry, attendance and hours, success moments",
 }
 
 // Load reads the embedded message files.
 func Load() (*Catalog, error) {
-	c := &Catalog{cat: catalog.NewBuilder(catalog.Fallback(language.English)), keys: map[string]bool{}}
+	c := &Catalog{cat: catalog.NewBuilder(catalog.Fallback(language.English)), keys: map[string]bool{}, raw: map[string]map[string]json.RawMessage{}}
 	dirs, err := fs.ReadDir(files, "messages")
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
@@ -77,6 +101,7 @@ func Load() (*Catalog, error) {
 			return nil, err
 		}
 		seen := map[string]string{}
+		c.raw[tag.String()] = map[string]json.RawMessage{}
 		for _, name := range names {
 			b, err := files.ReadFile(name)
 			if err != nil {
@@ -91,6 +116,7 @@ func Load() (*Catalog, error) {
 					return nil, fmt.Errorf("%s: key %q already defined in %s", name, k, prev)
 				}
 				seen[k] = name
+				c.raw[tag.String()][k] = v
 				m, err := compile(v)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %s: %w", name, k, err)
@@ -104,6 +130,31 @@ func Load() (*Catalog, error) {
 			}
 		}
 		c.tags = append(c.tags, tag)
+	}
+	// Key-by-key fallback: x/text's catalog falls back to English only for
+	// a language it does not have at all, so a key a translation lacks is
+	// given the English message under the translation's tag.
+	for _, tag := range c.tags[1:] {
+		have := c.raw[tag.String()]
+		for k, v := range c.raw["en"] {
+			if _, ok := have[k]; ok {
+				continue
+			}
+			m, err := compile(v)
+			if err != nil {
+				return nil, fmt.Errorf("en: %s: %w", k, err)
+			}
+			if err := c.cat.Set(tag, k, m...); err != nil {
+				// A language without English's plural categories (Hmong
+				// has only "other") gets the English "other" forms.
+				if m, err = compile(otherOnly(v)); err != nil {
+					return nil, fmt.Errorf("en: %s: %w", k, err)
+				}
+				if err := c.cat.Set(tag, k, m...); err != nil {
+					return nil, fmt.Errorf("%s: fallback %s: %w", tag, k, err)
+				}
+			}
+		}
 	}
 	c.matcher = language.NewMatcher(c.tags)
 	return c, nil
@@ -285,6 +336,38 @@ func verbOf(s string, arg int) string {
 	return ""
 }
 
+// otherOnly keeps, of every plural object in a message, only "arg",
+// "other" and exact "=N" cases.
+func otherOnly(raw json.RawMessage) json.RawMessage {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return raw
+	}
+	var reduce func(v any) any
+	reduce = func(v any) any {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		out := map[string]any{}
+		_, sentence := obj["text"]
+		for k, sub := range obj {
+			switch {
+			case sentence:
+				out[k] = reduce(sub)
+			case k == "arg", k == "other", strings.HasPrefix(k, "="):
+				out[k] = reduce(sub)
+			}
+		}
+		return out
+	}
+	b, err := json.Marshal(reduce(v))
+	if err != nil {
+		return raw
+	}
+	return b
+}
+
 // MustLoad is Load for program start and tests.
 func MustLoad() *Catalog {
 	c, err := Load()
@@ -322,14 +405,39 @@ func (c *Catalog) Match(setting, acceptLanguage string) string {
 	var prefs []language.Tag
 	if setting != "" {
 		if t, err := language.Parse(setting); err == nil {
-			prefs = append(prefs, t)
+			prefs = append(prefs, hmong(t))
 		}
 	}
 	if tags, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil {
-		prefs = append(prefs, tags...)
+		for _, t := range tags {
+			prefs = append(prefs, hmong(t))
+		}
 	}
-	_, i, _ := c.matcher.Match(prefs...)
+	_, i, conf := c.matcher.Match(prefs...)
+	if conf == language.No {
+		return "en"
+	}
 	return c.tags[i].String()
+}
+
+// hmong maps the individual Hmong languages onto the catalog's "hmn":
+// phones and browsers send mww (Hmong Daw, White Hmong) or hnj (Hmong
+// Njua, Green Hmong), which x/text does not fold into the macrolanguage.
+// Green Hmong readers read White Hmong RPA far better than English.
+func hmong(t language.Tag) language.Tag {
+	b, _ := t.Base()
+	switch b.String() {
+	case "mww", "hnj", "hmn":
+		return language.Make("hmn")
+	}
+	return t
+}
+
+// Known reports whether lang is one of the catalog's languages, as a
+// person may choose it.
+func (c *Catalog) Known(lang string) bool {
+	_, ok := c.raw[lang]
+	return ok
 }
 
 // Printer returns a printer for lang.

@@ -26,7 +26,7 @@ func TestCatalog(t *testing.T) {
 	tests := []struct{ setting, accept, want string }{
 		{"", "", "en"},
 		{"en", "es;q=0.9", "en"},
-		{"", "hmn, es;q=0.8", "en"}, // no Hmong or Spanish catalog yet: English
+		{"", "hmn, es;q=0.8", "hmn"},
 		{"xx-invalid", "", "en"},
 	}
 	for _, tt := range tests {

@@ -880,10 +880,7 @@ func (db *DB) importUser(ctx context.Context, tx *sql.Tx, t ArchiveTable, vals [
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("import user: %w", err)
 	}
-	lang, _ := get("lang").(string)
-	if lang == "" {
-		lang = "en"
-	}
+	lang, _ := get("lang").(string) // "" follows the browser
 	created := get("created_at")
 	if created == nil {
 		created = ts(db.Now())

@@ -40,9 +40,8 @@ func (db *DB) CreateUser(ctx context.Context, who collab.Who, u *collab.User, ha
 
 func (db *DB) createUser(ctx context.Context, tx *sql.Tx, who collab.Who, u *collab.User, hash string) error {
 	u.Email = collab.NormalizeEmail(u.Email)
-	if u.Lang == "" {
-		u.Lang = "en"
-	}
+	// u.Lang stays "" unless the person chose a language: then the
+	// browser's Accept-Language decides (internal/i18n.Catalog.Match).
 	u.CreatedAt = db.Now()
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, password_hash, lang, site_admin, reminders, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,

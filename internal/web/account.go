@@ -78,11 +78,8 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 	} else if len(name) > 200 {
 		v.Add("name", "error.too_long")
 	}
-	known := false
-	for _, l := range s.cat.Languages() {
-		known = known || l == lang
-	}
-	if !known {
+	// "" follows the browser.
+	if lang != "" && !s.cat.Known(lang) {
 		v.Add("lang", "error.invalid_choice")
 	}
 	if err := v.Err(); err != nil {

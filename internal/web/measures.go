@@ -530,9 +530,11 @@ func (s *Server) teamMeasureChart(r *http.Request, rc *reqCtx) (*teamChartData, 
 	if r.URL.Query().Get("groups") != "" && d.M.GroupKey != "" {
 		// One panel a group, for a disaggregated measure (seed 003, 1.1.3).
 		d.Res, d.Co, err = groupChart(d.M, vals, d.Cycles, r.URL.Query().Get("rules"), d.M.Name+" · "+rc.Team.Name)
+		d.Co.Words = s.chartWords(rc.Lang)
 		return d, err
 	}
 	d.Res, d.Co, err = measureChart(d.M, d.Pts, d.Cycles, d.Breaks, r.URL.Query().Get("rules"), d.M.Name+" · "+rc.Team.Name)
+	d.Co.Words = s.chartWords(rc.Lang)
 	return d, err
 }
 
@@ -629,7 +631,7 @@ func (s *Server) renderTeamMeasure(w http.ResponseWriter, r *http.Request, rc *r
 		return err
 	}
 	if res != nil {
-		p.Table = template.HTML(chart.Table(res))
+		p.Table = template.HTML(chart.TableIn(res, s.chartWords(rc.Lang)))
 	}
 	p.Signals, p.Runs = signals(res)
 	p.Findings = findingsText(&p.basePage, m, res)
@@ -1400,6 +1402,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		return err
 	}
 	res, co, err := measureChart(m, aggregate(m, periods, 1), nil, nil, rules, m.Name+" · "+p.T("measure.all_teams"))
+	co.Words = s.chartWords(rc.Lang)
 	if err != nil {
 		return err
 	}
@@ -1407,7 +1410,7 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 		return err
 	}
 	if res != nil {
-		p.Table = template.HTML(chart.Table(res))
+		p.Table = template.HTML(chart.TableIn(res, s.chartWords(rc.Lang)))
 	}
 	p.Signals, p.Runs = signals(res)
 	p.Findings = findingsText(&p.basePage, m, res)
@@ -1490,6 +1493,7 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 		min = MinAggregateTeams
 	}
 	res, co, err := measureChart(m, aggregate(m, periods, min), nil, nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	co.Words = s.chartWords(rc.Lang)
 	return m, res, co, err
 }
 
@@ -1522,7 +1526,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 		return err
 	}
 	if res != nil {
-		p.Table = template.HTML(chart.Table(res))
+		p.Table = template.HTML(chart.TableIn(res, s.chartWords(rc.Lang)))
 	}
 	p.Signals, p.Runs = signals(res)
 	p.Findings = findingsText(&p.basePage, m, res)
@@ -1546,4 +1550,10 @@ func (s *Server) aggregateCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return err
 	}
 	return chartCSV(w, res, fmt.Sprintf("measure-%d-all-teams", m.ID))
+}
+
+// chartWords translates the chart's own words into lang.
+func (s *Server) chartWords(lang string) chart.Words {
+	pr := s.cat.Printer(lang)
+	return func(key string, args ...any) string { return pr.Sprintf(key, args...) }
 }

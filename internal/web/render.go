@@ -26,11 +26,13 @@ var templateFS embed.FS
 
 // basePage is embedded in every page struct: what the layout needs.
 type basePage struct {
-	s      *Server
-	pr     *message.Printer // the page's language, made once per page
-	Title  string
-	Actor  *collab.Actor
-	Lang   string
+	s     *Server
+	pr    *message.Printer // the page's language, made once per page
+	Title string
+	Actor *collab.Actor
+	Lang  string
+	// Here is the page's address, where the language switch returns.
+	Here   string
 	Collab *collab.Collaborative
 	// Nav is the collaborative's menu, filtered to what the actor may open.
 	Nav []navItem
@@ -150,7 +152,7 @@ func (p basePage) DomainChecked(d collab.Domain, def []collab.Domain) bool {
 func (p basePage) Asset(name string) string { return p.s.static.url(name) }
 
 func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
-	b := basePage{s: s, pr: s.cat.Printer(rc.Lang), Actor: rc.Actor, Lang: rc.Lang, Collab: rc.Collab}
+	b := basePage{s: s, pr: s.cat.Printer(rc.Lang), Actor: rc.Actor, Lang: rc.Lang, Collab: rc.Collab, Here: r.URL.RequestURI()}
 	b.Title = b.T(titleKey)
 	if rc.Collab != nil {
 		b.Nav = s.nav(r, rc, b.pr)

@@ -51,6 +51,7 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.assetsRoutes()...)
 	rs = append(rs, s.groupRoutes()...)
 	rs = append(rs, s.dailyRoutes()...)
+	rs = append(rs, s.langRoutes()...)
 	for _, extra := range testOnlyRoutes {
 		rs = append(rs, extra(s)...)
 	}

@@ -52,6 +52,8 @@ type Config struct {
 
 // Server serves the UI and the API.
 type Server struct {
+	// mux answers which route a path is, for the language switch's way back.
+	mux     *http.ServeMux
 	db      *sqlstore.DB
 	log     *slog.Logger
 	mailer  *mail.Sender
@@ -110,6 +112,7 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics()
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()
+	s.mux = mux
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
@@ -121,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &reqCtx{Lang: "en"}, fmt.Errorf("cross-origin request: %w", collab.ErrForbidden))
 	}))
-	s.handler = s.securityHeaders(s.metrics.instrument(s.log, cop.Handler(mux)))
+	s.handler = s.securityHeaders(s.metrics.instrument(s.log, compress(cop.Handler(mux))))
 	return s, nil
 }
 
@@ -294,7 +297,7 @@ func (s *Server) authorize(r *http.Request, rt Route, rc *reqCtx) error {
 		// Not even a session is read: an anonymous answer is not tied to
 		// a signed-in person, not even by a session's last-seen time.
 		rc.Actor = &collab.Actor{}
-		rc.Lang = s.cat.Match("", r.Header.Get("Accept-Language"))
+		rc.Lang = s.cat.Match(s.chosenLang(r, ""), r.Header.Get("Accept-Language"))
 		return nil
 	}
 	uid, token, err := s.identify(r, rc.API)
@@ -311,7 +314,7 @@ func (s *Server) authorize(r *http.Request, rt Route, rc *reqCtx) error {
 		}
 		rc.Session = token
 	}
-	rc.Lang = s.cat.Match(rc.Actor.Lang, r.Header.Get("Accept-Language"))
+	rc.Lang = s.cat.Match(s.chosenLang(r, rc.Actor.Lang), r.Header.Get("Accept-Language"))
 
 	var cid, tid int64
 	if v := r.PathValue("collab"); v != "" {

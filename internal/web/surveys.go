@@ -381,6 +381,46 @@ type respondPage struct {
 	Scale  []int
 }
 
+// A respondQuestion is a question as the respondent reads it.
+type respondQuestion struct {
+	collab.Question
+	Choices []respondChoice
+}
+
+// A respondChoice is an option: the value stored, in the survey's own
+// words, and the label shown, in the respondent's language.
+type respondChoice struct{ Value, Label string }
+
+// Questions are the survey's questions in the respondent's language. A
+// template survey is stored in its creator's language; its questions and
+// options are shown from the catalog in the page's language instead, while
+// an option still sends the stored text, so answers in every language
+// count together. A custom survey is shown as written.
+func (p *respondPage) Questions() []respondQuestion {
+	var local []collab.Question
+	if p.Survey.Kind != collab.SurveyCustom {
+		local = collab.SurveyTemplate(p.Survey.Kind, func(k string) string { return p.T(k) })
+	}
+	out := make([]respondQuestion, len(p.Survey.Questions))
+	for i, q := range p.Survey.Questions {
+		rq := respondQuestion{Question: q}
+		var lq *collab.Question
+		if i < len(local) && local[i].Key == q.Key && local[i].Kind == q.Kind && len(local[i].Options) == len(q.Options) {
+			lq = &local[i]
+			rq.Text = lq.Text
+		}
+		for j, o := range q.Options {
+			c := respondChoice{Value: o, Label: o}
+			if lq != nil {
+				c.Label = lq.Options[j]
+			}
+			rq.Choices = append(rq.Choices, c)
+		}
+		out[i] = rq
+	}
+	return out
+}
+
 // noTrace marks a respondent's pages: nothing cached, nothing sent on.
 func noTrace(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/goeswell/goeswell/internal/chart"
 	"github.com/goeswell/goeswell/internal/i18n"
+	"github.com/goeswell/goeswell/internal/improve"
 )
 
 // TestTemplatesHaveNoBareText fails on any word in a template outside a
@@ -79,9 +81,30 @@ func TestCatalogCoversKeys(t *testing.T) {
 	for _, prefix := range []string{"role.director", "role.direct_service", "role.other", "role.convener", "role.coach", "role.funder", "role.evaluator",
 		"status.planning", "status.recruiting", "status.active", "status.closed", "kind.organization", "kind.community",
 		"size.small", "size.medium", "size.large", "partner.convener", "partner.funder", "partner.evaluator", "partner.faculty", "partner.partner",
-		"app.pending", "app.accepted", "app.declined", "lang.en"} {
+		"app.pending", "app.accepted", "app.declined", "lang.browser"} {
 		if !cat.Has(prefix) {
 			t.Errorf("catalog lacks %q", prefix)
+		}
+	}
+	// The language choices name every catalog language; the chart menus
+	// name every chart type.
+	for _, l := range cat.Languages() {
+		if !cat.Has("lang." + l) {
+			t.Errorf("catalog lacks %q", "lang."+l)
+		}
+	}
+	for _, c := range improve.ChartTypes {
+		if !cat.Has("measure.chart_" + c) {
+			t.Errorf("catalog lacks %q", "measure.chart_"+c)
+		}
+	}
+	// The chart's own words: its English and the catalog's agree.
+	en := cat.Printer("en")
+	for k, v := range chart.English {
+		if !cat.Has(k) {
+			t.Errorf("catalog lacks chart word %q", k)
+		} else if !strings.Contains(v, "%") && en.Sprintf(k) != v {
+			t.Errorf("catalog %s = %q, chart.English has %q", k, en.Sprintf(k), v)
 		}
 	}
 	for _, name := range []string{"render.go", "server.go", "auth.go", "account.go", "teams.go", "collaboratives.go", "applications.go"} {

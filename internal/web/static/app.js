@@ -1,6 +1,39 @@
 // goeswell's shared script: conveniences only. Every form and page works
 // without it.
 document.addEventListener("DOMContentLoaded", function () {
+  // A table box that scrolls sideways must be reachable by keyboard
+  // (WCAG 2.1.1): it takes focus, named after its table's caption or the
+  // heading before it, only while its table is wider than the screen.
+  function scrollers() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          var cap = box.querySelector("caption"), h = box.previousElementSibling;
+          while (h && !/^H[1-6]$/.test(h.tagName)) { h = h.previousElementSibling; }
+          var name = cap ? cap.textContent : (h ? h.textContent : document.title);
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name.trim());
+        }
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  scrollers();
+  window.addEventListener("resize", scrollers);
+  document.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", scrollers); });
+  // On a phone the collaborative's menu starts folded, so the page's
+  // content begins on the first screen; without script it stays open.
+  // A window widened past a phone's opens it again: there the summary
+  // that would open it is hidden.
+  var menu = document.querySelector("details.collab-menu"), narrow = window.matchMedia("(max-width: 40rem)");
+  if (menu) {
+    if (narrow.matches) { menu.open = false; }
+    narrow.addEventListener("change", function (e) { menu.open = !e.matches; });
+  }
   document.querySelectorAll("input.copy").forEach(function (el) {
     el.addEventListener("focus", function () { el.select(); });
   });
