@@ -495,12 +495,17 @@ func seedEvidence(ctx context.Context, db *sqlstore.DB, c *collab.Collaborative,
 		return nil
 	}
 	// Cape and Berkshire try the sibling concept too, and adopt it.
-	for i := 2; i < len(teams) && i < 4 && i < len(imp.DriverIDs); i++ {
+	for i := 2; i < len(teams) && i < 4 && i < len(imp.ChangeIDs); i++ {
 		t := teams[i]
 		dir, _ := members(t)
 		start := thisMonth.AddMonths(-5).AddDays(2 + i)
 		at(day(start, 9))
-		d := &improve.Driver{CollaborativeID: c.ID, TeamID: t.ID, AimID: imp.AimIDs[i], ParentID: imp.DriverIDs[i], Kind: improve.DriverChange,
+		// Beside the team's first change idea, under the same driver.
+		first, err := db.FindDriver(ctx, c.ID, t.ID, imp.ChangeIDs[i])
+		if err != nil {
+			return fmt.Errorf("demo evidence: %w", err)
+		}
+		d := &improve.Driver{CollaborativeID: c.ID, TeamID: t.ID, AimID: imp.AimIDs[i], ParentID: first.ParentID, Kind: improve.DriverChange,
 			Title: "Ask what matters most before offering a referral", FrameworkNodeID: sibling.ID}
 		if err := db.AddDriver(ctx, dir, d); err != nil {
 			return fmt.Errorf("demo evidence: %w", err)

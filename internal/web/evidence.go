@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -164,7 +165,10 @@ func teamEvidence(m *improve.Measure, pts map[collab.Date]*teamPoint, adopted co
 	}
 	p := &res.Panels[0]
 	last := p.Len() - 1
-	r.Latest = strconv.FormatFloat(p.Y[last], 'g', 4, 64)
+	r.Latest = strconv.FormatFloat(math.Round(p.Y[last]*100)/100, 'f', -1, 64)
+	if m.Ratio && m.Unit == "%" {
+		r.Latest = strconv.FormatFloat(math.Round(p.Y[last]*10)/10, 'f', -1, 64) + " %"
+	}
 	if adopted.IsZero() {
 		return r, nil
 	}
@@ -282,6 +286,9 @@ func evidenceChart(m *improve.Measure, pts map[collab.Date]*teamPoint, adopted c
 		obs = append(obs, o)
 	}
 	opts := chartOptions(m, "")
+	if m.Ratio && m.Unit == "%" {
+		opts.Multiply = 100 // as the team's chart shows it
+	}
 	if before >= minBaseline && before < len(obs) {
 		opts.Freeze = before
 	}
