@@ -193,6 +193,10 @@ type funderReportPage struct {
 	// Measures are the collaborative's shared measures, whose aggregate
 	// charts (issue 4) funders may open.
 	Measures []*improve.Measure
+	// Evidence is the change package's harvest: each framework node the
+	// teams test, with counts of teams, cycles and teams improving (counts
+	// of teams, never their names or data).
+	Evidence []*evidenceRow
 }
 
 // funderReportPage is the funder and efficacy report for a date range:
@@ -255,9 +259,32 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 			return err
 		}
 	}
+	fws, err := s.db.AdoptedFrameworks(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range fws {
+		rows, err := s.changeEvidence(ctx, c.ID, f)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if len(row.Teams) > 0 {
+				p.Evidence = append(p.Evidence, row)
+			}
+		}
+	}
 	if format != "" {
 		t := figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators)
 		t.Rows = append(t.Rows, participationRows(p.basePage, p.Participation, p.TeamRows)...)
+		for _, row := range p.Evidence {
+			improving := ""
+			if len(row.Measures) > 0 {
+				improving = p.T("evidence.improved_of", row.Improved, len(row.Teams))
+			}
+			t.Rows = append(t.Rows, []string{p.T("framework.package_title"), row.Node.Code + " " + row.Node.Title,
+				joinNonEmpty(joinNonEmpty(p.T("evidence.teams_testing", len(row.Teams)), p.T("framework.conclusions", row.Adopt, row.Adapt, row.Abandon, row.Open)), improving)})
+		}
 		return s.export(w, r, rc, format, t)
 	}
 	return s.render(w, http.StatusOK, "funder_report", p)

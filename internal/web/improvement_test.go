@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -832,5 +833,38 @@ func TestGroupActionFollowedUp(t *testing.T) {
 	}
 	if list := e.do("funder", "GET", groups, nil, "").Body.String(); !strings.Contains(list, "Steering committee") {
 		t.Error("a partner does not see the groups")
+	}
+}
+
+// TestFunderReportEvidence: the funder report carries the change
+// package's harvest as counts of teams, with no team's name or data,
+// in the page and in its CSV.
+func TestFunderReportEvidence(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	f, err := e.db.FindFramework(bg, c, e.imp.FrameworkID)
+	must(t, err)
+	must(t, e.db.LinkMeasure(bg, collab.Who{}, c, e.imp.MeasureID, f.Nodes[0].ID, true))
+	var node *improve.FwNode
+	for _, n := range f.Flatten() {
+		if n.ID == e.imp.NodeID {
+			node = n
+		}
+	}
+	page := e.do("funder", "GET", fmt.Sprintf("/c/%d/funder-report", c), nil, "").Body.String()
+	i := strings.Index(page, `id="evidence-summary"`)
+	if i < 0 {
+		t.Fatal("the funder report has no change package")
+	}
+	table := page[i : i+strings.Index(page[i:], "</table>")]
+	if !strings.Contains(table, node.Code+" "+template.HTMLEscapeString(node.Title)) || !strings.Contains(table, "show improvement") {
+		t.Errorf("the change package lacks the node tested or its count of teams improving")
+	}
+	if strings.Contains(table, "Harbor Safe Haven") {
+		t.Error("the funder report's change package names a team")
+	}
+	csv := e.do("funder", "GET", fmt.Sprintf("/c/%d/funder-report?format=csv", c), nil, "").Body.String()
+	if !strings.Contains(csv, node.Code+" "+node.Title) || !strings.Contains(csv, "teams testing") {
+		t.Errorf("the CSV lacks the change package")
 	}
 }
