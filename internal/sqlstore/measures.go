@@ -680,3 +680,39 @@ func lockUntilCommit(ctx context.Context, tx *sql.Tx, space int32, id int64) err
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, CAST($2 % 2147483647 AS INTEGER))`, space, id)
 	return err
 }
+
+// A GroupPeriod is every team's values of one group of a disaggregated
+// measure in one period: how many teams reported the group, and the sums
+// of their values (or numerators and denominators).
+type GroupPeriod struct {
+	Period collab.Date
+	Group  string
+	Teams  int
+	Y, N   float64
+}
+
+// MeasureGroupPeriods sums a disaggregated measure by period and group
+// over every team (seed 003's disaggregated data at the collaborative's
+// level). It reads the measure's values, so only grouped measures ask.
+func (db *DB) MeasureGroupPeriods(ctx context.Context, collabID int64, m *improve.Measure) ([]GroupPeriod, error) {
+	ok, y, n := `value IS NOT NULL`, `value`, `0`
+	if m.Ratio {
+		ok, y, n = `numerator IS NOT NULL AND denominator IS NOT NULL`, `numerator`, `denominator`
+	}
+	// #nosec G202 -- the column names are chosen above, never typed.
+	rows, err := db.read.QueryContext(ctx, `SELECT period, grp, COUNT(DISTINCT team_id), SUM(`+y+`), SUM(`+n+`) FROM measure_values
+		WHERE collaborative_id = $1 AND measure_id = $2 AND grp <> '' AND `+ok+` GROUP BY period, grp ORDER BY period, grp`, collabID, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("measure groups: %w", err)
+	}
+	defer rows.Close()
+	var out []GroupPeriod
+	for rows.Next() {
+		var g GroupPeriod
+		if err := rows.Scan(&g.Period, &g.Group, &g.Teams, &g.Y, &g.N); err != nil {
+			return nil, fmt.Errorf("measure groups: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}

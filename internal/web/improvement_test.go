@@ -871,3 +871,96 @@ func TestFunderReportEvidence(t *testing.T) {
 		t.Errorf("the CSV lacks the change package")
 	}
 }
+
+// TestDiscloseGroups: a funder sees a group's month of a disaggregated
+// measure only when three teams reported it and its counts of people
+// reach the threshold; when one group of a month is left out, another is
+// too, or the month's total would give it away.
+func TestDiscloseGroups(t *testing.T) {
+	ratio := &improve.Measure{Ratio: true}
+	plain := &improve.Measure{}
+	jan, feb := collab.NewDate(2026, 1, 1), collab.NewDate(2026, 2, 1)
+	gp := func(d collab.Date, g string, teams int, y, n float64) sqlstore.GroupPeriod {
+		return sqlstore.GroupPeriod{Period: d, Group: g, Teams: teams, Y: y, N: n}
+	}
+	tests := []struct {
+		name   string
+		m      *improve.Measure
+		in     []sqlstore.GroupPeriod
+		kept   []string // group@month kept
+		hidden int
+	}{
+		{"all large", ratio, []sqlstore.GroupPeriod{gp(jan, "a", 3, 20, 40), gp(jan, "b", 4, 30, 50)}, []string{"a@1", "b@1"}, 0},
+		{"a small numerator hides a second group", ratio, []sqlstore.GroupPeriod{gp(jan, "a", 3, 4, 40), gp(jan, "b", 4, 30, 50), gp(jan, "c", 5, 30, 90)}, []string{"c@1"}, 2},
+		{"two teams", ratio, []sqlstore.GroupPeriod{gp(jan, "a", 2, 20, 40), gp(jan, "b", 4, 30, 50), gp(feb, "a", 3, 20, 40), gp(feb, "b", 3, 30, 50)}, []string{"a@2", "b@2"}, 2},
+		{"two small ones need no third", ratio, []sqlstore.GroupPeriod{gp(jan, "a", 3, 2, 40), gp(jan, "b", 3, 3, 50), gp(jan, "c", 5, 30, 90)}, []string{"c@1"}, 2},
+		{"plain values: teams only", plain, []sqlstore.GroupPeriod{gp(jan, "a", 3, 2, 0), gp(jan, "b", 3, 3, 0)}, []string{"a@1", "b@1"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, hidden := discloseGroups(tt.m, tt.in, 11)
+			var kept []string
+			for _, g := range out {
+				kept = append(kept, fmt.Sprintf("%s@%d", g.Group, int(g.Period.Time().Month())))
+			}
+			if !slices.Equal(kept, tt.kept) || hidden != tt.hidden {
+				t.Errorf("kept %v, %d hidden; want %v, %d", kept, hidden, tt.kept, tt.hidden)
+			}
+		})
+	}
+}
+
+// TestGroupsAcrossTeams: a shared measure split into groups shows its
+// groups over every team on the staff's view and, thinned, on the
+// aggregate a funder reads.
+func TestGroupsAcrossTeams(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	startIn2019(t, e, c)
+	m := &improve.Measure{CollaborativeID: c, Name: "Safety plans made", Kind: improve.KindProcess, Ratio: true, Chart: "p", Better: improve.BetterUp,
+		GroupKey: "age group", GroupValues: []string{"under 25", "25 and over"}}
+	must(t, e.db.CreateMeasure(bg, collab.Who{}, m))
+	teams, err := e.db.Teams(bg, c, sqlstore.TeamFilter{})
+	must(t, err)
+	for i, tm := range teams {
+		var vals []*improve.Value
+		for k := 0; k < 6; k++ {
+			d := collab.NewDate(2025, 1, 1).AddMonths(k)
+			young, yn := float64(3+i), float64(6+i) // small counts of people
+			old, on := float64(30+i), float64(60+k)
+			vals = append(vals, &improve.Value{MeasureID: m.ID, Period: d, Group: "under 25", Numerator: &young, Denominator: &yn},
+				&improve.Value{MeasureID: m.ID, Period: d, Group: "25 and over", Numerator: &old, Denominator: &on})
+		}
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, tm.ID, vals, "form")
+		must(t, err)
+	}
+	staff := e.do("coach", "GET", fmt.Sprintf("/c/%d/measures/%d", c, m.ID), nil, "").Body.String()
+	if !strings.Contains(staff, `id="by-group"`) || !strings.Contains(staff, "under 25") || !strings.Contains(staff, "25 and over") {
+		t.Error("the staff's view does not show the groups over every team")
+	}
+	funder := e.do("funder", "GET", fmt.Sprintf("/c/%d/measures/%d/aggregate", c, m.ID), nil, "").Body.String()
+	i := strings.Index(funder, `id="by-group"`)
+	if i < 0 {
+		t.Fatal("the funder's aggregate has no groups section")
+	}
+	section := funder[i:]
+	// Four teams every month, and the young group's people summed over
+	// them (18 of 26 to 30) reach the threshold of 11: all kept.
+	if strings.Contains(section, "left out") {
+		t.Errorf("months left out though every count reaches the threshold")
+	}
+	// At a threshold of 20 the young group's 18 is too few, every month,
+	// and the older group goes with it: the total would give it away.
+	st, err := e.db.LearningSettings(bg, c)
+	must(t, err)
+	st.MinCell = 20
+	must(t, e.db.SaveLearningSettings(bg, collab.Who{}, &st))
+	funder = e.do("funder", "GET", fmt.Sprintf("/c/%d/measures/%d/aggregate", c, m.ID), nil, "").Body.String()
+	section = funder[strings.Index(funder, `id="by-group"`):]
+	if !strings.Contains(section, "12 group-months are left out") {
+		t.Errorf("at a threshold of 20 the groups are not left out: %s", section[:min(len(section), 400)])
+	}
+	if staff := e.do("coach", "GET", fmt.Sprintf("/c/%d/measures/%d", c, m.ID), nil, "").Body.String(); strings.Contains(staff, "left out") {
+		t.Error("the staff's view is thinned")
+	}
+}

@@ -1308,6 +1308,8 @@ type collabMeasurePage struct {
 	Rules      string
 	Reported   int // teams that reported the measure at all
 	TeamsTotal int
+	// Groups is a disaggregated measure by group over every team.
+	Groups *groupView
 }
 
 // teamsPerPage bounds how many teams one page of the collaborative
@@ -1414,6 +1416,11 @@ func (s *Server) collabMeasurePage(w http.ResponseWriter, r *http.Request, rc *r
 	}
 	p.Signals, p.Runs = signals(res)
 	p.Findings = findingsText(&p.basePage, m, res)
+	// The collaborative measure page is the staff's, who see each team's
+	// data anyway: its groups are not thinned.
+	if p.Groups, err = s.groupAggregate(r, rc, m, false, 0); err != nil {
+		return err
+	}
 	if p.TeamsTotal, err = s.db.CountTeams(ctx, rc.Collab.ID); err != nil {
 		return err
 	}
@@ -1513,6 +1520,9 @@ type aggregatePage struct {
 	Signals    int
 	Runs       bool
 	Findings   []finding
+	// Groups is a disaggregated measure by group, as the reader may see
+	// it (groupAggregate).
+	Groups *groupView
 }
 
 func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1530,6 +1540,13 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	p.Signals, p.Runs = signals(res)
 	p.Findings = findingsText(&p.basePage, m, res)
+	st, err := s.db.LearningSettings(r.Context(), rc.Collab.ID)
+	if err != nil {
+		return err
+	}
+	if p.Groups, err = s.groupAggregate(r, rc, m, p.Restricted, st.MinCell); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "aggregate", p)
 }
 
