@@ -74,8 +74,8 @@ func TestBrowserMonthlyReportAndFunderPDF(t *testing.T) {
 	if !strings.HasPrefix(string(pdf), "%PDF-") {
 		t.Fatalf("not a PDF: %.20q", pdf)
 	}
-	if n := len(pdfPageRE.FindAll(pdf, -1)); n != 5 {
-		t.Errorf("the funder report prints on %d pages, want 5 (summary, activity, participation, team by team, population data)", n)
+	if n := len(pdfPageRE.FindAll(pdf, -1)); n != 6 {
+		t.Errorf("the funder report prints on %d pages, want 6 (summary, activity, change package, participation, team by team, population data)", n)
 	}
 	if d := os.Getenv("GOESWELL_SCREENSHOTS"); d != "" {
 		os.WriteFile(filepath.Join(d, "funder-report.pdf"), pdf, 0o644)
