@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/goeswell/goeswell/internal/chart"
-	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/spc"
 	"github.com/goeswell/goeswell/internal/sqlstore"
@@ -123,6 +122,3 @@ func size(m *improve.Measure, g sqlstore.GroupPeriod) float64 {
 	}
 	return g.Y
 }
-
-// restrictedReader reports whether the reader sees aggregates only.
-func restrictedReader(rc *reqCtx) bool { return !rc.can(collab.PermCollabCohort) }
