@@ -195,6 +195,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		{"group.nav", "/groups", collab.PermCollabAggregate},
 		{"engagement.nav.calendar", "/calendar", collab.PermCohortRead},
 		{"engagement.nav.participation", "/participation", collab.PermCollabOversee},
+		{"feedback.nav", "/feedback-rounds", collab.PermCohortRead},
 		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
 		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
 		{"nav.surveys", "/surveys", collab.PermCollabAggregate},
