@@ -9,6 +9,7 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/csvout"
+	"github.com/goeswell/goeswell/internal/suppress"
 )
 
 // feedbackRoundRoutes are the feedback on the collaborative as a whole
@@ -52,6 +53,9 @@ type feedbackRoundsPage struct {
 	Member  bool // answers rounds
 	// Answered are the rounds the person has answered.
 	Answered map[int64]bool
+	// K is the collaborative's threshold: a count of people who answered
+	// under it is not shown, here as on the results.
+	K int
 }
 
 // State names where a round is: upcoming, open or closed.
@@ -73,6 +77,9 @@ func (s *Server) feedbackRoundsData(r *http.Request, rc *reqCtx) (*feedbackRound
 		Reader: rc.can(collab.PermCollabOversee), Member: onTeamOf(rc.Actor, c), Answered: map[int64]bool{}}
 	var err error
 	if p.Rounds, err = s.db.FeedbackRounds(r.Context(), c); err != nil {
+		return nil, err
+	}
+	if p.K, err = s.db.SuppressionThreshold(r.Context(), c); err != nil {
 		return nil, err
 	}
 	if p.Member {
@@ -342,6 +349,10 @@ func (s *Server) feedbackResultsCSV(w http.ResponseWriter, r *http.Request, rc *
 	cw.Flush()
 	return cw.Error()
 }
+
+// Small reports whether a count of people is one the disclosure rule
+// hides at threshold k.
+func (p basePage) Small(n, k int) bool { return n > 0 && n < max(k, suppress.MinThreshold) }
 
 // Shown is a count as published: the number, or words for one
 // suppressed.
