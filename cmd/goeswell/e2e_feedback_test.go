@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,5 +139,17 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 	if !strings.HasPrefix(string(pdf), "%PDF-") {
 		t.Fatalf("not a PDF: %.20q", pdf)
 	}
-	t.Logf("the funder report prints on %d pages", len(pdfPageRE.FindAll(pdf, -1)))
+	// The feedback summary fills the first page and runs onto a second;
+	// the rest prints as without it (TestBrowserMonthlyReportAndFunderPDF).
+	if n := len(pdfPageRE.FindAll(pdf, -1)); n != 7 {
+		t.Errorf("the funder report prints on %d pages, want 7 (summary and feedback on two, activity and charts on two, change package, participation, team by team with population data)", n)
+	}
+	if d := os.Getenv("GOESWELL_SCREENSHOTS"); d != "" {
+		os.WriteFile(filepath.Join(d, "funder-report-feedback.pdf"), pdf, 0o644)
+		do(t, co, chromedp.Navigate(rounds), chromedp.WaitVisible(chromedp.CSS(`#feedback-rounds`)),
+			chromedp.Click(chromedp.CSS(`#feedback-rounds a[href$="/results"]`)), chromedp.WaitVisible(chromedp.CSS(`#feedback-results`)))
+		os.WriteFile(filepath.Join(d, "feedback-results.png"), read(t, co, chromedp.FullScreenshot(100)), 0o644)
+		do(t, dir, chromedp.Navigate(rounds), chromedp.WaitVisible(chromedp.CSS(`#feedback-rounds`)))
+		os.WriteFile(filepath.Join(d, "feedback-rounds.png"), read(t, dir, chromedp.FullScreenshot(100)), 0o644)
+	}
 }

@@ -1512,11 +1512,13 @@ func (s *Server) allTeamsChart(r *http.Request, rc *reqCtx, m *improve.Measure, 
 	return res, co, err
 }
 
-// A reportChart is a shared measure drawn in the funder report.
+// A reportChart is a shared measure drawn in the funder report. Its
+// signals are drawn on it and described in its text alternative; the
+// findings in words are on its aggregate page, which its title opens,
+// so that each chart keeps to half a printed page.
 type reportChart struct {
-	M        *improve.Measure
-	SVG      template.HTML
-	Findings []finding
+	M   *improve.Measure
+	SVG template.HTML
 }
 
 // reportCharts draws each shared measure's chart over every team for the
@@ -1524,7 +1526,6 @@ type reportChart struct {
 // measure with nothing the reader may see has no SVG.
 func (s *Server) reportCharts(r *http.Request, rc *reqCtx, ms []*improve.Measure) ([]reportChart, error) {
 	var out []reportChart
-	b := s.base(r, rc, "measure.aggregate_title")
 	for _, m := range ms {
 		res, co, err := s.allTeamsChart(r, rc, m, "")
 		if err != nil {
@@ -1533,7 +1534,7 @@ func (s *Server) reportCharts(r *http.Request, rc *reqCtx, ms []*improve.Measure
 		// Narrower than the page's chart, so two fit one printed page.
 		co.Height = 300
 		co.ID = fmt.Sprintf("chart-%d", m.ID)
-		rcht := reportChart{M: m, Findings: findingsText(&b, m, res)}
+		rcht := reportChart{M: m}
 		if rcht.SVG, err = svgString(res, co); err != nil {
 			return nil, err
 		}
