@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -52,6 +54,7 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 	today := collab.DateOf(time.Now().UTC())
 	rounds := fmt.Sprintf("%s/c/%d/feedback-rounds", srv.URL, c)
 
+	withAxe(t, conv)
 	if err := signIn(conv, srv.URL, "convener@example.org", srv.Password); err != nil {
 		t.Fatal(err)
 	}
@@ -68,13 +71,18 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 	if list := read(t, conv, chromedp.Text(chromedp.CSS(`#feedback-rounds`))); !strings.Contains(list, "After the autumn meeting") || !strings.Contains(list, "Open") {
 		t.Fatalf("rounds after creating one:\n%s", list)
 	}
+	axeClean(t, conv, rounds)
 
 	// The director: the round is on their home; they answer anonymously.
 	dir := newBrowser(t)
+	withAxe(t, dir)
 	if err := signIn(dir, srv.URL, "director.harbor@example.org", srv.Password); err != nil {
 		t.Fatal(err)
 	}
 	do(t, dir, chromedp.WaitVisible(chromedp.CSS(`#home-feedback`)))
+	answerURL := read(t, dir, chromedp.Evaluate[string](`document.querySelector('#home-feedback a').href`))
+	axeClean(t, dir, answerURL)
+	do(t, dir, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#home-feedback`)))
 	do(t, dir,
 		chromedp.Click(chromedp.CSS(`#home-feedback a`)),
 		chromedp.WaitVisible(chromedp.CSS(`#feedback-form`)),
@@ -107,6 +115,7 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 
 	// The co-lead reads the results.
 	co := newBrowser(t)
+	withAxe(t, co)
 	if err := signIn(co, srv.URL, cl.Email, srv.Password); err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +126,7 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#feedback-rounds a[href$="/results"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#feedback-results`)),
 	)
+	axeClean(t, co, read(t, co, chromedp.Location()))
 	results := read(t, co, chromedp.Text(chromedp.CSS(`#feedback-results`)))
 	if !strings.Contains(results, "More time between teams") || !strings.Contains(results, "anonymous") || !strings.Contains(results, "too few to show") {
 		t.Errorf("the co-lead's results lack the written answer, its anonymity or the suppressed rating:\n%s", results)
@@ -127,6 +137,7 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 
 	// The funder report: the round's summary and the charts, drawn.
 	do(t, co, chromedp.Navigate(fmt.Sprintf("%s/c/%d/funder-report", srv.URL, c)), chromedp.WaitVisible(chromedp.CSS(`#report-feedback`)))
+	axeClean(t, co, read(t, co, chromedp.Location()))
 	summary := read(t, co, chromedp.Text(chromedp.CSS(`#report-feedback`)))
 	if !strings.Contains(summary, "After the autumn meeting") || !strings.Contains(summary, "More time between teams") {
 		t.Errorf("the report's feedback summary:\n%s", summary)
@@ -151,5 +162,28 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 		os.WriteFile(filepath.Join(d, "feedback-results.png"), read(t, co, chromedp.FullScreenshot(100)), 0o644)
 		do(t, dir, chromedp.Navigate(rounds), chromedp.WaitVisible(chromedp.CSS(`#feedback-rounds`)))
 		os.WriteFile(filepath.Join(d, "feedback-rounds.png"), read(t, dir, chromedp.FullScreenshot(100)), 0o644)
+	}
+}
+
+// withAxe loads axe-core into every page the browser opens.
+func withAxe(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axeSource}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axeClean opens url and fails on any axe-core violation of the WCAG
+// rules TestBrowserAccessibility holds pages to: its crawl of the demo
+// finds no feedback round to open.
+func axeClean(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	tags, _ := json.Marshal(axeTags)
+	res, err := checkPage(ctx, url, fmt.Sprintf(axeScript, tags))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", url, err)
+	}
+	for _, v := range res.Violations {
+		t.Errorf("%s: axe %s (%s): %s\n\t%s", url, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
 	}
 }
