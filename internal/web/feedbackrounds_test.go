@@ -193,3 +193,27 @@ func between(s, from, to string) string {
 	}
 	return s
 }
+
+// TestFunderReportCharts: the funder report draws each shared measure
+// with the same points its aggregate chart shows the same reader — a
+// funder no period fewer than MinAggregateTeams teams reported — and
+// each chart names its own title and description.
+func TestFunderReportCharts(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, m := e.ids["c1"], e.ids["measure1"]
+	for _, actor := range []string{"convener", "funder", "colead"} {
+		report := e.page(t, actor, fmt.Sprintf("/c/%d/funder-report", c))
+		fig := between(report, fmt.Sprintf(`id="report-chart-%d"`, m), "</figure>")
+		if fig == "" {
+			t.Fatalf("%s: no chart of measure %d in the report", actor, m)
+		}
+		svg := e.do(actor, "GET", fmt.Sprintf("/c/%d/measures/%d/aggregate.svg", c, m), nil, "").Body.String()
+		got, want := strings.Count(fig, "<circle"), strings.Count(svg, "<circle")
+		if got == 0 || got != want {
+			t.Errorf("%s: the report draws %d points, the aggregate chart %d", actor, got, want)
+		}
+		if n := strings.Count(report, `<title id="chart-`); n < 1 || strings.Contains(report, `id="spc-title"`) {
+			t.Errorf("%s: the report's charts share an id (%d titles named for their measure)", actor, n)
+		}
+	}
+}
