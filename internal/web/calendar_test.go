@@ -40,7 +40,7 @@ func TestSeriesPreview(t *testing.T) {
 	if !strings.Contains(prev, "This series makes 6 meetings:") {
 		t.Errorf("preview heading:\n%s", prev)
 	}
-	dates := regexp.MustCompile(`<li>(\w+) \d{4}-\d\d-\d\d (\d\d:\d\d) (E[SD]T)</li>`).FindAllStringSubmatch(prev, -1)
+	dates := regexp.MustCompile(`<li>(\w+) \d{1,2} \w+ \d{4} (\d\d:\d\d) (E[SD]T)</li>`).FindAllStringSubmatch(prev, -1)
 	if len(dates) != 6 {
 		t.Fatalf("%d dates in the preview:\n%s", len(dates), prev)
 	}
