@@ -100,3 +100,14 @@ func (c *Catalog) Dates(lang string, loc *time.Location) Dates {
 	pr := c.Printer(lang)
 	return Dates{T: func(key string, args ...any) string { return pr.Sprintf(key, args...) }, Loc: loc}
 }
+
+// LongDayTime formats t in the reader's zone with names in full, for an
+// email's sentence: "Wednesday 11 March 2026, 09:30 EDT".
+func (d Dates) LongDayTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = d.In(t)
+	day := d.T("date.day_long", d.Weekday(t.Weekday()), t.Day(), d.T(fmt.Sprint("date.month_", int(t.Month()))), fmt.Sprint(t.Year()))
+	return d.T("date.day_time_long", day, t.Format("15:04"), ZoneAbbrev(t))
+}

@@ -76,6 +76,9 @@ func TestDatesNames(t *testing.T) {
 				t.Errorf("%s: got %q, want %q", tt.lang, got[i], want[i])
 			}
 		}
+		if got, want := d.LongDayTime(time.Date(2026, 3, 11, 13, 30, 0, 0, time.UTC)), map[string]string{"en": "Wednesday 11 March 2026, 13:30 UTC", "es": "miércoles 11 de marzo de 2026, 13:30 UTC"}[tt.lang]; got != want {
+			t.Errorf("%s: LongDayTime = %q, want %q", tt.lang, got, want)
+		}
 		if got, want := d.Day(time.Date(2026, 12, 15, 23, 0, 0, 0, time.UTC)), map[string]string{"en": "Tue 15 Dec 2026", "es": "mar 15 dic 2026"}[tt.lang]; got != want {
 			t.Errorf("%s: Day = %q, want %q", tt.lang, got, want)
 		}

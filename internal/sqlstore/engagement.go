@@ -544,12 +544,15 @@ func (db *DB) MeetingsFor(ctx context.Context, userID int64) ([]*engage.Meeting,
 
 // Invitee is a person a meeting is for, with their team (0 for staff).
 type Invitee struct {
-	UserID    int64
-	TeamID    int64
-	TeamName  string
-	Name      string
-	Email     string
-	Lang      string
+	UserID   int64
+	TeamID   int64
+	TeamName string
+	Name     string
+	Email    string
+	Lang     string
+	// TimeZone is the zone the person reads times in ("" for the
+	// meeting's own).
+	TimeZone  string
 	Reminders bool
 }
 
@@ -559,7 +562,7 @@ type Invitee struct {
 func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error) {
 	var out []Invitee
 	if m.Audience != engage.AudiencePartners {
-		rows, err := db.read.QueryContext(ctx, `SELECT u.id, t.id, t.name, u.name, u.email, u.lang, u.reminders FROM team_members tm
+		rows, err := db.read.QueryContext(ctx, `SELECT u.id, t.id, t.name, u.name, u.email, u.lang, u.time_zone, u.reminders FROM team_members tm
 			JOIN teams t ON t.id = tm.team_id JOIN users u ON u.id = tm.user_id
 			WHERE t.collaborative_id = $1 AND t.active AND ($2 = 'all_teams' OR t.id IN (SELECT team_id FROM meeting_teams WHERE meeting_id = $3))
 			ORDER BY t.name, u.name`, m.CollaborativeID, string(m.Audience), m.ID)
@@ -568,7 +571,7 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 		}
 		for rows.Next() {
 			var i Invitee
-			if err := rows.Scan(&i.UserID, &i.TeamID, &i.TeamName, &i.Name, &i.Email, &i.Lang, &i.Reminders); err != nil {
+			if err := rows.Scan(&i.UserID, &i.TeamID, &i.TeamName, &i.Name, &i.Email, &i.Lang, &i.TimeZone, &i.Reminders); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("invitees: %w", err)
 			}
@@ -583,7 +586,7 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 	if m.Audience == engage.AudiencePartners {
 		roles = `'convener','coach','funder','evaluator'`
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, u.email, u.lang, u.reminders FROM collab_roles r JOIN users u ON u.id = r.user_id
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, u.email, u.lang, u.time_zone, u.reminders FROM collab_roles r JOIN users u ON u.id = r.user_id
 		WHERE r.collaborative_id = $1 AND r.role IN (`+roles+`) ORDER BY u.name, u.id`, m.CollaborativeID)
 	if err != nil {
 		return nil, fmt.Errorf("invitees: %w", err)
@@ -595,7 +598,7 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 	}
 	for rows.Next() {
 		var i Invitee
-		if err := rows.Scan(&i.UserID, &i.Name, &i.Email, &i.Lang, &i.Reminders); err != nil {
+		if err := rows.Scan(&i.UserID, &i.Name, &i.Email, &i.Lang, &i.TimeZone, &i.Reminders); err != nil {
 			return nil, fmt.Errorf("invitees: %w", err)
 		}
 		if !seen[i.UserID] {

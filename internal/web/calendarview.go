@@ -146,4 +146,3 @@ func (p basePage) readerToday(now time.Time, fallback string) collab.Date {
 	}
 	return collab.DateOf(now.In(loc))
 }
-

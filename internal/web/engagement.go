@@ -211,7 +211,6 @@ func (p basePage) ZoneLabel(name string) string {
 	return strings.ReplaceAll(name, "_", " ") + " (UTC" + time.Now().In(loc).Format("-07:00") + ")"
 }
 
-
 func (s *Server) calendarData(r *http.Request, rc *reqCtx) (*calendarPage, error) {
 	ctx := r.Context()
 	p := &calendarPage{basePage: s.base(r, rc, "engagement.calendar.title"), Manager: isConvener(rc), Kinds: engage.Kinds, Audiences: engage.SeriesAudiences,

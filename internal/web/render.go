@@ -121,7 +121,6 @@ func (p basePage) Picked(field, value string) bool {
 	return p.Form != nil && slices.Contains(p.Form[field], value)
 }
 
-
 // AllDomains lists the Five Domains of Wellbeing, for forms.
 func (p basePage) AllDomains() []collab.Domain { return collab.Domains }
 
