@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -100,8 +102,36 @@ func TestBrowserCalendarSeries(t *testing.T) {
 			t.Errorf("meeting %d is not in its Thursday cell %s: %q", i+3, d.Format("Jan 2"), c)
 		}
 	}
-	// The caption names the month; the next month's link leads on.
 	if caption := read(t, ctx, chromedp.Text(chromedp.CSS(`#month caption`))); caption != first.Format("January 2006") {
 		t.Errorf("caption %q", caption)
+	}
+
+	// The month view passes axe on a 390 px phone in Spanish and on a
+	// desktop, and the page never scrolls sideways (the table does, in its
+	// box).
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axeSource}); err != nil {
+		t.Fatal(err)
+	}
+	tags, _ := json.Marshal(axeTags)
+	script := fmt.Sprintf(axeScript, tags)
+	monthURL := fmt.Sprintf("%s/c/1/calendar?view=month&month=%s", srv.URL, month)
+	for _, v := range axeViews[:2] {
+		setView(t, ctx, v)
+		res, err := checkPage(ctx, monthURL, script)
+		if err != nil {
+			t.Fatalf("%s: %v", v.name, err)
+		}
+		t.Logf("%s: axe found %d violations; the page is %d px wide", v.name, len(res.Violations), res.Width)
+		for _, viol := range res.Violations {
+			t.Errorf("%s: axe %s (%s): %s\n\t%s", v.name, viol.ID, viol.Impact, viol.Help, strings.Join(viol.Nodes, "\n\t"))
+		}
+		if v.width < 400 && res.Width > int(v.width) {
+			t.Errorf("%s: the month view is %d px wide: %s", v.name, res.Width, strings.Join(res.Wide, "; "))
+		}
+		if v.lang[:2] == "es" {
+			if caption := read(t, ctx, chromedp.Text(chromedp.CSS(`#month caption`))); !strings.HasSuffix(caption, fmt.Sprintf(" de %d", first.Year())) {
+				t.Errorf("Spanish caption %q", caption)
+			}
+		}
 	}
 }
