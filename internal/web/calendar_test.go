@@ -174,8 +174,26 @@ func TestCalendarMonthView(t *testing.T) {
 	// The filter: team B's calendar for the coach; a team A member may not
 	// ask for team B's.
 	teamB := e.ids["teamB"]
-	if w := e.do("coach", "GET", fmt.Sprintf("/c/%d/calendar?view=month&month=%s&team=%d", c, month, teamB), nil, ""); w.Code != http.StatusOK {
-		t.Errorf("coach, team B: %d", w.Code)
+	onlyA := &engage.Meeting{CollaborativeID: c, Details: engage.Details{Kind: engage.KindCoaching, Title: "Harbor coaching", TimeZone: "America/New_York", DurationMin: 60,
+		Audience: engage.AudienceOneTeam, TeamIDs: []int64{e.ids["teamA"]}}, StartsAt: ms[1].StartsAt.Add(24 * time.Hour)}
+	must(t, e.db.CreateMeeting(bg, collab.Who{}, onlyA))
+	for _, tc := range []struct {
+		team       int64
+		view       string
+		want, hide string
+	}{
+		{e.ids["teamA"], "month", "Harbor coaching", ""},
+		{teamB, "month", "Peer call", "Harbor coaching"},
+		{teamB, "agenda", "Peer call", "Harbor coaching"},
+	} {
+		q := fmt.Sprintf("/c/%d/calendar?team=%d", c, tc.team)
+		if tc.view == "month" {
+			q += "&view=month&month=" + onlyA.Local().Format("2006-01")
+		}
+		body := e.page(t, "coach", q)
+		if !strings.Contains(body, tc.want) || tc.hide != "" && strings.Contains(body, tc.hide) {
+			t.Errorf("%s filtered by team %d: want %q shown and %q not", tc.view, tc.team, tc.want, tc.hide)
+		}
 	}
 	if w := e.do("advocate", "GET", fmt.Sprintf("/c/%d/calendar?team=%d", c, teamB), nil, ""); w.Code != http.StatusNotFound {
 		t.Errorf("team A's advocate asked for team B's calendar: %d", w.Code)
