@@ -297,15 +297,9 @@ func (db *DB) UpdateSeriesMeetings(ctx context.Context, who collab.Who, edited *
 		return plan, err
 	}
 	edited.SeriesID = old.SeriesID
-	all, err := db.Meetings(ctx, old.CollaborativeID, MeetingFilter{Cancelled: true})
+	series, err := db.Meetings(ctx, old.CollaborativeID, MeetingFilter{SeriesID: old.SeriesID, Cancelled: true})
 	if err != nil {
 		return plan, err
-	}
-	var series []*engage.Meeting
-	for _, m := range all {
-		if m.SeriesID == old.SeriesID {
-			series = append(series, m)
-		}
 	}
 	plan = engage.PlanSeriesEdit(old, edited, series, scope, db.Now())
 	err = db.tx(ctx, func(tx *sql.Tx) error {
@@ -462,6 +456,8 @@ type MeetingFilter struct {
 	From, To time.Time
 	// Cancelled includes cancelled meetings.
 	Cancelled bool
+	// SeriesID keeps one series' meetings.
+	SeriesID int64
 }
 
 // Meetings lists a collaborative's meetings by start.
@@ -471,6 +467,10 @@ func (db *DB) Meetings(ctx context.Context, collabID int64, f MeetingFilter) ([]
 	if f.TeamID != 0 {
 		args = append(args, f.TeamID)
 		q += fmt.Sprintf(` AND (m.audience = 'all_teams' OR EXISTS (SELECT 1 FROM meeting_teams mt WHERE mt.meeting_id = m.id AND mt.team_id = $%d))`, len(args))
+	}
+	if f.SeriesID != 0 {
+		args = append(args, f.SeriesID)
+		q += fmt.Sprintf(` AND m.series_id = $%d`, len(args))
 	}
 	if !f.From.IsZero() {
 		args = append(args, ts(f.From))
