@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -104,6 +105,28 @@ func TestBrowserCalendarSeries(t *testing.T) {
 	}
 	if caption := read(t, ctx, chromedp.Text(chromedp.CSS(`#month caption`))); caption != first.Format("January 2006") {
 		t.Errorf("caption %q", caption)
+	}
+
+	// Account settings offer the browser's zone (Chicago here); chosen and
+	// saved, the month view reads the meetings in it: 10:00 in New York is
+	// 09:00 in Chicago.
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/Chicago"}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/account"),
+		chromedp.WaitVisible(chromedp.CSS(`#use-browser-zone`)),
+		chromedp.Click(chromedp.CSS(`#use-browser-zone`)),
+		chromedp.Submit(chromedp.CSS(`#f-timeZone`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		chromedp.Navigate(fmt.Sprintf("%s/c/1/calendar?view=month&month=%s", srv.URL, month)),
+		chromedp.WaitVisible(chromedp.CSS(`#month`)),
+	)
+	if c := cell(first); !strings.Contains(c, "09:00 CST") && !strings.Contains(c, "09:00 CDT") {
+		t.Errorf("the first meeting is not at 09:00 Chicago time: %q", c)
+	}
+	if hint := read(t, ctx, chromedp.Text(chromedp.CSS(`#calendar-zone`))); !strings.Contains(hint, "America/Chicago") {
+		t.Errorf("the calendar does not say it is in Chicago time: %q", hint)
 	}
 
 	// The month view passes axe on a 390 px phone in Spanish and on a
