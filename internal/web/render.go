@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/text/message"
 
@@ -120,15 +119,6 @@ func (p basePage) Checked(field string, def bool) bool {
 // select of the typed form.
 func (p basePage) Picked(field, value string) bool {
 	return p.Form != nil && slices.Contains(p.Form[field], value)
-}
-
-// Date formats a timestamp for people, in UTC (a per-person time zone is
-// for the calendar feature).
-func (p basePage) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
 // AllDomains lists the Five Domains of Wellbeing, for forms.
