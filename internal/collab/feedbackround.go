@@ -164,7 +164,8 @@ type FeedbackResults struct {
 // each question's number of answers), suppressed by suppress.Suppress at
 // threshold k; the number of respondents is a count of people, hidden
 // under k. Written answers are listed in the answers' order (which the
-// store makes random), with a name only where the respondent gave it.
+// store makes random), with a name only where the respondent gave it;
+// while the respondents are too few to count, only the named ones.
 // respondents is the count of people who answered.
 func ComputeFeedbackResults(answers []*FeedbackAnswer, respondents, k int) *FeedbackResults {
 	k = max(k, suppress.MinThreshold)
@@ -206,7 +207,11 @@ func ComputeFeedbackResults(answers []*FeedbackAnswer, respondents, k int) *Feed
 			continue
 		}
 		for _, a := range answers {
-			if s := a.Texts[q.Key]; s != "" {
+			// Under the threshold the anonymous written answers are
+			// withheld with the count: listed, they would count the
+			// respondents the page hides and give the words of one of a
+			// handful. A named answer's respondent chose to be known.
+			if s := a.Texts[q.Key]; s != "" && (a.Named || !res.RespondentsHidden) {
 				c := FeedbackComment{Question: q.Key, Text: s}
 				if a.Named {
 					c.Name = a.Name

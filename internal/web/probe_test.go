@@ -1,11 +1,15 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
 
@@ -52,4 +56,51 @@ func TestRedirectsStayOnSite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFeedbackCommentsWithheldInSmallRounds: promise "feedback answers
+// are anonymous and figures about people are suppressed in small groups",
+// in every byte that leaves: when two people answered a round (under the
+// threshold), the results page, its CSV and the funder report hide how
+// many answered and their anonymous written answers with it.
+func TestFeedbackCommentsWithheldInSmallRounds(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		c := e.ids["c1"]
+		today := db.Today()
+		rd := &collab.FeedbackRound{CollaborativeID: c, Title: "Small round", OpensOn: today.AddDays(-3), ClosesOn: today}
+		must(t, db.CreateFeedbackRound(bg, collab.Who{}, rd))
+		for i, text := range []string{"canary-small-one", "canary-small-two"} {
+			u := &collab.User{Email: fmt.Sprintf("small%d@example.org", i), Name: fmt.Sprintf("Small Person %d", i)}
+			must(t, db.CreateUser(bg, collab.Who{}, u, "x"))
+			a := &collab.FeedbackAnswer{Ratings: map[string]int{"meetings": 5}, Texts: map[string]string{"worked": text}}
+			must(t, db.AnswerFeedback(bg, collab.Who{UserID: u.ID}, c, rd.ID, u.ID, a))
+		}
+		later := db.Now().Add(36 * time.Hour)
+		db.Now = func() time.Time { return later }
+		for _, name := range []string{"convener", "colead"} {
+			u, _, err := db.FindUserByEmail(bg, name+"@example.org")
+			must(t, err)
+			e.sessions[name] = "later-" + name
+			must(t, db.CreateSession(bg, e.sessions[name], u.ID))
+		}
+		results := fmt.Sprintf("/c/%d/feedback-rounds/%d/results", c, rd.ID)
+		for _, read := range []struct{ actor, path string }{
+			{"convener", results},
+			{"convener", results + ".csv"},
+			{"colead", fmt.Sprintf("/c/%d/funder-report?to=%s", c, today)},
+		} {
+			w := e.do(read.actor, "GET", read.path, nil, "")
+			body := w.Body.String()
+			if w.Code != http.StatusOK {
+				t.Fatalf("%s %s: %d", read.actor, read.path, w.Code)
+			}
+			if strings.Contains(body, "canary-small") {
+				t.Errorf("%s %s: an anonymous written answer of a round two people answered is shown", read.actor, read.path)
+			}
+			if !strings.HasSuffix(read.path, ".csv") && !strings.Contains(body, `id="feedback-comments-withheld"`) {
+				t.Errorf("%s %s: no word that the written answers are withheld", read.actor, read.path)
+			}
+		}
+	})
 }
