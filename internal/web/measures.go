@@ -1496,7 +1496,10 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 
 // allTeamsChart is a shared measure's chart over every team, as the
 // reader may see it: funders and evaluators without the periods fewer
-// than MinAggregateTeams teams reported.
+// than MinAggregateTeams teams reported, nor, for a proportion, those
+// whose numerator or denominator (counts of people) is under the
+// collaborative's smallest count — the rule its groups follow
+// (discloseGroups).
 func (s *Server) allTeamsChart(r *http.Request, rc *reqCtx, m *improve.Measure, rules string) (*spc.Result, chart.Options, error) {
 	periods, err := s.db.MeasurePeriods(r.Context(), rc.Collab.ID, m.ID)
 	if err != nil {
@@ -1506,6 +1509,15 @@ func (s *Server) allTeamsChart(r *http.Request, rc *reqCtx, m *improve.Measure, 
 	min := 1
 	if !rc.can(collab.PermCollabCohort) {
 		min = MinAggregateTeams
+		if m.Ratio {
+			st, err := s.db.LearningSettings(r.Context(), rc.Collab.ID)
+			if err != nil {
+				return nil, chart.Options{}, err
+			}
+			periods = slices.DeleteFunc(slices.Clone(periods), func(pt sqlstore.PeriodTotal) bool {
+				return pt.Y < float64(st.MinCell) || pt.N < float64(st.MinCell)
+			})
+		}
 	}
 	res, co, err := measureChart(m, aggregate(m, periods, min), nil, nil, rules, m.Name+" · "+p.Sprintf("measure.all_teams"))
 	co.Words = s.chartWords(rc.Lang)

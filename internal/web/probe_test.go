@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/improve"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
@@ -103,4 +104,60 @@ func TestFeedbackCommentsWithheldInSmallRounds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAggregateRatioCountsOfPeople: promise "partners see only what their
+// role is granted; figures about people are suppressed in small groups".
+// A shared proportion's numerator and denominator are counts of people
+// (the groups of a disaggregated measure are thinned on the same ground):
+// a month whose summed counts are under the collaborative's smallest
+// count is left out of what funders, evaluators and co-leads read — the
+// aggregate page, its SVG and CSV, and the funder report's drawn chart —
+// however many teams reported it. The staff's view keeps it.
+func TestAggregateRatioCountsOfPeople(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	startIn2019(t, e, c)
+	m := &improve.Measure{CollaborativeID: c, Name: "Screened for food insecurity", Kind: improve.KindProcess, Ratio: true, Chart: "p", Better: improve.BetterUp}
+	must(t, e.db.CreateMeasure(bg, collab.Who{}, m))
+	teams, err := e.db.Teams(bg, c, sqlstore.TeamFilter{})
+	must(t, err)
+	for _, tm := range teams {
+		var vals []*improve.Value
+		for k := 0; k < 7; k++ {
+			num, den := 30.0, 60.0
+			if k == 6 { // 2025-07: one person of two, a team
+				num, den = 1, 2
+			}
+			vals = append(vals, &improve.Value{MeasureID: m.ID, Period: collab.NewDate(2025, 1, 1).AddMonths(k), Numerator: &num, Denominator: &den})
+		}
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, tm.ID, vals, "form")
+		must(t, err)
+	}
+	agg := fmt.Sprintf("/c/%d/measures/%d/aggregate", c, m.ID)
+	for _, tt := range []struct {
+		actor, path string
+		small       bool // the small month may show
+	}{
+		{"funder", agg, false},
+		{"funder", agg + ".svg", false},
+		{"funder", agg + ".csv", false},
+		{"evaluator", agg, false},
+		{"colead", agg, false},
+		{"funder", fmt.Sprintf("/c/%d/funder-report", c), false},
+		{"convener", agg, true},
+		{"coach", fmt.Sprintf("/c/%d/measures/%d", c, m.ID), true},
+	} {
+		w := e.do(tt.actor, "GET", tt.path, nil, "")
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s %s: %d", tt.actor, tt.path, w.Code)
+		}
+		body := w.Body.String()
+		if !strings.Contains(body, "2025-06") {
+			t.Errorf("%s %s: the months with enough people are missing", tt.actor, tt.path)
+		}
+		if got := strings.Contains(body, "2025-07"); got != tt.small {
+			t.Errorf("%s %s: the month counting 4 people of 8 shown %v, want %v", tt.actor, tt.path, got, tt.small)
+		}
+	}
 }
