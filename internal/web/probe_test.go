@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -159,5 +160,45 @@ func TestAggregateRatioCountsOfPeople(t *testing.T) {
 		if got := strings.Contains(body, "2025-07"); got != tt.small {
 			t.Errorf("%s %s: the month counting 4 people of 8 shown %v, want %v", tt.actor, tt.path, got, tt.small)
 		}
+	}
+}
+
+// TestGroupItemFollowUpKeepsTyping: promise "bad input gets a clear error
+// and loses nothing". Following an action up with a note too long, or
+// without an owner, shows the item's form again with what was typed and
+// the error beside the field it is about.
+func TestGroupItemFollowUpKeepsTyping(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, g, it := e.ids["c1"], e.ids["group1"], e.ids["gitem1"]
+	path := fmt.Sprintf("/c/%d/groups/%d/items/%d", c, g, it)
+	long := "canary-typed-follow-up " + strings.Repeat("x", 4000)
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		errorID string // the error's id, beside its field
+		kept    []string
+	}{
+		{"follow-up too long", url.Values{"status": {"done"}, "owner": {"Marta"}, "due": {"2026-04-01"}, "followUp": {long}},
+			fmt.Sprintf("i-%d-follow-error", it), []string{long, `value="Marta"`, `value="2026-04-01"`, `value="done" selected`}},
+		{"no owner", url.Values{"status": {"open"}, "owner": {""}, "due": {"2026-04-01"}, "followUp": {"canary-kept-note"}},
+			fmt.Sprintf("i-%d-owner-error", it), []string{"canary-kept-note", `value="2026-04-01"`}},
+		{"a date that is not one", url.Values{"status": {"open"}, "owner": {"Marta"}, "due": {"next week"}, "followUp": {"canary-kept-note"}},
+			fmt.Sprintf("i-%d-due-error", it), []string{"canary-kept-note", `value="next week"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.form("convener", path, tt.form)
+			body := w.Body.String()
+			if w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", w.Code)
+			}
+			if !strings.Contains(body, `id="`+tt.errorID+`"`) {
+				t.Errorf("no error beside its field (%s)", tt.errorID)
+			}
+			for _, k := range tt.kept {
+				if !strings.Contains(body, html.EscapeString(k)) && !strings.Contains(body, k) {
+					t.Errorf("what was typed is lost: %.60q", k)
+				}
+			}
+		})
 	}
 }
