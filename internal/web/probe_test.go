@@ -11,6 +11,8 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/improve"
+	"github.com/goeswell/goeswell/internal/mail"
+	"github.com/goeswell/goeswell/internal/mail/smtptest"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 	"github.com/goeswell/goeswell/internal/sqlstore/sqltest"
 )
@@ -201,4 +203,46 @@ func TestGroupItemFollowUpKeepsTyping(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestForgotDoesTheSameWorkForEveryAddress: promise "password reset
+// answers the same whether or not the address exists" — in its timing
+// too. Before its answer the request does the same work for an address
+// with an account as for one without (the throttle's count, nothing
+// else): the account is looked up, the link made and the email sent only
+// after the answer.
+func TestForgotDoesTheSameWorkForEveryAddress(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		smtp := smtptest.Start(t)
+		e.srv.mailer = mail.New(mail.Config{Addr: smtp.Addr, From: "goeswell@example.org"})
+		var later []func()
+		e.srv.afterAnswer = func(f func()) { later = append(later, f) }
+		resets := func() int { return e.count(t, `SELECT COUNT(*) FROM password_resets`) }
+		before := resets()
+		for _, tt := range []struct{ name, email string }{
+			{"an address with an account", "director.harbor@example.org"},
+			{"an address without one", "nobody.here@example.org"},
+		} {
+			n := len(later)
+			w := e.form("", "/login/forgot", url.Values{"email": {tt.email}})
+			if w.Code != http.StatusOK {
+				t.Fatalf("%s: %d", tt.name, w.Code)
+			}
+			if got := resets(); got != before {
+				t.Errorf("%s: a reset link was made before the answer (%d rows, had %d)", tt.name, got, before)
+			}
+			if len(later)-n != 1 {
+				t.Errorf("%s: %d pieces of work left for after the answer, want 1", tt.name, len(later)-n)
+			}
+		}
+		for _, f := range later {
+			f()
+		}
+		if got := resets(); got != before+1 {
+			t.Errorf("after the answers: %d reset links made, want 1", got-before)
+		}
+		if msgs := smtp.Wait(1, 10*time.Second); len(msgs) != 1 || msgs[0].To[0] != "director.harbor@example.org" {
+			t.Errorf("emails: %+v", msgs)
+		}
+	})
 }
