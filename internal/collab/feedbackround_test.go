@@ -76,7 +76,10 @@ func TestComputeFeedbackResults(t *testing.T) {
 		{Texts: map[string]string{"change": "anon"}, UserID: 0},
 		{Texts: map[string]string{"worked": "mine"}, Named: true, UserID: 7, Name: "Rosa"},
 	}
-	res := ComputeFeedbackResults(named, 11, 11)
+	for range suppress.MinThreshold - 1 { // enough anonymous respondents for their words to show
+		named = append(named, &FeedbackAnswer{Ratings: map[string]int{"meetings": 3}})
+	}
+	res := ComputeFeedbackResults(named, len(named), suppress.MinThreshold)
 	if len(res.Comments) != 2 || res.Comments[0].Name != "Rosa" || res.Comments[1].Name != "" {
 		t.Errorf("comments: %+v", res.Comments)
 	}
@@ -99,11 +102,13 @@ func TestCheckFeedback(t *testing.T) {
 
 // TestFeedbackCommentsInSmallRounds: promise "survey and feedback answers
 // are anonymous and figures about people are suppressed in small
-// groups". When fewer people answered than the threshold, their number
-// is hidden — and so are their anonymous written answers: listed, they
-// would count the respondents the page hides (two comments to a question
-// say at least two answered) and give the words of one of a handful. A
-// named answer is shown: its respondent chose to be known.
+// groups". Anonymous written answers are published only when at least
+// the threshold's number of people answered anonymously: fewer, they
+// would count respondents the page hides (two comments to a question say
+// at least two answered), and whoever can tell who answered (the named
+// are known; an audit log's times hint at the rest) could tell whose
+// words they are. A named answer is shown: its respondent chose to be
+// known.
 func TestFeedbackCommentsInSmallRounds(t *testing.T) {
 	anon := func(text string) *FeedbackAnswer {
 		return &FeedbackAnswer{Texts: map[string]string{"worked": text}, Ratings: map[string]int{"meetings": 3}}
@@ -120,7 +125,8 @@ func TestFeedbackCommentsInSmallRounds(t *testing.T) {
 		{"two anonymous under k", []*FeedbackAnswer{anon("a"), anon("b")}, 2, 5, nil},
 		{"named and anonymous under k", []*FeedbackAnswer{anon("a"), named}, 2, 5, []string{"named words"}},
 		{"k below the floor counts as the floor", []*FeedbackAnswer{anon("a"), anon("b")}, 2, 1, nil},
-		{"enough respondents", []*FeedbackAnswer{anon("a"), anon("b"), anon("c"), named, anon("d")}, 5, 5, []string{"a", "b", "c", "d", "named words"}},
+		{"enough respondents, too few anonymous", []*FeedbackAnswer{anon("a"), anon("b"), anon("c"), named, anon("d")}, 5, 5, []string{"named words"}},
+		{"enough anonymous respondents", []*FeedbackAnswer{anon("a"), anon("b"), anon("c"), named, anon("d"), anon("e")}, 6, 5, []string{"a", "b", "c", "d", "e", "named words"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := ComputeFeedbackResults(tt.answers, tt.respondents, tt.k)

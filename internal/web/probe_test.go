@@ -64,23 +64,39 @@ func TestRedirectsStayOnSite(t *testing.T) {
 
 // TestFeedbackCommentsWithheldInSmallRounds: promise "feedback answers
 // are anonymous and figures about people are suppressed in small groups",
-// in every byte that leaves: when two people answered a round (under the
-// threshold), the results page, its CSV and the funder report hide how
-// many answered and their anonymous written answers with it.
+// in every byte that leaves. Anonymous written answers show only when at
+// least the threshold's number of people (the demo's 11) answered
+// anonymously: not when two people answered (their number is hidden, and
+// the comments would count them), nor when eleven answered with their
+// names and one without (everyone who can tell who answered would know
+// whose words they are). The results page, its CSV and the funder report
+// withhold them and say so; named answers still show.
 func TestFeedbackCommentsWithheldInSmallRounds(t *testing.T) {
 	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
 		c := e.ids["c1"]
 		today := db.Today()
-		rd := &collab.FeedbackRound{CollaborativeID: c, Title: "Small round", OpensOn: today.AddDays(-3), ClosesOn: today}
-		must(t, db.CreateFeedbackRound(bg, collab.Who{}, rd))
-		for i, text := range []string{"canary-small-one", "canary-small-two"} {
-			u := &collab.User{Email: fmt.Sprintf("small%d@example.org", i), Name: fmt.Sprintf("Small Person %d", i)}
-			must(t, db.CreateUser(bg, collab.Who{}, u, "x"))
-			a := &collab.FeedbackAnswer{Ratings: map[string]int{"meetings": 5}, Texts: map[string]string{"worked": text}}
-			must(t, db.AnswerFeedback(bg, collab.Who{UserID: u.ID}, c, rd.ID, u.ID, a))
+		type round struct {
+			name         string
+			named, anons int
+			id           int64
 		}
-		later := db.Now().Add(36 * time.Hour)
+		rounds := []*round{{name: "two answered", anons: 2}, {name: "eleven named, one anonymous", named: 11, anons: 1}}
+		for ri, r := range rounds {
+			rd := &collab.FeedbackRound{CollaborativeID: c, Title: r.name, OpensOn: today.AddDays(-3), ClosesOn: today.AddDays(ri)}
+			must(t, db.CreateFeedbackRound(bg, collab.Who{}, rd))
+			r.id = rd.ID
+			for i := range r.named + r.anons {
+				u := &collab.User{Email: fmt.Sprintf("r%d-%d@example.org", ri, i), Name: fmt.Sprintf("Round%d Person %d", ri, i)}
+				must(t, db.CreateUser(bg, collab.Who{}, u, "x"))
+				a := &collab.FeedbackAnswer{Ratings: map[string]int{"meetings": 5}, Texts: map[string]string{"worked": fmt.Sprintf("canary-anonymous-%d-%d", ri, i)}}
+				if i < r.named {
+					a.Named, a.Texts = true, map[string]string{"worked": fmt.Sprintf("named-words-%d-%d", ri, i)}
+				}
+				must(t, db.AnswerFeedback(bg, collab.Who{UserID: u.ID}, c, rd.ID, u.ID, a))
+			}
+		}
+		later := db.Now().Add(60 * time.Hour)
 		db.Now = func() time.Time { return later }
 		for _, name := range []string{"convener", "colead"} {
 			u, _, err := db.FindUserByEmail(bg, name+"@example.org")
@@ -88,22 +104,27 @@ func TestFeedbackCommentsWithheldInSmallRounds(t *testing.T) {
 			e.sessions[name] = "later-" + name
 			must(t, db.CreateSession(bg, e.sessions[name], u.ID))
 		}
-		results := fmt.Sprintf("/c/%d/feedback-rounds/%d/results", c, rd.ID)
-		for _, read := range []struct{ actor, path string }{
-			{"convener", results},
-			{"convener", results + ".csv"},
-			{"colead", fmt.Sprintf("/c/%d/funder-report?to=%s", c, today)},
-		} {
-			w := e.do(read.actor, "GET", read.path, nil, "")
-			body := w.Body.String()
-			if w.Code != http.StatusOK {
-				t.Fatalf("%s %s: %d", read.actor, read.path, w.Code)
-			}
-			if strings.Contains(body, "canary-small") {
-				t.Errorf("%s %s: an anonymous written answer of a round two people answered is shown", read.actor, read.path)
-			}
-			if !strings.HasSuffix(read.path, ".csv") && !strings.Contains(body, `id="feedback-comments-withheld"`) {
-				t.Errorf("%s %s: no word that the written answers are withheld", read.actor, read.path)
+		for ri, r := range rounds {
+			results := fmt.Sprintf("/c/%d/feedback-rounds/%d/results", c, r.id)
+			for _, read := range []struct{ actor, path string }{
+				{"convener", results},
+				{"convener", results + ".csv"},
+				{"colead", fmt.Sprintf("/c/%d/funder-report?to=%s", c, today.AddDays(ri))},
+			} {
+				w := e.do(read.actor, "GET", read.path, nil, "")
+				body := w.Body.String()
+				if w.Code != http.StatusOK {
+					t.Fatalf("%s: %s %s: %d", r.name, read.actor, read.path, w.Code)
+				}
+				if strings.Contains(body, "canary-anonymous") {
+					t.Errorf("%s: %s %s: an anonymous written answer is shown", r.name, read.actor, read.path)
+				}
+				if r.named > 0 && !strings.Contains(body, fmt.Sprintf("named-words-%d-0", ri)) {
+					t.Errorf("%s: %s %s: a named written answer is withheld", r.name, read.actor, read.path)
+				}
+				if !strings.HasSuffix(read.path, ".csv") && !strings.Contains(body, `id="feedback-comments-withheld"`) {
+					t.Errorf("%s: %s %s: no word that the written answers are withheld", r.name, read.actor, read.path)
+				}
 			}
 		}
 	})
