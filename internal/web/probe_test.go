@@ -267,3 +267,50 @@ func TestForgotDoesTheSameWorkForEveryAddress(t *testing.T) {
 		}
 	})
 }
+
+// TestAggregateHidesAnotherTeamsData: promise "teams see their own data;
+// sharing with the cohort is explicit". The aggregate over every team
+// that a team's people may open (page, SVG, CSV, and its groups) leaves
+// out the months fewer than three teams reported, as it does for
+// partners: a month only team B reported is team B's data, and one that
+// teams A and B reported is team B's to team A, by subtraction. The
+// staff, who see every team anyway, read every month.
+func TestAggregateHidesAnotherTeamsData(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	startIn2019(t, e, c)
+	m := &improve.Measure{CollaborativeID: c, Name: "Referrals followed up", Kind: improve.KindProcess, Ratio: true, Chart: "p", Better: improve.BetterUp,
+		GroupKey: "age group", GroupValues: []string{"under 25", "25 and over"}}
+	must(t, e.db.CreateMeasure(bg, collab.Who{}, m))
+	// 2019-01: team B alone, with counts of people well above the
+	// smallest count; 2019-02: teams A and B.
+	for _, v := range []struct {
+		team  int64
+		month int
+	}{{e.ids["teamB"], 1}, {e.ids["teamA"], 2}, {e.ids["teamB"], 2}} {
+		n, d := 40.0, 80.0
+		_, err := e.db.SaveValues(bg, collab.Who{}, c, v.team, []*improve.Value{
+			{MeasureID: m.ID, Period: collab.NewDate(2019, time.Month(v.month), 1), Group: "under 25", Numerator: &n, Denominator: &d},
+			{MeasureID: m.ID, Period: collab.NewDate(2019, time.Month(v.month), 1), Group: "25 and over", Numerator: &n, Denominator: &d},
+		}, "form")
+		must(t, err)
+	}
+	agg := fmt.Sprintf("/c/%d/measures/%d/aggregate", c, m.ID)
+	for _, tt := range []struct {
+		actor string
+		sees  bool
+	}{{"director", false}, {"advocate", false}, {"funder", false}, {"coach", true}, {"convener", true}} {
+		for _, path := range []string{agg, agg + ".svg", agg + ".csv"} {
+			w := e.do(tt.actor, "GET", path, nil, "")
+			if w.Code != http.StatusOK {
+				t.Fatalf("%s %s: %d", tt.actor, path, w.Code)
+			}
+			body := w.Body.String()
+			for _, month := range []string{"2019-01", "2019-02"} {
+				if got := strings.Contains(body, month); got != tt.sees {
+					t.Errorf("%s %s: month %s of fewer than three teams shown %v, want %v", tt.actor, path, month, got, tt.sees)
+				}
+			}
+		}
+	}
+}
