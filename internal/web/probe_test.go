@@ -1,10 +1,13 @@
 package web
 
 import (
+	"encoding/csv"
 	"fmt"
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -310,6 +313,82 @@ func TestAggregateHidesAnotherTeamsData(t *testing.T) {
 				if got := strings.Contains(body, month); got != tt.sees {
 					t.Errorf("%s %s: month %s of fewer than three teams shown %v, want %v", tt.actor, path, month, got, tt.sees)
 				}
+			}
+		}
+	}
+}
+
+// TestChangePackageImprovedNamesNoTeam: promise "teams see their own
+// data; sharing with the cohort is explicit". The change package page
+// names the teams testing each change to the cohort; beside those names,
+// "4 of 4 teams show improvement" (or 1 of 1, or none of two) is each
+// named team's own measure result, which it never shared. A team's people
+// see the count only where it tells no named team's result (at least
+// three teams, some but not all improving), in the page and its CSV; the
+// staff see every count, and partners read counts without names in the
+// funder report. The demo's change 1.6.1 is tested by four teams, all
+// improving.
+func TestChangePackageImprovedNamesNoTeam(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c := e.ids["c1"]
+	f, err := e.db.FindFramework(bg, c, e.imp.FrameworkID)
+	must(t, err)
+	must(t, e.db.LinkMeasure(bg, collab.Who{}, c, e.imp.MeasureID, f.Nodes[0].ID, true))
+	pkg := fmt.Sprintf("/c/%d/frameworks/%d/package", c, f.ID)
+	improvedRE := regexp.MustCompile(`(\d+) of (\d+) teams? shows? improvement`)
+	tellsATeam := func(improved, teams int) bool { return teams < MinAggregateTeams || improved == 0 || improved == teams }
+	for _, tt := range []struct {
+		actor string
+		staff bool
+	}{{"director", false}, {"advocate", false}, {"coach", true}, {"convener", true}} {
+		page := e.do(tt.actor, "GET", pkg, nil, "").Body.String()
+		counts := improvedRE.FindAllStringSubmatch(page, -1)
+		if tt.staff {
+			if len(counts) == 0 {
+				t.Errorf("%s: the staff do not see the counts of teams improving", tt.actor)
+			}
+			continue
+		}
+		for _, m := range counts {
+			i, _ := strconv.Atoi(m[1])
+			n, _ := strconv.Atoi(m[2])
+			if tellsATeam(i, n) {
+				t.Errorf("%s: %q beside the teams' names tells each one's result", tt.actor, m[0])
+			}
+		}
+		if !strings.Contains(page, `class="improved-withheld"`) {
+			t.Errorf("%s: no word why the count is not shown", tt.actor)
+		}
+		rows, err := csv.NewReader(strings.NewReader(e.do(tt.actor, "GET", pkg+"?format=csv", nil, "").Body.String())).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s: the CSV: %v", tt.actor, err)
+		}
+		tested := 0
+		for _, row := range rows[1:] {
+			teams, _ := strconv.Atoi(row[2])
+			if teams == 0 {
+				continue
+			}
+			tested++
+			if i, err := strconv.Atoi(row[len(row)-1]); err == nil && tellsATeam(i, teams) {
+				t.Errorf("%s: the CSV's count of teams improving tells each named team's result: %v", tt.actor, row)
+			}
+		}
+		if tested == 0 {
+			t.Fatalf("%s: no change tested in the fixture", tt.actor)
+		}
+	}
+	// The funder report: a team's people read it too, and know the names
+	// from the change package page; a funder does not.
+	report := fmt.Sprintf("/c/%d/funder-report", c)
+	for _, tt := range []struct {
+		actor string
+		shown bool
+	}{{"director", false}, {"funder", true}, {"convener", true}} {
+		for _, path := range []string{report, report + "?format=csv"} {
+			body := e.do(tt.actor, "GET", path, nil, "").Body.String()
+			if got := strings.Contains(body, "4 of 4 teams show improvement"); got != tt.shown {
+				t.Errorf("%s %s: 4 of 4 teams improving shown %v, want %v", tt.actor, path, got, tt.shown)
 			}
 		}
 	}
