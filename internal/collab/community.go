@@ -53,13 +53,13 @@ func (p *CommunityPerson) Validate() error {
 	v := NewValidation()
 	p.Name, p.Contact = strings.TrimSpace(p.Name), strings.TrimSpace(p.Contact)
 	if p.Name == "" {
-		v.Add("personName", "people.error.name")
+		v.Add("personName", "community.error.name")
 	} else {
 		v.Length("personName", p.Name, 200)
 	}
 	v.Length("contact", p.Contact, 500)
 	if !slices.Contains(PaymentMethods, p.PaymentMethod) {
-		v.Add("paymentMethod", "people.error.payment_method")
+		v.Add("paymentMethod", "community.error.payment_method")
 	}
 	return v.Err()
 }

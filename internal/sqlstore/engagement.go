@@ -50,6 +50,14 @@ func (db *DB) SaveEngagementSettings(ctx context.Context, who collab.Who, collab
 }
 
 // checkTeams verifies that every team id belongs to the collaborative.
+// checkGroup verifies that a meeting's group is the collaborative's.
+func checkGroup(ctx context.Context, tx *sql.Tx, collabID, groupID int64) error {
+	if groupID != 0 && !inCollab(ctx, tx, "collab_groups", groupID, collabID) {
+		return &collab.ValidationError{Fields: map[string]string{"group": "community.error.group"}}
+	}
+	return nil
+}
+
 func (db *DB) checkTeams(ctx context.Context, tx *sql.Tx, collabID int64, ids []int64) error {
 	for _, id := range ids {
 		var n int
@@ -63,8 +71,8 @@ func (db *DB) checkTeams(ctx context.Context, tx *sql.Tx, collabID int64, ids []
 	return nil
 }
 
-const insertMeetingSQL = `INSERT INTO meetings (collaborative_id, series_id, kind, title, starts_at, time_zone, duration_min, location, video_url, agenda, materials, audience, cancelled, moved, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
+const insertMeetingSQL = `INSERT INTO meetings (collaborative_id, series_id, kind, title, starts_at, time_zone, duration_min, location, video_url, agenda, materials, audience, cancelled, moved, created_at, group_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`
 
 // meetingWriter inserts meetings with statements prepared once per
 // transaction: a series of a hundred meetings parses its SQL once.
@@ -89,7 +97,7 @@ func (w *meetingWriter) Close() { w.ins.Close(); w.team.Close() }
 
 func (w *meetingWriter) insert(ctx context.Context, m *engage.Meeting, now time.Time) error {
 	err := w.ins.QueryRowContext(ctx, m.CollaborativeID, nullID(m.SeriesID), m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL,
-		m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, ts(now)).Scan(&m.ID)
+		m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, ts(now), nullID(m.GroupID)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("create meeting: %w", err)
 	}
@@ -144,6 +152,9 @@ func (db *DB) CreateSeries(ctx context.Context, who collab.Who, c *collab.Collab
 	var n int
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := db.checkTeams(ctx, tx, c.ID, s.TeamIDs); err != nil {
+			return err
+		}
+		if err := checkGroup(ctx, tx, c.ID, s.GroupID); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO meeting_series (collaborative_id, kind, title, rule, first_at, time_zone, duration_min, audience, created_at)
@@ -209,6 +220,9 @@ func (db *DB) CreateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if err := db.checkTeams(ctx, tx, m.CollaborativeID, m.TeamIDs); err != nil {
 			return err
 		}
+		if err := checkGroup(ctx, tx, m.CollaborativeID, m.GroupID); err != nil {
+			return err
+		}
 		if err := db.insertMeeting(ctx, tx, m); err != nil {
 			return err
 		}
@@ -250,10 +264,13 @@ func (db *DB) UpdateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if err := db.checkTeams(ctx, tx, m.CollaborativeID, m.TeamIDs); err != nil {
 			return err
 		}
+		if err := checkGroup(ctx, tx, m.CollaborativeID, m.GroupID); err != nil {
+			return err
+		}
 		before := db.snapshot(ctx, tx, "meetings", m.ID)
 		_, err := tx.ExecContext(ctx, `UPDATE meetings SET kind = $1, title = $2, starts_at = $3, time_zone = $4, duration_min = $5, location = $6, video_url = $7,
-			agenda = $8, materials = $9, audience = $10, cancelled = $11, moved = $12 WHERE id = $13 AND collaborative_id = $14`,
-			m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, m.ID, m.CollaborativeID)
+			agenda = $8, materials = $9, audience = $10, cancelled = $11, moved = $12, group_id = $15 WHERE id = $13 AND collaborative_id = $14`,
+			m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, m.ID, m.CollaborativeID, nullID(m.GroupID))
 		if err != nil {
 			return fmt.Errorf("update meeting %d: %w", m.ID, err)
 		}
@@ -269,13 +286,13 @@ func (db *DB) UpdateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 }
 
 const meetingCols = `m.id, m.collaborative_id, COALESCE(m.series_id, 0), m.kind, m.title, m.starts_at, m.time_zone, m.duration_min, m.location, m.video_url,
-	m.agenda, m.materials, m.audience, m.cancelled, m.moved`
+	m.agenda, m.materials, m.audience, m.cancelled, m.moved, COALESCE(m.group_id, 0)`
 
 func scanMeeting(row interface{ Scan(...any) error }) (*engage.Meeting, error) {
 	var m engage.Meeting
 	var at Time
 	err := row.Scan(&m.ID, &m.CollaborativeID, &m.SeriesID, &m.Kind, &m.Title, &at, &m.TimeZone, &m.DurationMin, &m.Location, &m.VideoURL,
-		&m.Agenda, &m.Materials, &m.Audience, &m.Cancelled, &m.Moved)
+		&m.Agenda, &m.Materials, &m.Audience, &m.Cancelled, &m.Moved, &m.GroupID)
 	m.StartsAt = at.Time
 	return &m, err
 }

@@ -209,7 +209,8 @@ func (s *Server) groupItemAdd(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return err
 	}
 	f := r.PostForm
-	it := &collab.GroupItem{GroupID: g.ID, Kind: collab.GroupItemKind(f.Get("kind")), Title: f.Get("title"), Owner: f.Get("owner"), Status: collab.ItemOpen}
+	it := &collab.GroupItem{GroupID: g.ID, Kind: collab.GroupItemKind(f.Get("kind")), Title: f.Get("title"), Owner: f.Get("owner"), Status: collab.ItemOpen,
+		MeetingID: formID(f, "meeting")}
 	fe := map[string]string{}
 	if it.Due, err = collab.ParseDate(f.Get("due")); err != nil {
 		fe["due"] = "error.date"
@@ -224,7 +225,16 @@ func (s *Server) groupItemAdd(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/c/%d/groups/%d#item-%d", rc.Collab.ID, g.ID, it.ID), "flash.saved")
+	return s.redirect(w, r, itemReturn(rc, g, it, f.Get("meeting")), "flash.saved")
+}
+
+// itemReturn is where saving an item goes back to: the group's meeting
+// it was recorded or followed up at, or the group's page.
+func itemReturn(rc *reqCtx, g *collab.Group, it *collab.GroupItem, meeting string) string {
+	if id := formID(map[string][]string{"m": {meeting}}, "m"); id != 0 {
+		return fmt.Sprintf("/c/%d/meetings/%d#group-items", rc.Collab.ID, id)
+	}
+	return fmt.Sprintf("/c/%d/groups/%d#item-%d", rc.Collab.ID, g.ID, it.ID)
 }
 
 // groupItemUpdate follows an item up: its status, owner, due date and
@@ -279,5 +289,5 @@ func (s *Server) groupItemUpdate(w http.ResponseWriter, r *http.Request, rc *req
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/c/%d/groups/%d#item-%d", rc.Collab.ID, g.ID, it.ID), "flash.saved")
+	return s.redirect(w, r, itemReturn(rc, g, it, f.Get("meeting")), "flash.saved")
 }

@@ -68,10 +68,10 @@ func (db *DB) SaveCommunityPerson(ctx context.Context, who collab.Who, p *collab
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		v := collab.NewValidation()
 		if p.TeamID != 0 && !inCollab(ctx, tx, "teams", p.TeamID, p.CollaborativeID) {
-			v.Add("team", "people.error.team")
+			v.Add("team", "community.error.team")
 		}
 		if p.GroupID != 0 && !inCollab(ctx, tx, "collab_groups", p.GroupID, p.CollaborativeID) {
-			v.Add("group", "people.error.group")
+			v.Add("group", "community.error.group")
 		}
 		if err := v.Err(); err != nil {
 			return err
