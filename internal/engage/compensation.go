@@ -61,20 +61,20 @@ const (
 // or a month, or a reimbursement. Source makes accrual idempotent
 // ("meeting:12", "month:2026-03").
 type Payable struct {
-	ID          int64
-	UserID      int64
-	PersonID    int64 // a person without an account, instead of UserID
-	Name        string
-	Email       string
+	ID       int64
+	UserID   int64
+	PersonID int64 // a person without an account, instead of UserID
+	Name     string
+	Email    string
 	// PaymentMethod and Contact are a person without an account's, for
 	// the finance office; empty for people with one.
 	PaymentMethod collab.PaymentMethod
 	Contact       string
-	Kind        PayKind
-	Source      string
-	Description string
-	AmountCents int64
-	PaidOn      collab.Date
+	Kind          PayKind
+	Source        string
+	Description   string
+	AmountCents   int64
+	PaidOn        collab.Date
 }
 
 // Validate checks a reimbursement typed by a convener.

@@ -32,13 +32,15 @@ CREATE INDEX person_attendance_person ON person_attendance(person_id);
 
 -- A rate and what is owed belong to a person with an account (user_id)
 -- or without one (person_id), never both. SQLite cannot loosen NOT NULL,
--- so both tables are rebuilt; nothing references them.
+-- so both tables are rebuilt; nothing references them. person_id comes
+-- last, where PostgreSQL's ADD COLUMN puts it, so both stores list the
+-- same columns in the same order (archives compare them).
 CREATE TABLE compensation_rates_new (
     collaborative_id BIGINT NOT NULL REFERENCES collaboratives(id) ON DELETE CASCADE,
     user_id          BIGINT REFERENCES users(id) ON DELETE CASCADE,
-    person_id        BIGINT REFERENCES community_people(id) ON DELETE CASCADE,
     basis            TEXT NOT NULL CHECK (basis IN ('meeting','month')),
     amount_cents     BIGINT NOT NULL,
+    person_id        BIGINT REFERENCES community_people(id) ON DELETE CASCADE,
     CHECK ((user_id IS NULL) <> (person_id IS NULL)),
     UNIQUE (collaborative_id, user_id),
     UNIQUE (collaborative_id, person_id)
@@ -52,13 +54,13 @@ CREATE TABLE compensation_new (
     id               INTEGER PRIMARY KEY,
     collaborative_id BIGINT NOT NULL REFERENCES collaboratives(id) ON DELETE CASCADE,
     user_id          BIGINT REFERENCES users(id) ON DELETE CASCADE,
-    person_id        BIGINT REFERENCES community_people(id) ON DELETE CASCADE,
     kind             TEXT NOT NULL CHECK (kind IN ('stipend','reimbursement')),
     source           TEXT NOT NULL,
     description      TEXT NOT NULL DEFAULT '',
     amount_cents     BIGINT NOT NULL,
     paid_on          DATE,
     created_at       TEXT NOT NULL,
+    person_id        BIGINT REFERENCES community_people(id) ON DELETE CASCADE,
     CHECK ((user_id IS NULL) <> (person_id IS NULL)),
     UNIQUE (collaborative_id, user_id, source),
     UNIQUE (collaborative_id, person_id, source)
