@@ -24,7 +24,8 @@ func groupFixtures(t testing.TB, e *env, c1, c2 int64) {
 		e.ids["group"+n], e.ids["gmember"+n], e.ids["gitem"+n] = g.ID, m.ID, it.ID
 		// A lived-experience partner without an account (cperson1,
 		// cperson2), for the routes that name a person.
-		pe := &collab.CommunityPerson{CollaborativeID: c, Name: "Dee, lived-experience partner " + n, Contact: "555-0100", PaymentMethod: collab.PayGiftCard, GroupID: g.ID}
+		pe := &collab.CommunityPerson{CollaborativeID: c, Name: "Dee, lived-experience partner " + n, Contact: "555-0100", PaymentMethod: collab.PayGiftCard, GroupID: g.ID,
+			TeamID: e.ids[[]string{"teamA", "teamC"}[i]]}
 		must(t, e.db.SaveCommunityPerson(bg, who, pe))
 		e.ids["cperson"+n] = pe.ID
 	}
