@@ -47,6 +47,8 @@ func TestDemoCommunity(t *testing.T) {
 			{"convener", fmt.Sprintf("/c/%d/groups", c), []string{"Steering committee", "Data and evaluation workgroup", "Lived experience and community voice workgroup"}},
 			{"convener", fmt.Sprintf("/c/%d/meetings/%d", c, cr.MeetingIDs[1]), []string{"A meeting of Steering committee", "Ask the school district for chronic absence figures",
 				"The district shared the figures", "Three Rivers pilots one front door", "Lena Morales"}},
+			{"convener", fmt.Sprintf("/c/%d/groups/%d", c, cr.SteeringID), []string{"Meetings of the group", "Lena Morales", "(no account)",
+				"Lived-experience partners are paid $50 for each meeting they attend"}},
 			{"convener", fmt.Sprintf("/c/%d/meetings/%d", c, cr.MeetingIDs[2]), []string{"Draft the community listening session questions"}},
 			{"convener", fmt.Sprintf("/c/%d/community-people", c), []string{"Lena Morales", "Gift card", "Marcus Lee", "Platte Valley Community Collaborative"}},
 			{"convener", fmt.Sprintf("/c/%d/compensation/owed.csv", c), []string{"Lena Morales,,no,gift_card,402-555-0147 (text first),100.00,18.40,118.40,3"}},

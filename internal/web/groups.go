@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
 // groupRoutes are the collaborative's groups beside its teams: the
@@ -93,6 +95,10 @@ type groupPage struct {
 	Today    collab.Date
 	FormName string
 	EditItem int64
+	// Meetings are the group's meetings, where its actions are recorded
+	// and followed up; Linked says the viewer may open them.
+	Meetings []*engage.Meeting
+	Linked   bool
 }
 
 // Overdue reports whether an item is an open action past its due date.
@@ -114,6 +120,16 @@ func (s *Server) groupData(r *http.Request, rc *reqCtx) (*groupPage, error) {
 	p := &groupPage{basePage: s.base(r, rc, "group.title"), Group: g, Statuses: collab.ItemStatuses,
 		Manager: rc.can(collab.PermCollabManage), Staff: rc.can(collab.PermCollabCoach), Today: s.db.Today()}
 	p.Title = g.Name
+	ms, err := s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.GroupID == g.ID {
+			p.Meetings = append(p.Meetings, m)
+		}
+	}
+	p.Linked = rc.can(collab.PermCohortRead)
 	if p.Manager {
 		if p.People, err = s.db.People(r.Context(), rc.Collab.ID); err != nil {
 			return nil, err
