@@ -1,7 +1,8 @@
 // Package demo seeds a demo collaborative modelled on seed 000, the
 // Wellbeing Learning Collaborative: a convener and faculty, a state health
 // department as funder, four member organizations with their two
-// designated staff each, and an 18-month timeline.
+// designated staff each, and an 18-month timeline — and a second,
+// modelled on seed 001's Community Well-Being model (SeedCommunity).
 package demo
 
 import (
