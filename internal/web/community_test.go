@@ -155,3 +155,28 @@ func TestGroupMeetingFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestCommunityPersonInvite: a person without an account is offered one
+// on their team; the invitation names them, so accepting links their
+// record. A bad email is refused by name and nothing is sent.
+func TestCommunityPersonInvite(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c, pid := e.ids["c1"], e.ids["cperson1"]
+	path := fmt.Sprintf("/c/%d/community-people/%d/invite", c, pid)
+	if w := e.form("convener", path, url.Values{"email": {"not an email"}, "role": {"other"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `id="e-email"`) {
+		t.Fatalf("bad email: %d", w.Code)
+	}
+	w := e.form("convener", path, url.Values{"email": {"dee@example.org"}, "role": {"other"}})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `id="invite-link"`) {
+		t.Fatalf("invite: %d", w.Code)
+	}
+	ins, err := e.db.PendingInvitations(bg, c, 0)
+	must(t, err)
+	var named bool
+	for _, in := range ins {
+		named = named || (in.Email == "dee@example.org" && in.PersonID == pid && in.TeamID == e.ids["teamA"])
+	}
+	if !named {
+		t.Errorf("no invitation naming the person: %+v", ins)
+	}
+}
