@@ -228,6 +228,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		if err := demo.SeedMonth9(ctx, db, res, imp); err != nil {
 			return fmt.Errorf("seed demo month 9: %w", err)
 		}
+		if _, err := demo.SeedCommunity(ctx, db, res); err != nil {
+			return fmt.Errorf("seed demo community collaborative: %w", err)
+		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "goeswell demo sign-ins (all share one password)\n\n")
 		for _, l := range res.Logins {

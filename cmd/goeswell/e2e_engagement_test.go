@@ -12,9 +12,27 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/sqlstore"
 )
+
+// seed000 finds the demo's first collaborative (seed 000's) beside the
+// second (seed 001's).
+func seed000(t *testing.T, ctx context.Context, db *sqlstore.DB) *collab.Collaborative {
+	t.Helper()
+	cs, err := db.ActiveCollaboratives(ctx)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("collaboratives: %d, %v", len(cs), err)
+	}
+	for _, c := range cs {
+		if c.Name == "Wellbeing Learning Collaborative" {
+			return c
+		}
+	}
+	t.Fatal("no Wellbeing Learning Collaborative in the demo")
+	return nil
+}
 
 var missedRE = regexp.MustCompile(`(\d+) missed`)
 
@@ -44,11 +62,7 @@ func TestBrowserEngagement(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cs, err := db.ActiveCollaboratives(ctx)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("collaboratives: %d, %v", len(cs), err)
-	}
-	c := cs[0]
+	c := seed000(t, ctx, db)
 	teams, err := db.Teams(ctx, c.ID, sqlstore.TeamFilter{WithMembers: true})
 	if err != nil {
 		t.Fatal(err)

@@ -34,11 +34,7 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cs, err := db.ActiveCollaboratives(ctx)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("collaboratives: %d, %v", len(cs), err)
-	}
-	c := cs[0].ID
+	c := seed000(t, ctx, db).ID
 	// The demo has no state co-lead: add one (seed 000's DPH).
 	hash, err := password.Hash(srv.Password, password.Default)
 	if err != nil {

@@ -32,11 +32,7 @@ func TestBrowserFairParticipation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cs, err := db.ActiveCollaboratives(ctx)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("collaboratives: %d, %v", len(cs), err)
-	}
-	c := cs[0]
+	c := seed000(t, ctx, db)
 	today := collab.DateOf(time.Now().UTC())
 
 	if err := signIn(b, srv.URL, "convener@example.org", srv.Password); err != nil {

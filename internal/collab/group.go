@@ -74,7 +74,10 @@ type GroupItem struct {
 	Due         Date
 	Status      ItemStatus
 	// FollowUp is what was said of it when it was last followed up.
-	FollowUp  string
+	FollowUp string
+	// MeetingID is the group's meeting it was recorded at (0 if recorded
+	// outside one); the group's later meetings follow it up.
+	MeetingID int64
 	CreatedOn Date
 	UpdatedAt time.Time
 }

@@ -171,9 +171,12 @@ type Invitation struct {
 	TeamRole        TeamRole
 	CollabRole      CollabRole
 	InvitedBy       int64
-	CreatedAt       time.Time
-	ExpiresAt       time.Time
-	AcceptedAt      time.Time
+	// PersonID offers a person without an account one: accepting links
+	// their record, and their history follows (0 for anyone else).
+	PersonID   int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	AcceptedAt time.Time
 }
 
 // InvitationTTL is how long an invitation link works.

@@ -1,7 +1,8 @@
 // Package demo seeds a demo collaborative modelled on seed 000, the
 // Wellbeing Learning Collaborative: a convener and faculty, a state health
 // department as funder, four member organizations with their two
-// designated staff each, and an 18-month timeline.
+// designated staff each, and an 18-month timeline — and a second,
+// modelled on seed 001's Community Well-Being model (SeedCommunity).
 package demo
 
 import (
@@ -29,6 +30,11 @@ type Result struct {
 	Logins          []Login
 	// TeamIDs are the member teams, in order.
 	TeamIDs []int64
+	// Community is seed 001's collaborative, once SeedCommunity made it.
+	Community *CommunityResult
+	// The demo accounts' one password and its hash, for the second
+	// collaborative's accounts (hashing again would slow the first start).
+	password, hash string
 }
 
 type member struct {
@@ -55,15 +61,8 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 		return nil, err
 	}
 	who := collab.Who{RemoteAddr: "demo"}
-	res := &Result{}
-	user := func(role, name, email string) (int64, error) {
-		u := &collab.User{Email: email, Name: name}
-		if err := db.CreateUser(ctx, who, u, hash); err != nil {
-			return 0, fmt.Errorf("demo user %s: %w", email, err)
-		}
-		res.Logins = append(res.Logins, Login{Role: role, Name: name, Email: email, Password: pw})
-		return u.ID, nil
-	}
+	res := &Result{password: pw, hash: hash}
+	user := func(role, name, email string) (int64, error) { return res.user(ctx, db, role, name, email) }
 	admin, err := user("site admin", "Sam Admin", "admin@example.org")
 	if err != nil {
 		return nil, err
@@ -160,6 +159,16 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 		return nil, fmt.Errorf("demo engagement: %w", err)
 	}
 	return res, nil
+}
+
+// user makes a demo account with the demo password and lists its sign-in.
+func (res *Result) user(ctx context.Context, db *sqlstore.DB, role, name, email string) (int64, error) {
+	u := &collab.User{Email: email, Name: name}
+	if err := db.CreateUser(ctx, collab.Who{RemoteAddr: "demo"}, u, res.hash); err != nil {
+		return 0, fmt.Errorf("demo user %s: %w", email, err)
+	}
+	res.Logins = append(res.Logins, Login{Role: role, Name: name, Email: email, Password: res.password})
+	return u.ID, nil
 }
 
 // randomPassword is four words' worth of entropy in a form people can type.

@@ -22,9 +22,11 @@ const (
 // Bases lists the bases.
 var Bases = []Basis{PerMeeting, PerMonth}
 
-// A Rate is the stipend a convener set for one person.
+// A Rate is the stipend a convener set for one person, with an account
+// (UserID) or without one (PersonID).
 type Rate struct {
 	UserID      int64
+	PersonID    int64
 	Name        string
 	Email       string
 	Basis       Basis
@@ -40,8 +42,8 @@ func (r *Rate) Validate() error {
 	if r.AmountCents <= 0 || r.AmountCents > 100_000_00 {
 		v.Add("amount", "error.out_of_range")
 	}
-	if r.UserID == 0 {
-		v.Add("user", "error.required")
+	if (r.UserID == 0) == (r.PersonID == 0) {
+		v.Add("user", "engagement.error.payee")
 	}
 	return v.Err()
 }
@@ -59,23 +61,28 @@ const (
 // or a month, or a reimbursement. Source makes accrual idempotent
 // ("meeting:12", "month:2026-03").
 type Payable struct {
-	ID          int64
-	UserID      int64
-	Name        string
-	Email       string
-	Kind        PayKind
-	Source      string
-	Description string
-	AmountCents int64
-	PaidOn      collab.Date
+	ID       int64
+	UserID   int64
+	PersonID int64 // a person without an account, instead of UserID
+	Name     string
+	Email    string
+	// PaymentMethod and Contact are a person without an account's, for
+	// the finance office; empty for people with one.
+	PaymentMethod collab.PaymentMethod
+	Contact       string
+	Kind          PayKind
+	Source        string
+	Description   string
+	AmountCents   int64
+	PaidOn        collab.Date
 }
 
 // Validate checks a reimbursement typed by a convener.
 func (p *Payable) Validate() error {
 	v := collab.NewValidation()
 	p.Description = strings.TrimSpace(p.Description)
-	if p.UserID == 0 {
-		v.Add("user", "error.required")
+	if (p.UserID == 0) == (p.PersonID == 0) {
+		v.Add("user", "engagement.error.payee")
 	}
 	if p.AmountCents <= 0 || p.AmountCents > 100_000_00 {
 		v.Add("amount", "error.out_of_range")
@@ -117,8 +124,10 @@ func FormatCents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
 
 // Owed is what one person is owed in total, unpaid.
 type Owed struct {
-	UserID              int64
+	UserID, PersonID    int64
 	Name, Email         string
+	PaymentMethod       collab.PaymentMethod
+	Contact             string
 	Stipends, Reimburse int64 // cents, unpaid
 	Items               int
 }
@@ -128,15 +137,17 @@ func (o Owed) Total() int64 { return o.Stipends + o.Reimburse }
 
 // OwedByPerson sums unpaid payables per person, by name.
 func OwedByPerson(ps []Payable) []Owed {
-	by := map[int64]*Owed{}
+	type payee struct{ user, person int64 }
+	by := map[payee]*Owed{}
 	for _, p := range ps {
 		if !p.PaidOn.IsZero() {
 			continue
 		}
-		o := by[p.UserID]
+		k := payee{p.UserID, p.PersonID}
+		o := by[k]
 		if o == nil {
-			o = &Owed{UserID: p.UserID, Name: p.Name, Email: p.Email}
-			by[p.UserID] = o
+			o = &Owed{UserID: p.UserID, PersonID: p.PersonID, Name: p.Name, Email: p.Email, PaymentMethod: p.PaymentMethod, Contact: p.Contact}
+			by[k] = o
 		}
 		if p.Kind == Stipend {
 			o.Stipends += p.AmountCents
@@ -153,7 +164,19 @@ func OwedByPerson(ps []Payable) []Owed {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
 		}
-		return out[i].UserID < out[j].UserID
+		if out[i].UserID != out[j].UserID {
+			return out[i].UserID < out[j].UserID
+		}
+		return out[i].PersonID < out[j].PersonID
 	})
 	return out
+}
+
+// PersonAttendance is a person without an account's record for a meeting:
+// present in person or virtually, apologies or absent. They are counted
+// among those who came; agreed alternatives are a team's, not theirs.
+type PersonAttendance struct {
+	MeetingID, PersonID int64
+	Name                string
+	Status              Status
 }

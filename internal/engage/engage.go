@@ -89,6 +89,10 @@ type Details struct {
 	Audience    Audience
 	// TeamIDs are the teams of a some_teams/one_team/each_team audience.
 	TeamIDs []int64
+	// GroupID makes it a meeting of a group of the collaborative (seed
+	// 001's steering committee or a workgroup), where the group's open
+	// actions are followed up; 0 for none.
+	GroupID int64
 }
 
 // Loc returns the meeting's time zone, UTC if unknown.

@@ -563,7 +563,10 @@ func orderBy(t *ArchiveTable) string {
 	if t.HasID {
 		return ` ORDER BY id`
 	}
-	return ` ORDER BY ` + strings.Join(t.Columns, ", ")
+	// NULLS FIRST: SQLite's order, which PostgreSQL reverses by default;
+	// a table keyed by one of two optional columns (compensation_rates:
+	// a user or a person without an account) must list alike on both.
+	return ` ORDER BY ` + strings.Join(t.Columns, " NULLS FIRST, ") + ` NULLS FIRST`
 }
 
 func indexOf(cols []string, c string) int {

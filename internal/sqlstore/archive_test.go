@@ -147,6 +147,25 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 	if err := db.SaveGroupItem(ctx, collab.Who{}, res.CollaborativeID, &collab.GroupItem{GroupID: g.ID, Kind: collab.ItemAction, Title: "Gather the data", Owner: "Dana"}); err != nil {
 		t.Fatal(err)
 	}
+	// A lived-experience partner without an account, in the group, at a
+	// meeting of it, with a rate and a stipend.
+	pe := &collab.CommunityPerson{CollaborativeID: res.CollaborativeID, Name: "Dana", Contact: "555-0100", PaymentMethod: collab.PayGiftCard, TeamID: res.TeamIDs[0], GroupID: g.ID}
+	if err := db.SaveCommunityPerson(ctx, collab.Who{}, pe); err != nil {
+		t.Fatal(err)
+	}
+	held, err := db.Meetings(ctx, res.CollaborativeID, sqlstore.MeetingFilter{To: db.Now()})
+	if err != nil || len(held) == 0 {
+		t.Fatalf("the demo's meetings held: %d, %v", len(held), err)
+	}
+	if err := db.SetPersonAttendance(ctx, collab.Who{}, res.CollaborativeID, held[0].ID, []engage.PersonAttendance{{PersonID: pe.ID, Status: engage.InPerson}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRate(ctx, collab.Who{}, res.CollaborativeID, engage.Rate{PersonID: pe.ID, Basis: engage.PerMeeting, AmountCents: 4000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AccrueStipends(ctx, collab.Who{}, res.CollaborativeID); err != nil {
+		t.Fatal(err)
+	}
 	seedFeedback(t, db, res.CollaborativeID)
 	// The settings rows the demo leaves at their defaults.
 	es := engage.DefaultSettings()

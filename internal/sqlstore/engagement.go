@@ -50,6 +50,14 @@ func (db *DB) SaveEngagementSettings(ctx context.Context, who collab.Who, collab
 }
 
 // checkTeams verifies that every team id belongs to the collaborative.
+// checkGroup verifies that a meeting's group is the collaborative's.
+func checkGroup(ctx context.Context, tx *sql.Tx, collabID, groupID int64) error {
+	if groupID != 0 && !inCollab(ctx, tx, "collab_groups", groupID, collabID) {
+		return &collab.ValidationError{Fields: map[string]string{"group": "community.error.group"}}
+	}
+	return nil
+}
+
 func (db *DB) checkTeams(ctx context.Context, tx *sql.Tx, collabID int64, ids []int64) error {
 	for _, id := range ids {
 		var n int
@@ -63,8 +71,8 @@ func (db *DB) checkTeams(ctx context.Context, tx *sql.Tx, collabID int64, ids []
 	return nil
 }
 
-const insertMeetingSQL = `INSERT INTO meetings (collaborative_id, series_id, kind, title, starts_at, time_zone, duration_min, location, video_url, agenda, materials, audience, cancelled, moved, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
+const insertMeetingSQL = `INSERT INTO meetings (collaborative_id, series_id, kind, title, starts_at, time_zone, duration_min, location, video_url, agenda, materials, audience, cancelled, moved, created_at, group_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`
 
 // meetingWriter inserts meetings with statements prepared once per
 // transaction: a series of a hundred meetings parses its SQL once.
@@ -89,7 +97,7 @@ func (w *meetingWriter) Close() { w.ins.Close(); w.team.Close() }
 
 func (w *meetingWriter) insert(ctx context.Context, m *engage.Meeting, now time.Time) error {
 	err := w.ins.QueryRowContext(ctx, m.CollaborativeID, nullID(m.SeriesID), m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL,
-		m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, ts(now)).Scan(&m.ID)
+		m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, ts(now), nullID(m.GroupID)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("create meeting: %w", err)
 	}
@@ -144,6 +152,9 @@ func (db *DB) CreateSeries(ctx context.Context, who collab.Who, c *collab.Collab
 	var n int
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := db.checkTeams(ctx, tx, c.ID, s.TeamIDs); err != nil {
+			return err
+		}
+		if err := checkGroup(ctx, tx, c.ID, s.GroupID); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO meeting_series (collaborative_id, kind, title, rule, first_at, time_zone, duration_min, audience, created_at)
@@ -209,6 +220,9 @@ func (db *DB) CreateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if err := db.checkTeams(ctx, tx, m.CollaborativeID, m.TeamIDs); err != nil {
 			return err
 		}
+		if err := checkGroup(ctx, tx, m.CollaborativeID, m.GroupID); err != nil {
+			return err
+		}
 		if err := db.insertMeeting(ctx, tx, m); err != nil {
 			return err
 		}
@@ -250,10 +264,13 @@ func (db *DB) UpdateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if err := db.checkTeams(ctx, tx, m.CollaborativeID, m.TeamIDs); err != nil {
 			return err
 		}
+		if err := checkGroup(ctx, tx, m.CollaborativeID, m.GroupID); err != nil {
+			return err
+		}
 		before := db.snapshot(ctx, tx, "meetings", m.ID)
 		_, err := tx.ExecContext(ctx, `UPDATE meetings SET kind = $1, title = $2, starts_at = $3, time_zone = $4, duration_min = $5, location = $6, video_url = $7,
-			agenda = $8, materials = $9, audience = $10, cancelled = $11, moved = $12 WHERE id = $13 AND collaborative_id = $14`,
-			m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, m.ID, m.CollaborativeID)
+			agenda = $8, materials = $9, audience = $10, cancelled = $11, moved = $12, group_id = $15 WHERE id = $13 AND collaborative_id = $14`,
+			m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, m.ID, m.CollaborativeID, nullID(m.GroupID))
 		if err != nil {
 			return fmt.Errorf("update meeting %d: %w", m.ID, err)
 		}
@@ -393,13 +410,13 @@ func (db *DB) notifyChanged(ctx context.Context, tx *sql.Tx, who collab.Who, col
 }
 
 const meetingCols = `m.id, m.collaborative_id, COALESCE(m.series_id, 0), m.kind, m.title, m.starts_at, m.time_zone, m.duration_min, m.location, m.video_url,
-	m.agenda, m.materials, m.audience, m.cancelled, m.moved`
+	m.agenda, m.materials, m.audience, m.cancelled, m.moved, COALESCE(m.group_id, 0)`
 
 func scanMeeting(row interface{ Scan(...any) error }) (*engage.Meeting, error) {
 	var m engage.Meeting
 	var at Time
 	err := row.Scan(&m.ID, &m.CollaborativeID, &m.SeriesID, &m.Kind, &m.Title, &at, &m.TimeZone, &m.DurationMin, &m.Location, &m.VideoURL,
-		&m.Agenda, &m.Materials, &m.Audience, &m.Cancelled, &m.Moved)
+		&m.Agenda, &m.Materials, &m.Audience, &m.Cancelled, &m.Moved, &m.GroupID)
 	m.StartsAt = at.Time
 	return &m, err
 }
@@ -1021,22 +1038,55 @@ func (db *DB) Feedback(ctx context.Context, collabID, meetingID int64) ([]engage
 	return out, rows.Err()
 }
 
-// SetRate sets a person's stipend rate in a collaborative.
+// SetRate sets a person's stipend rate in a collaborative: a person with
+// an account on one of its teams, or a person without one recorded in it.
 func (db *DB) SetRate(ctx context.Context, who collab.Who, collabID int64, r engage.Rate) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := db.checkPerson(ctx, tx, collabID, r.UserID); err != nil {
+		if err := db.checkPayee(ctx, tx, collabID, r.UserID, r.PersonID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO compensation_rates (collaborative_id, user_id, basis, amount_cents) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (collaborative_id, user_id) DO UPDATE SET basis = excluded.basis, amount_cents = excluded.amount_cents`, collabID, r.UserID, r.Basis, r.AmountCents)
+		var err error
+		if r.PersonID != 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO compensation_rates (collaborative_id, person_id, basis, amount_cents) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (collaborative_id, person_id) DO UPDATE SET basis = excluded.basis, amount_cents = excluded.amount_cents`, collabID, r.PersonID, r.Basis, r.AmountCents)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO compensation_rates (collaborative_id, user_id, basis, amount_cents) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (collaborative_id, user_id) DO UPDATE SET basis = excluded.basis, amount_cents = excluded.amount_cents`, collabID, r.UserID, r.Basis, r.AmountCents)
+		}
 		if err != nil {
 			return fmt.Errorf("set rate: %w", err)
 		}
-		return db.audit(ctx, tx, who, collabID, "compensation.rate", fmt.Sprint("user:", r.UserID), fmt.Sprintf("%s %d", r.Basis, r.AmountCents))
+		return db.audit(ctx, tx, who, collabID, "compensation.rate", payeeRef(r.UserID, r.PersonID), fmt.Sprintf("%s %d", r.Basis, r.AmountCents))
 	})
+}
+
+// payeeRef names a payee in the audit log.
+func payeeRef(userID, personID int64) string {
+	if personID != 0 {
+		return fmt.Sprint("person:", personID)
+	}
+	return fmt.Sprint("user:", userID)
+}
+
+// checkPayee verifies that whoever is paid is the collaborative's: a
+// person with an account on one of its teams, or a person without an
+// account recorded in it who has not since taken one.
+func (db *DB) checkPayee(ctx context.Context, tx *sql.Tx, collabID, userID, personID int64) error {
+	if personID == 0 {
+		return db.checkPerson(ctx, tx, collabID, userID)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM community_people WHERE id = $1 AND collaborative_id = $2 AND user_id IS NULL`,
+		personID, collabID).Scan(&n); err != nil {
+		return fmt.Errorf("check person: %w", err)
+	}
+	if n == 0 {
+		return &collab.ValidationError{Fields: map[string]string{"user": "engagement.error.not_member"}}
+	}
+	return nil
 }
 
 // checkPerson verifies that a person is on a team of the collaborative.
@@ -1054,8 +1104,9 @@ func (db *DB) checkPerson(ctx context.Context, tx *sql.Tx, collabID, userID int6
 
 // Rates lists a collaborative's stipend rates.
 func (db *DB) Rates(ctx context.Context, collabID int64) ([]engage.Rate, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT r.user_id, u.name, u.email, r.basis, r.amount_cents FROM compensation_rates r JOIN users u ON u.id = r.user_id
-		WHERE r.collaborative_id = $1 ORDER BY u.name`, collabID)
+	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(r.user_id, 0), COALESCE(r.person_id, 0), COALESCE(u.name, p.name), COALESCE(u.email, ''), r.basis, r.amount_cents
+		FROM compensation_rates r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN community_people p ON p.id = r.person_id
+		WHERE r.collaborative_id = $1 ORDER BY COALESCE(u.name, p.name), r.user_id, r.person_id`, collabID)
 	if err != nil {
 		return nil, fmt.Errorf("list rates: %w", err)
 	}
@@ -1063,7 +1114,7 @@ func (db *DB) Rates(ctx context.Context, collabID int64) ([]engage.Rate, error) 
 	var out []engage.Rate
 	for rows.Next() {
 		var r engage.Rate
-		if err := rows.Scan(&r.UserID, &r.Name, &r.Email, &r.Basis, &r.AmountCents); err != nil {
+		if err := rows.Scan(&r.UserID, &r.PersonID, &r.Name, &r.Email, &r.Basis, &r.AmountCents); err != nil {
 			return nil, fmt.Errorf("list rates: %w", err)
 		}
 		out = append(out, r)
@@ -1092,13 +1143,30 @@ func (db *DB) AccrueStipends(ctx context.Context, who collab.Who, collabID int64
 	for _, m := range ms {
 		held[m.ID] = m
 	}
+	// People without an account attend as themselves; their records join
+	// the others', told apart by PersonID.
+	patt, err := db.PersonAttendance(ctx, collabID, 0)
+	if err != nil {
+		return 0, err
+	}
+	type present struct {
+		meetingID, userID, personID int64
+		status                      engage.Status
+	}
+	var all []present
+	for _, a := range att {
+		all = append(all, present{a.MeetingID, a.UserID, 0, a.Status})
+	}
+	for _, a := range patt {
+		all = append(all, present{a.MeetingID, 0, a.PersonID, a.Status})
+	}
 	added := 0
 	var stipends []map[string]any // what was added, for the audit row
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rates {
-			for _, a := range att {
-				m := held[a.MeetingID]
-				if a.UserID != r.UserID || m == nil || !a.Status.Attended() {
+			for _, a := range all {
+				m := held[a.meetingID]
+				if a.userID != r.UserID || a.personID != r.PersonID || m == nil || !a.status.Attended() {
 					continue
 				}
 				src, desc := fmt.Sprint("meeting:", m.ID), fmt.Sprintf("%s %s", m.Day(), m.Title)
@@ -1106,15 +1174,22 @@ func (db *DB) AccrueStipends(ctx context.Context, who collab.Who, collabID int64
 					src = "month:" + m.Day().String()[:7]
 					desc = m.Day().String()[:7]
 				}
-				res, err := tx.ExecContext(ctx, `INSERT INTO compensation (collaborative_id, user_id, kind, source, description, amount_cents, created_at)
-					VALUES ($1, $2, 'stipend', $3, $4, $5, $6) ON CONFLICT (collaborative_id, user_id, source) DO NOTHING`, collabID, r.UserID, src, desc, r.AmountCents, ts(db.Now()))
+				q := `INSERT INTO compensation (collaborative_id, user_id, kind, source, description, amount_cents, created_at)
+					VALUES ($1, $2, 'stipend', $3, $4, $5, $6) ON CONFLICT (collaborative_id, user_id, source) DO NOTHING`
+				payee := r.UserID
+				if r.PersonID != 0 {
+					q = `INSERT INTO compensation (collaborative_id, person_id, kind, source, description, amount_cents, created_at)
+					VALUES ($1, $2, 'stipend', $3, $4, $5, $6) ON CONFLICT (collaborative_id, person_id, source) DO NOTHING`
+					payee = r.PersonID
+				}
+				res, err := tx.ExecContext(ctx, q, collabID, payee, src, desc, r.AmountCents, ts(db.Now()))
 				if err != nil {
 					return fmt.Errorf("accrue stipend: %w", err)
 				}
 				n, _ := res.RowsAffected()
 				added += int(n)
 				if n > 0 {
-					stipends = append(stipends, map[string]any{"user": r.UserID, "source": src, "amount_cents": r.AmountCents})
+					stipends = append(stipends, map[string]any{"payee": payeeRef(r.UserID, r.PersonID), "source": src, "amount_cents": r.AmountCents})
 				}
 			}
 		}
@@ -1130,12 +1205,12 @@ func (db *DB) AddReimbursement(ctx context.Context, who collab.Who, collabID int
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := db.checkPerson(ctx, tx, collabID, p.UserID); err != nil {
+		if err := db.checkPayee(ctx, tx, collabID, p.UserID, p.PersonID); err != nil {
 			return err
 		}
 		p.Source = fmt.Sprint("reimbursement:", db.Now().UnixNano())
-		err := tx.QueryRowContext(ctx, `INSERT INTO compensation (collaborative_id, user_id, kind, source, description, amount_cents, created_at)
-			VALUES ($1, $2, 'reimbursement', $3, $4, $5, $6) RETURNING id`, collabID, p.UserID, p.Source, p.Description, p.AmountCents, ts(db.Now())).Scan(&p.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO compensation (collaborative_id, user_id, person_id, kind, source, description, amount_cents, created_at)
+			VALUES ($1, $2, $3, 'reimbursement', $4, $5, $6, $7) RETURNING id`, collabID, nullID(p.UserID), nullID(p.PersonID), p.Source, p.Description, p.AmountCents, ts(db.Now())).Scan(&p.ID)
 		if err != nil {
 			return fmt.Errorf("add reimbursement: %w", err)
 		}
@@ -1163,8 +1238,10 @@ func (db *DB) MarkPaid(ctx context.Context, who collab.Who, collabID int64, ids 
 
 // Payables lists what is or was owed in a collaborative.
 func (db *DB) Payables(ctx context.Context, collabID int64) ([]engage.Payable, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.user_id, u.name, u.email, c.kind, c.source, c.description, c.amount_cents, c.paid_on
-		FROM compensation c JOIN users u ON u.id = c.user_id WHERE c.collaborative_id = $1 ORDER BY u.name, c.kind DESC, c.description, c.id`, collabID)
+	rows, err := db.read.QueryContext(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.person_id, 0), COALESCE(u.name, p.name), COALESCE(u.email, ''),
+		COALESCE(p.payment_method, ''), COALESCE(p.contact, ''), c.kind, c.source, c.description, c.amount_cents, c.paid_on
+		FROM compensation c LEFT JOIN users u ON u.id = c.user_id LEFT JOIN community_people p ON p.id = c.person_id
+		WHERE c.collaborative_id = $1 ORDER BY COALESCE(u.name, p.name), c.kind DESC, c.description, c.id`, collabID)
 	if err != nil {
 		return nil, fmt.Errorf("list payables: %w", err)
 	}
@@ -1172,7 +1249,7 @@ func (db *DB) Payables(ctx context.Context, collabID int64) ([]engage.Payable, e
 	var out []engage.Payable
 	for rows.Next() {
 		var p engage.Payable
-		if err := rows.Scan(&p.ID, &p.UserID, &p.Name, &p.Email, &p.Kind, &p.Source, &p.Description, &p.AmountCents, &p.PaidOn); err != nil {
+		if err := rows.Scan(&p.ID, &p.UserID, &p.PersonID, &p.Name, &p.Email, &p.PaymentMethod, &p.Contact, &p.Kind, &p.Source, &p.Description, &p.AmountCents, &p.PaidOn); err != nil {
 			return nil, fmt.Errorf("list payables: %w", err)
 		}
 		out = append(out, p)

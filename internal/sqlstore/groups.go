@@ -79,7 +79,7 @@ func (db *DB) fillGroup(ctx context.Context, g *collab.Group) error {
 	}
 	// Open actions first (what the next meeting follows up), then the
 	// rest, newest first.
-	rows, err = db.read.QueryContext(ctx, `SELECT id, group_id, kind, title, owner, due, status, follow_up, created_on, updated_at FROM group_items
+	rows, err = db.read.QueryContext(ctx, `SELECT id, group_id, kind, title, owner, due, status, follow_up, created_on, updated_at, COALESCE(meeting_id, 0) FROM group_items
 		WHERE group_id = $1 ORDER BY CASE WHEN kind = 'action' AND status = 'open' THEN 0 ELSE 1 END, created_on DESC, id DESC`, g.ID)
 	if err != nil {
 		return fmt.Errorf("group items: %w", err)
@@ -88,7 +88,7 @@ func (db *DB) fillGroup(ctx context.Context, g *collab.Group) error {
 	for rows.Next() {
 		var it collab.GroupItem
 		var at Time
-		if err := rows.Scan(&it.ID, &it.GroupID, &it.Kind, &it.Title, &it.Owner, &it.Due, &it.Status, &it.FollowUp, &it.CreatedOn, &at); err != nil {
+		if err := rows.Scan(&it.ID, &it.GroupID, &it.Kind, &it.Title, &it.Owner, &it.Due, &it.Status, &it.FollowUp, &it.CreatedOn, &at, &it.MeetingID); err != nil {
 			return fmt.Errorf("group items: %w", err)
 		}
 		it.UpdatedAt = at.Time
@@ -163,9 +163,21 @@ func (db *DB) SaveGroupItem(ctx context.Context, who collab.Who, collabID int64,
 		}
 		if it.ID == 0 {
 			it.CreatedOn = collab.DateOf(now)
-			if err := tx.QueryRowContext(ctx, `INSERT INTO group_items (group_id, kind, title, owner, due, status, follow_up, created_on, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-				it.GroupID, it.Kind, it.Title, it.Owner, it.Due, it.Status, it.FollowUp, it.CreatedOn, ts(now)).Scan(&it.ID); err != nil {
+			if it.MeetingID != 0 {
+				// Recorded at one of the group's meetings: on its day.
+				var at Time
+				err := tx.QueryRowContext(ctx, `SELECT starts_at FROM meetings WHERE id = $1 AND collaborative_id = $2 AND group_id = $3`, it.MeetingID, collabID, it.GroupID).Scan(&at)
+				if errors.Is(err, sql.ErrNoRows) {
+					return &collab.ValidationError{Fields: map[string]string{"meeting": "group.error_meeting"}}
+				}
+				if err != nil {
+					return fmt.Errorf("save group item: %w", err)
+				}
+				it.CreatedOn = collab.DateOf(at.Time)
+			}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO group_items (group_id, kind, title, owner, due, status, follow_up, created_on, created_at, updated_at, meeting_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
+				it.GroupID, it.Kind, it.Title, it.Owner, it.Due, it.Status, it.FollowUp, it.CreatedOn, ts(now), nullID(it.MeetingID)).Scan(&it.ID); err != nil {
 				return fmt.Errorf("save group item: %w", err)
 			}
 			return db.audit(ctx, tx, who, collabID, "group.item_add", fmt.Sprintf("group:%d item:%d", it.GroupID, it.ID), db.created(ctx, tx, "group_items", it.ID))

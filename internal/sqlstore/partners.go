@@ -214,9 +214,12 @@ func (db *DB) createInvitation(ctx context.Context, tx *sql.Tx, who collab.Who, 
 	}
 	in.CreatedAt = db.Now()
 	in.ExpiresAt = in.CreatedAt.Add(collab.InvitationTTL)
-	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (token_hash, collaborative_id, team_id, email, name, team_role, collab_role, invited_by, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		HashToken(token), in.CollaborativeID, nullID(in.TeamID), in.Email, in.Name, in.TeamRole, in.CollabRole, nullID(in.InvitedBy), ts(in.CreatedAt), ts(in.ExpiresAt)).Scan(&in.ID)
+	if in.PersonID != 0 && !inCollab(ctx, tx, "community_people", in.PersonID, in.CollaborativeID) {
+		return fmt.Errorf("invite person %d: %w", in.PersonID, collab.ErrNotFound)
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO invitations (token_hash, collaborative_id, team_id, email, name, team_role, collab_role, invited_by, created_at, expires_at, person_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		HashToken(token), in.CollaborativeID, nullID(in.TeamID), in.Email, in.Name, in.TeamRole, in.CollabRole, nullID(in.InvitedBy), ts(in.CreatedAt), ts(in.ExpiresAt), nullID(in.PersonID)).Scan(&in.ID)
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
@@ -224,12 +227,12 @@ func (db *DB) createInvitation(ctx context.Context, tx *sql.Tx, who collab.Who, 
 	return db.audit(ctx, tx, who, in.CollaborativeID, "invitation.create", fmt.Sprintf("team:%d", in.TeamID), in.Email+" as "+role)
 }
 
-const invCols = `id, collaborative_id, COALESCE(team_id, 0), email, name, team_role, collab_role, COALESCE(invited_by, 0), created_at, expires_at, accepted_at`
+const invCols = `id, collaborative_id, COALESCE(team_id, 0), email, name, team_role, collab_role, COALESCE(invited_by, 0), created_at, expires_at, accepted_at, COALESCE(person_id, 0)`
 
 func scanInv(row interface{ Scan(...any) error }) (*collab.Invitation, error) {
 	var in collab.Invitation
 	var c, e, a Time
-	err := row.Scan(&in.ID, &in.CollaborativeID, &in.TeamID, &in.Email, &in.Name, &in.TeamRole, &in.CollabRole, &in.InvitedBy, &c, &e, &a)
+	err := row.Scan(&in.ID, &in.CollaborativeID, &in.TeamID, &in.Email, &in.Name, &in.TeamRole, &in.CollabRole, &in.InvitedBy, &c, &e, &a, &in.PersonID)
 	in.CreatedAt, in.ExpiresAt, in.AcceptedAt = c.Time, e.Time, a.Time
 	return &in, err
 }
@@ -355,6 +358,11 @@ func (db *DB) AcceptInvitation(ctx context.Context, who collab.Who, token string
 			}
 		} else if err := db.addCollabRole(ctx, tx, in.CollaborativeID, userID, in.CollabRole); err != nil {
 			return err
+		}
+		if in.PersonID != 0 {
+			if err := db.linkPerson(ctx, tx, who, in.CollaborativeID, in.PersonID, userID); err != nil {
+				return err
+			}
 		}
 		return db.audit(ctx, tx, who, in.CollaborativeID, "invitation.accept", fmt.Sprint("invitation:", in.ID), in.Email)
 	})

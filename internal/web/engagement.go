@@ -155,6 +155,9 @@ type calendarPage struct {
 	HasFeed        bool
 	FeedURL        string
 	DefaultTZ      string
+	// Groups are the collaborative's groups, whose meetings a meeting
+	// may be (the steering committee's).
+	Groups []*collab.Group
 	// Preview lists the dates a series would make, in its time zone,
 	// before it is created (the form's "Preview the dates").
 	Preview []time.Time
@@ -219,6 +222,11 @@ func (s *Server) calendarData(r *http.Request, rc *reqCtx) (*calendarPage, error
 	if err != nil {
 		return nil, err
 	}
+	if p.Manager {
+		if p.Groups, err = s.db.Groups(r.Context(), rc.Collab.ID); err != nil {
+			return nil, err
+		}
+	}
 	now := s.db.Now()
 	for _, m := range ms {
 		p.DefaultTZ = m.TimeZone
@@ -271,7 +279,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 func meetingDetails(f url.Values, v *collab.Validation) (engage.Details, time.Time) {
 	d := engage.Details{Kind: engage.Kind(f.Get("kind")), Title: f.Get("title"), TimeZone: strings.TrimSpace(f.Get("timeZone")),
 		Location: f.Get("location"), VideoURL: f.Get("videoURL"), Agenda: strings.TrimSpace(f.Get("agenda")), Materials: strings.TrimSpace(f.Get("materials")),
-		Audience: engage.Audience(f.Get("audience"))}
+		Audience: engage.Audience(f.Get("audience")), GroupID: formID(f, "group")}
 	if dur, err := strconv.Atoi(strings.TrimSpace(f.Get("duration"))); err != nil {
 		v.Add("duration", "error.whole_number")
 	} else {
@@ -406,6 +414,20 @@ type meetingPage struct {
 	Helpful     int
 	// ImportErrors are a sign-in sheet's problems, by row and column.
 	ImportErrors []engage.RowError
+	// People are the people without accounts the convener records;
+	// PeopleCame is how many came, for everyone else.
+	People     []PersonRow
+	PeopleCame int
+	// Groups are the collaborative's groups, for the form; Group is the
+	// meeting's, with the items Recorded at this meeting and the earlier
+	// actions it follows up; Staff may record and follow them up.
+	Groups    []*collab.Group
+	Group     *collab.Group
+	Recorded  []*collab.GroupItem
+	FollowUps []*collab.GroupItem
+	Staff     bool
+	// GroupStatuses are an action's statuses, for the follow-up form.
+	GroupStatuses []collab.ItemStatus
 	// Scopes are the edit form's "Apply the changes to" choices, for a
 	// meeting of a series.
 	Scopes []engage.EditScope
@@ -512,7 +534,70 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 	if p.Coach {
 		p.Feedback = fb
 	}
+	if err := s.meetingPeopleAndGroup(r, rc, p); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// meetingPeopleAndGroup adds to a meeting's page the people without
+// accounts (for the convener to record), and, for a group's meeting, the
+// items recorded at it and the group's earlier open actions to follow up.
+func (s *Server) meetingPeopleAndGroup(r *http.Request, rc *reqCtx, p *meetingPage) error {
+	ctx := r.Context()
+	m := p.M
+	var err error
+	if p.Groups, err = s.db.Groups(ctx, rc.Collab.ID); err != nil {
+		return err
+	}
+	if p.Manager {
+		people, err := s.db.CommunityPeople(ctx, rc.Collab.ID)
+		if err != nil {
+			return err
+		}
+		att, err := s.db.PersonAttendance(ctx, rc.Collab.ID, m.ID)
+		if err != nil {
+			return err
+		}
+		status := map[int64]engage.Status{}
+		for _, a := range att {
+			status[a.PersonID] = a.Status
+		}
+		for _, pe := range people {
+			if !pe.HasAccount() {
+				p.People = append(p.People, PersonRow{CommunityPerson: pe, Status: status[pe.ID]})
+			}
+		}
+	} else if att, err := s.db.PersonAttendance(ctx, rc.Collab.ID, m.ID); err != nil {
+		return err
+	} else {
+		// Others see how many came without an account: counted, not named.
+		for _, a := range att {
+			if a.Status.Attended() {
+				p.PeopleCame++
+			}
+		}
+	}
+	for _, g := range p.Groups {
+		if g.ID != m.GroupID {
+			continue
+		}
+		p.Group, p.Staff, p.GroupStatuses = g, rc.can(collab.PermCollabCoach), collab.ItemStatuses
+		day := m.Day()
+		for _, it := range g.Items {
+			switch {
+			case it.MeetingID == m.ID:
+				p.Recorded = append(p.Recorded, it)
+			case it.Kind == collab.ItemAction && !it.CreatedOn.After(day):
+				// An action from before this meeting: open ones to follow
+				// up, and the ones followed up since, with what was said.
+				if it.Status == collab.ItemOpen || it.FollowUp != "" {
+					p.FollowUps = append(p.FollowUps, it)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1024,8 +1109,10 @@ type compensationPage struct {
 	Payables []engage.Payable
 	Owed     []engage.Owed
 	People   []*collab.Person
-	Bases    []engage.Basis
-	Today    string
+	// Community are the people without accounts, paid as themselves.
+	Community []*collab.CommunityPerson
+	Bases     []engage.Basis
+	Today     string
 }
 
 func (s *Server) compensationData(r *http.Request, rc *reqCtx) (*compensationPage, error) {
@@ -1048,7 +1135,28 @@ func (s *Server) compensationData(r *http.Request, rc *reqCtx) (*compensationPag
 			p.People = append(p.People, pe)
 		}
 	}
+	community, err := s.db.CommunityPeople(ctx, rc.Collab.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, pe := range community {
+		if !pe.HasAccount() {
+			p.Community = append(p.Community, pe)
+		}
+	}
 	return p, nil
+}
+
+// formPayee reads the compensation forms' "user" field: an account's id,
+// or "p:ID" for a person without an account. Anything else is neither,
+// which validation names.
+func formPayee(v string) (userID, personID int64) {
+	if rest, ok := strings.CutPrefix(strings.TrimSpace(v), "p:"); ok {
+		personID, _ = strconv.ParseInt(rest, 10, 64)
+		return 0, max(personID, 0)
+	}
+	userID, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	return max(userID, 0), 0
 }
 
 func (s *Server) compensationPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -1078,7 +1186,7 @@ func (s *Server) rateSave(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	}
 	f := r.PostForm
 	rt := engage.Rate{Basis: engage.Basis(f.Get("basis"))}
-	rt.UserID, _ = strconv.ParseInt(f.Get("user"), 10, 64)
+	rt.UserID, rt.PersonID = formPayee(f.Get("user"))
 	cents, err := engage.ParseCents(f.Get("amount"))
 	if err != nil {
 		return s.compensationInvalid(w, r, rc, &collab.ValidationError{Fields: map[string]string{"amount": "error.number"}})
@@ -1103,7 +1211,7 @@ func (s *Server) reimbursementCreate(w http.ResponseWriter, r *http.Request, rc 
 	}
 	f := r.PostForm
 	p := &engage.Payable{Description: f.Get("description")}
-	p.UserID, _ = strconv.ParseInt(f.Get("user"), 10, 64)
+	p.UserID, p.PersonID = formPayee(f.Get("user"))
 	cents, err := engage.ParseCents(f.Get("amount"))
 	if err != nil {
 		return s.compensationInvalid(w, r, rc, &collab.ValidationError{Fields: map[string]string{"amount": "error.number"}})
@@ -1149,9 +1257,16 @@ func (s *Server) owedCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	}
 	var buf bytes.Buffer
 	cw := csvout.NewWriter(&buf)
-	cw.Write([]string{"name", "email", "stipends", "reimbursements", "total", "items"})
+	// A person without an account has no email: the finance office pays
+	// them by their preferred method and reaches them by their contact.
+	cw.Write([]string{"name", "email", "account", "payment_method", "contact", "stipends", "reimbursements", "total", "items"})
 	for _, o := range engage.OwedByPerson(ps) {
-		cw.Write([]string{o.Name, o.Email, engage.FormatCents(o.Stipends), engage.FormatCents(o.Reimburse), engage.FormatCents(o.Total()), strconv.Itoa(o.Items)})
+		account := "yes"
+		if o.PersonID != 0 {
+			account = "no"
+		}
+		cw.Write([]string{o.Name, o.Email, account, string(o.PaymentMethod), o.Contact, engage.FormatCents(o.Stipends), engage.FormatCents(o.Reimburse),
+			engage.FormatCents(o.Total()), strconv.Itoa(o.Items)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

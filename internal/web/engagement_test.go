@@ -224,7 +224,7 @@ func TestCompensationExport(t *testing.T) {
 	}
 	w = e.do("convener", "GET", fmt.Sprintf("/c/%d/compensation/owed.csv", c), nil, "")
 	body := w.Body.String()
-	if w.Code != 200 || !strings.HasPrefix(body, "name,email,stipends,reimbursements,total,items\n") || !strings.Contains(body, "Tom Nguyen,advocate.harbor@example.org,0.00,12.50,12.50,1") ||
+	if w.Code != 200 || !strings.HasPrefix(body, "name,email,account,payment_method,contact,stipends,reimbursements,total,items\n") || !strings.Contains(body, "Tom Nguyen,advocate.harbor@example.org,yes,,,0.00,12.50,12.50,1") ||
 		!strings.Contains(body, "Jamal Reed") {
 		t.Errorf("owed.csv: %d\n%s", w.Code, body)
 	}

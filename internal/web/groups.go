@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
+	"github.com/goeswell/goeswell/internal/engage"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
 // groupRoutes are the collaborative's groups beside its teams: the
@@ -93,6 +95,10 @@ type groupPage struct {
 	Today    collab.Date
 	FormName string
 	EditItem int64
+	// Meetings are the group's meetings, where its actions are recorded
+	// and followed up; Linked says the viewer may open them.
+	Meetings []*engage.Meeting
+	Linked   bool
 }
 
 // Overdue reports whether an item is an open action past its due date.
@@ -114,6 +120,16 @@ func (s *Server) groupData(r *http.Request, rc *reqCtx) (*groupPage, error) {
 	p := &groupPage{basePage: s.base(r, rc, "group.title"), Group: g, Statuses: collab.ItemStatuses,
 		Manager: rc.can(collab.PermCollabManage), Staff: rc.can(collab.PermCollabCoach), Today: s.db.Today()}
 	p.Title = g.Name
+	ms, err := s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.GroupID == g.ID {
+			p.Meetings = append(p.Meetings, m)
+		}
+	}
+	p.Linked = rc.can(collab.PermCohortRead)
 	if p.Manager {
 		if p.People, err = s.db.People(r.Context(), rc.Collab.ID); err != nil {
 			return nil, err
@@ -209,7 +225,8 @@ func (s *Server) groupItemAdd(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return err
 	}
 	f := r.PostForm
-	it := &collab.GroupItem{GroupID: g.ID, Kind: collab.GroupItemKind(f.Get("kind")), Title: f.Get("title"), Owner: f.Get("owner"), Status: collab.ItemOpen}
+	it := &collab.GroupItem{GroupID: g.ID, Kind: collab.GroupItemKind(f.Get("kind")), Title: f.Get("title"), Owner: f.Get("owner"), Status: collab.ItemOpen,
+		MeetingID: formID(f, "meeting")}
 	fe := map[string]string{}
 	if it.Due, err = collab.ParseDate(f.Get("due")); err != nil {
 		fe["due"] = "error.date"
@@ -224,7 +241,16 @@ func (s *Server) groupItemAdd(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/c/%d/groups/%d#item-%d", rc.Collab.ID, g.ID, it.ID), "flash.saved")
+	return s.redirect(w, r, itemReturn(rc, g, it, f.Get("meeting")), "flash.saved")
+}
+
+// itemReturn is where saving an item goes back to: the group's meeting
+// it was recorded or followed up at, or the group's page.
+func itemReturn(rc *reqCtx, g *collab.Group, it *collab.GroupItem, meeting string) string {
+	if id := formID(map[string][]string{"m": {meeting}}, "m"); id != 0 {
+		return fmt.Sprintf("/c/%d/meetings/%d#group-items", rc.Collab.ID, id)
+	}
+	return fmt.Sprintf("/c/%d/groups/%d#item-%d", rc.Collab.ID, g.ID, it.ID)
 }
 
 // groupItemUpdate follows an item up: its status, owner, due date and
@@ -279,5 +305,5 @@ func (s *Server) groupItemUpdate(w http.ResponseWriter, r *http.Request, rc *req
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, fmt.Sprintf("/c/%d/groups/%d#item-%d", rc.Collab.ID, g.ID, it.ID), "flash.saved")
+	return s.redirect(w, r, itemReturn(rc, g, it, f.Get("meeting")), "flash.saved")
 }

@@ -187,6 +187,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		{"engagement.nav.participation", "/participation", collab.PermCollabOversee},
 		{"feedback.nav", "/feedback-rounds", collab.PermCohortRead},
 		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
+		{"community.nav", "/community-people", collab.PermCollabManage},
 		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
 		{"nav.surveys", "/surveys", collab.PermCollabAggregate},
 		{"nav.audit", "/audit", collab.PermCollabManage},
