@@ -95,7 +95,7 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 		role                      collab.PartnerRole
 	}{
 		{"Full Frame Initiative", "Statewide", "Nonprofit", "Convenes the collaborative and co-creates the learning agenda.", collab.PartnerConvener},
-		{"Department of Public Health", "Statewide", "State government", "Funds the collaborative as part of a state-wide effort to improve systems.", collab.PartnerFunder},
+		{"Department of Public Health", "Statewide", "State government", "Co-leads the collaborative with FFI and funds it, as part of a state-wide effort to improve systems.", collab.PartnerFunder},
 	} {
 		if err := db.CreatePartner(ctx, who, &collab.Partner{CollaborativeID: c.ID, Role: p.role, Note: p.note,
 			Org: collab.Organization{Name: p.org, Region: p.region, Sector: p.sector, Size: collab.SizeMedium}}); err != nil {
@@ -110,10 +110,17 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Seed 000: the Department of Public Health co-leads with FFI. Its
+	// person reads participation, the calendar and feedback as the
+	// convener does, and changes nothing.
+	coLead, err := user("state co-lead (Department of Public Health)", "Morgan Ellis", "colead@example.org")
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range []struct {
 		id int64
 		r  collab.CollabRole
-	}{{coach, collab.RoleCoach}, {funder, collab.RoleFunder}} {
+	}{{coach, collab.RoleCoach}, {funder, collab.RoleFunder}, {coLead, collab.RoleCoLead}} {
 		if err := db.AddCollabRole(ctx, who, c.ID, g.id, g.r); err != nil {
 			return nil, err
 		}
@@ -133,7 +140,7 @@ func Seed(ctx context.Context, db *sqlstore.DB) (*Result, error) {
 			{m.director, "director." + m.slug + "@example.org", collab.RoleDirector},
 			{m.directService, "advocate." + m.slug + "@example.org", collab.RoleDirectService},
 		} {
-			id, err := user(m.org+" · "+string(p.role), p.name, p.email)
+			id, err := user(m.org+" · "+demoRoleNames[p.role], p.name, p.email)
 			if err != nil {
 				return nil, err
 			}
@@ -170,6 +177,9 @@ func (res *Result) user(ctx context.Context, db *sqlstore.DB, role, name, email 
 	res.Logins = append(res.Logins, Login{Role: role, Name: name, Email: email, Password: res.password})
 	return u.ID, nil
 }
+
+// demoRoleNames are the team roles as the sign-in list shows them.
+var demoRoleNames = map[collab.TeamRole]string{collab.RoleDirector: "director", collab.RoleDirectService: "direct service"}
 
 // randomPassword is four words' worth of entropy in a form people can type.
 func randomPassword() string {
