@@ -64,15 +64,15 @@ type Collaborative struct {
 var TeamNameRoles = []CollabRole{RoleFunder, RoleEvaluator, RoleCoach}
 
 // ShowsTeamNames reports whether actor a sees team names beside activity
-// figures in this collaborative: conveners, state co-leads and site
-// administrators always,
+// figures in this collaborative: those who manage it (conveners, seed
+// 001's backbone), state co-leads and site administrators always,
 // a partner role when the convener chose it. A person with several roles
 // sees them if any of their roles does.
 func (c *Collaborative) ShowsTeamNames(a *Actor) bool {
 	if a == nil {
 		return false
 	}
-	if a.SiteAdmin || a.HasRole(c.ID, RoleConvener) || a.HasRole(c.ID, RoleCoLead) {
+	if a.Can(c.ID, CapCollabManage) || a.HasRole(c.ID, RoleCoLead) {
 		return true
 	}
 	for _, r := range c.TeamNamesTo {

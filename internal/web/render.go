@@ -189,7 +189,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		{"learning.nav.agenda", "/agenda", collab.PermCohortRead},
 		{"learning.nav.resources", "/resources", collab.PermCollabCohort},
 		{"learning.nav.dashboard", "/dashboard", collab.PermCollabAggregate},
-		{"learning.nav.reports", "/reports", collab.PermCollabCoach},
+		{"learning.nav.reports", "/reports", collab.PermReportsReview},
 		{"learning.nav.indicators", "/indicators", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
 		{"group.nav", "/groups", collab.PermCollabAggregate},
