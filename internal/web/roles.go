@@ -227,9 +227,16 @@ func (s *Server) roleTeamsSave(w http.ResponseWriter, r *http.Request, rc *reqCt
 		if perr != nil {
 			return perr
 		}
+		// Beside the person's teams when they are listed; above the
+		// list when they hold no assigned role at all.
+		listed := slices.ContainsFunc(p.Assignees, func(a assignee) bool { return a.UserID == uid })
 		p.Errors = map[string]string{}
 		for k, v := range fe {
-			p.Errors[fmt.Sprint(k, "-", uid)] = v
+			if listed {
+				p.Errors[fmt.Sprint(k, "-", uid)] = v
+			} else {
+				p.Errors["assign"] = v
+			}
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "roles", p)
 	}
