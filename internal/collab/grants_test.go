@@ -164,7 +164,7 @@ func TestGrantsProperty(t *testing.T) {
 func TestRoleGrantsResolve(t *testing.T) {
 	o := RoleGrants{
 		RoleCoach:          GrantsOf(CapAggregateRead),
-		RoleConvener:       GrantsOf(CapAggregateRead),             // tries to drop collab.manage
+		RoleConvener:       GrantsOf(CapAggregateRead),               // tries to drop collab.manage
 		RoleLocalEvaluator: GrantsOf(CapTeamsRead, CapAggregateRead), // every team: not for an assigned role
 		RoleEvaluator:      GrantsOf(CapTeamsReadAssigned),           // an evaluator is never assigned
 	}

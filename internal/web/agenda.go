@@ -13,8 +13,8 @@ import (
 
 type agendaPage struct {
 	basePage
-	Topics    []*learning.Topic
-	Statuses  []learning.TopicStatus
+	Topics   []*learning.Topic
+	Statuses []learning.TopicStatus
 	// IsManager: the actor schedules topics (agenda.schedule).
 	IsManager bool
 	// Meetings are those a convener may schedule a topic into.
