@@ -14,6 +14,10 @@
 //     collaborative, with its focus or the systemic challenge it takes on.
 //   - Designated role: the role a person plays on a team — director or
 //     program manager, direct service, or other.
+//   - Collaborative role: a person's part in running a collaborative
+//     (convener, coach, funder, evaluator, state co-lead; seed 001's and
+//     004's roles beside them), each a set of grants over named
+//     capabilities (grants.go) that the convener may adjust.
 //   - Application: an organization's request to join, answering the
 //     collaborative's criteria; a convener accepts or declines it.
 //   - Learning session / action period, change package, driver diagram, PDSA

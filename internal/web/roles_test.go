@@ -115,6 +115,12 @@ func TestRoleTeamsAssignment(t *testing.T) {
 	if w := e.do("localeval", "GET", teamA, nil, ""); w.Code != http.StatusOK {
 		t.Fatalf("local evaluator on the assigned team: %d", w.Code)
 	}
+	// The menu leads to the team they serve, by name.
+	ta, err := e.db.FindTeam(bg, c1, e.ids["teamA"])
+	must(t, err)
+	if w := e.do("localeval", "GET", fmt.Sprintf("/c/%d", c1), nil, ""); !strings.Contains(w.Body.String(), fmt.Sprintf(`href="/c/%d/teams/%d"`, c1, ta.ID)) || !strings.Contains(w.Body.String(), "Team I serve: "+ta.Name) {
+		t.Errorf("the local evaluator's menu has no link to the team they serve: %d", w.Code)
+	}
 	if w := e.do("localeval", "GET", teamB, nil, ""); w.Code != http.StatusForbidden {
 		t.Fatalf("local evaluator on another team: %d", w.Code)
 	}
