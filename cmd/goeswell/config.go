@@ -67,8 +67,13 @@ func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 
 // parse parses flags; -h is success, other errors are usage errors.
 func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
+	// Parse itself calls Usage on -h and on every error; the help is
+	// printed here once, on -h only, and errors are reported as usage errors.
 	fs.SetOutput(io.Discard)
+	usage := fs.Usage
+	fs.Usage = func() {}
 	err = fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
 		fs.Usage()
 		return true, nil

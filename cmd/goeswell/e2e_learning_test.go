@@ -75,7 +75,7 @@ func TestBrowserMonthlyReportAndFunderPDF(t *testing.T) {
 		t.Fatalf("not a PDF: %.20q", pdf)
 	}
 	if n := len(pdfPageRE.FindAll(pdf, -1)); n != 6 {
-		t.Errorf("the funder report prints on %d pages, want 6 (summary, activity, change package, participation, team by team, population data)", n)
+		t.Errorf("the funder report prints on %d pages, want 6 (summary; activity with the first shared measure's chart; the second chart; change package; participation; team by team with population data, which has no indicators to fill a page of its own)", n)
 	}
 	if d := os.Getenv("GOESWELL_SCREENSHOTS"); d != "" {
 		os.WriteFile(filepath.Join(d, "funder-report.pdf"), pdf, 0o644)

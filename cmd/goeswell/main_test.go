@@ -83,6 +83,10 @@ func TestCommandLine(t *testing.T) {
 			if !strings.Contains(errOut, tt.stderr) {
 				t.Errorf("stderr %q lacks %q", errOut, tt.stderr)
 			}
+			// Help is printed once, and only when asked for.
+			if n := strings.Count(out, "Usage:"); n > 1 || (n == 1 && tt.code != 0) {
+				t.Errorf("stdout holds %d usages (exit %d):\n%s", n, tt.code, out)
+			}
 		})
 	}
 }

@@ -78,4 +78,12 @@ func TestMetricsPrivate(t *testing.T) {
 	if code, body := get(metrics); code != 200 || !strings.Contains(body, `goeswell_http_requests_total{code="200",route="GET /healthz"}`) {
 		t.Errorf("metrics listener: %d\n%.500s", code, body)
 	}
+	// Go's profiles: on the private listener, never on the public one.
+	private := strings.TrimSuffix(metrics, "/metrics")
+	if code, body := get(private + "/debug/pprof/"); code != 200 || !strings.Contains(body, "goroutine") {
+		t.Errorf("private pprof index: %d", code)
+	}
+	if code, body := get(public + "/debug/pprof/"); code == 200 || strings.Contains(body, "goroutine") {
+		t.Errorf("public pprof index: %d", code)
+	}
 }

@@ -40,6 +40,10 @@ type Options struct {
 	Show95 bool
 	// Words translates the chart's own words; nil draws English.
 	Words Words
+	// ID prefixes the ids of the chart's title and description ("spc"
+	// when empty), so several charts drawn in one page (the funder
+	// report) each name their own.
+	ID string
 }
 
 // Colours, after qicharts2's palette, darkened where needed so that every
@@ -321,14 +325,18 @@ func draw(w io.Writer, ss []series, o Options) error {
 	pw, ph := o.size()
 	var b bytes.Buffer
 	total := ph * float64(max(len(ss), 1))
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-labelledby="spc-title spc-desc" font-family="sans-serif" font-size="12">`+"\n",
-		num(pw), num(total), num(pw), num(total))
+	id := o.ID
+	if id == "" {
+		id = "spc"
+	}
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-title %s-desc" font-family="sans-serif" font-size="12">`+"\n",
+		num(pw), num(total), num(pw), num(total), esc(id), esc(id))
 	titles := make([]string, len(ss))
 	descs := make([]string, len(ss))
 	for i, s := range ss {
 		titles[i], descs[i] = s.title, s.desc
 	}
-	fmt.Fprintf(&b, "<title id=\"spc-title\">%s</title>\n<desc id=\"spc-desc\">%s</desc>\n", esc(strings.Join(titles, "; ")), esc(strings.Join(descs, " ")))
+	fmt.Fprintf(&b, "<title id=\"%s-title\">%s</title>\n<desc id=\"%s-desc\">%s</desc>\n", esc(id), esc(strings.Join(titles, "; ")), esc(id), esc(strings.Join(descs, " ")))
 	for i, s := range ss {
 		fmt.Fprintf(&b, "<g class=\"panel\" transform=\"translate(0 %s)\">\n", num(float64(i)*ph))
 		panel(&b, s, o, pw, ph)

@@ -7,6 +7,7 @@ type Actor struct {
 	Name      string
 	Email     string
 	Lang      string
+	TimeZone  string // the person's chosen zone (User.TimeZone)
 	SiteAdmin bool
 	// Roles maps collaborative id to the person's staff roles there.
 	Roles map[int64][]CollabRole

@@ -10,10 +10,14 @@ import (
 // A User is a person with an account. People who have not accepted an
 // invitation yet exist only as invitations.
 type User struct {
-	ID        int64
-	Email     string
-	Name      string
-	Lang      string // BCP 47 tag of the language the person chose, e.g. "es"; "" follows the browser
+	ID    int64
+	Email string
+	Name  string
+	Lang  string // BCP 47 tag of the language the person chose, e.g. "es"; "" follows the browser
+	// TimeZone is the IANA zone the person reads times in, e.g.
+	// "America/Chicago"; "" reads each meeting in its own zone and
+	// timestamps in UTC.
+	TimeZone  string
 	SiteAdmin bool
 	// Reminders is whether the person wants reminder emails.
 	Reminders bool

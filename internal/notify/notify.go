@@ -15,13 +15,16 @@ const (
 	ReportComment    Kind = "report_comment"
 	ReportReviewed   Kind = "report_reviewed"
 	MeetingScheduled Kind = "meeting_scheduled"
+	// MeetingChanged: a convener moved, changed or cancelled meetings the
+	// team is invited to (one notification for several of a series).
+	MeetingChanged Kind = "meeting_changed"
 	// ShareComment: a comment on what the team shared in the feed (a PDSA
 	// cycle, a note), by someone else.
 	ShareComment Kind = "share_comment"
 )
 
 // Kinds lists every kind, for the catalog test and forms.
-var Kinds = []Kind{ReportComment, ReportReviewed, MeetingScheduled, ShareComment}
+var Kinds = []Kind{ReportComment, ReportReviewed, MeetingScheduled, MeetingChanged, ShareComment}
 
 // A Notification is one message to one person.
 type Notification struct {

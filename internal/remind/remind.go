@@ -205,7 +205,13 @@ func (r *Reminder) send(ctx context.Context, kind, ref string, userID int64, m m
 // meetingMessage is the reminder a person gets before a meeting.
 func (r *Reminder) meetingMessage(m *engage.Meeting, p sqlstore.Invitee) mail.Message {
 	pr := r.cat.Printer(p.Lang)
-	when := m.Local().Format("Monday 2 January 2006, 15:04 MST")
+	// In the person's zone if they chose one, else the meeting's own,
+	// with names in their language (i18n.Dates, as on the pages).
+	loc := m.Loc()
+	if z, err := time.LoadLocation(p.TimeZone); err == nil && p.TimeZone != "" {
+		loc = z
+	}
+	when := r.cat.Dates(p.Lang, loc).LongDayTime(m.StartsAt)
 	where := m.Location
 	if where == "" {
 		where = m.VideoURL

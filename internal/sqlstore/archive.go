@@ -45,7 +45,8 @@ import (
 // convener holding it must learn no more than the pages show: no survey
 // response row (a team of three, answers and free text in the order they
 // came in, where the pages publish only released, suppressed aggregates),
-// no feedback row (who said a meeting was not helpful), and no proposer of
+// no feedback row (who said a meeting was not helpful), no answer to a
+// feedback round on the collaborative nor who answered it, and no proposer of
 // an anonymous agenda topic. An imported anonymous topic therefore belongs
 // to nobody: its proposer can no longer withdraw it.
 //
@@ -72,7 +73,10 @@ var archiveSkip = map[string]bool{"audit_log": true, "invitations": true, "sessi
 // archiveWithheld are tables of a collaborative whose rows would name or
 // single out people the pages keep anonymous (see above). They are never
 // exported; an older archive that carries them has them ignored on import.
-var archiveWithheld = map[string]bool{"survey_responses": true, "feedback": true}
+var archiveWithheld = map[string]bool{"survey_responses": true, "feedback": true,
+	// Feedback on the collaborative: an answer and who answered (a round
+	// of three people with one named answer narrows the others).
+	"feedback_answers": true, "feedback_respondents": true}
 
 // archiveRedact clears, row by row, references to people the pages keep
 // anonymous. It runs before the referenced people are collected, so a

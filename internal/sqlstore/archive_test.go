@@ -89,6 +89,8 @@ var archiveLeftOut = map[string]string{
 	"notification_settings": "a person's own choice on this installation",
 	"visits":                "signing in is the installation's",
 	"feedback":              "meeting feedback names its author, anonymous or not: withheld, like the pages' anonymous answers",
+	"feedback_answers":      "answers to feedback rounds never leave the server; only published, suppressed results do",
+	"feedback_respondents":  "who answered a feedback round, beside a few named answers, narrows who gave the others",
 }
 
 // seedFull is the archive's fixture: the whole demo (its collaborative,
@@ -145,6 +147,7 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 	if err := db.SaveGroupItem(ctx, collab.Who{}, res.CollaborativeID, &collab.GroupItem{GroupID: g.ID, Kind: collab.ItemAction, Title: "Gather the data", Owner: "Dana"}); err != nil {
 		t.Fatal(err)
 	}
+	seedFeedback(t, db, res.CollaborativeID)
 	// The settings rows the demo leaves at their defaults.
 	es := engage.DefaultSettings()
 	es.MissesOffTrack, es.DeadlineDay = 3, 7
@@ -170,6 +173,26 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// seedFeedback adds a round of feedback on the collaborative with an
+// anonymous answer and a named one, each with a marker in its text.
+func seedFeedback(t *testing.T, db *sqlstore.DB, c int64) {
+	t.Helper()
+	fr := &collab.FeedbackRound{CollaborativeID: c, Title: "Spring feedback", OpensOn: db.Today().AddDays(-3), ClosesOn: db.Today().AddDays(3)}
+	if err := db.CreateFeedbackRound(ctx, collab.Who{}, fr); err != nil {
+		t.Fatal(err)
+	}
+	for i, email := range []string{"director.harbor@example.org", "advocate.harbor@example.org"} {
+		u, _, err := db.FindUserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &collab.FeedbackAnswer{Texts: map[string]string{"change": "CANARYFEEDBACKTEXT"}, Named: i == 1}
+		if err := db.AnswerFeedback(ctx, collab.Who{UserID: u.ID}, c, fr.ID, u.ID, a); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // checkArchiveComplete fails the test for every table of the schema that
@@ -537,6 +560,7 @@ func TestArchiveWithholdsWhatPagesHide(t *testing.T) {
 	}
 	c := res.CollaborativeID
 	seedLearning(t, db, t.TempDir(), c, res.TeamIDs)
+	seedFeedback(t, db, c)
 	// A marker in a survey answer of a small team.
 	sv := &collab.Survey{CollaborativeID: c, Title: "Pulse", Kind: collab.SurveyCustom, Questions: []collab.Question{{Key: "q1", Kind: collab.QText, Text: "What helps?"}}}
 	if err := db.CreateSurvey(ctx, collab.Who{}, sv); err != nil {
@@ -556,7 +580,7 @@ func TestArchiveWithholdsWhatPagesHide(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tb := range m.Tables {
-		if tb.Name == "survey_responses" || tb.Name == "feedback" {
+		if tb.Name == "survey_responses" || tb.Name == "feedback" || tb.Name == "feedback_answers" || tb.Name == "feedback_respondents" {
 			t.Errorf("the archive holds %s", tb.Name)
 		}
 	}
@@ -575,7 +599,10 @@ func TestArchiveWithholdsWhatPagesHide(t *testing.T) {
 		if strings.Contains(b.String(), "CANARYSURVEYTEXT") {
 			t.Errorf("%s holds a survey answer", f.Name)
 		}
-		if strings.HasPrefix(f.Name, "csv/survey_responses") || strings.HasPrefix(f.Name, "csv/feedback") {
+		if strings.Contains(b.String(), "CANARYFEEDBACKTEXT") {
+			t.Errorf("%s holds an answer to a feedback round", f.Name)
+		}
+		if strings.HasPrefix(f.Name, "csv/survey_responses") || f.Name == "csv/feedback.csv" || strings.HasPrefix(f.Name, "csv/feedback_answers") || strings.HasPrefix(f.Name, "csv/feedback_respondents") {
 			t.Errorf("the archive holds %s", f.Name)
 		}
 	}

@@ -264,8 +264,132 @@ func (db *DB) UpdateMeeting(ctx context.Context, who collab.Who, m *engage.Meeti
 		if m.Cancelled && !old.Cancelled {
 			action = "meeting.cancel"
 		}
+		// The teams are told when their meeting moves or is cancelled,
+		// the changes that matter to who comes.
+		if !old.StartsAt.Equal(m.StartsAt) || m.Cancelled != old.Cancelled {
+			if err := db.notifyChanged(ctx, tx, who, m.CollaborativeID, []*engage.Meeting{old, m}, m.Title, fmt.Sprintf("/c/%d/meetings/%d", m.CollaborativeID, m.ID)); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, who, m.CollaborativeID, action, fmt.Sprint("meeting:", m.ID), db.diffSince(ctx, tx, "meetings", m.ID, before))
 	})
+}
+
+// UpdateSeriesMeetings applies an edit of one meeting of a series to "this
+// and following" or the whole series (engage.PlanSeriesEdit says which
+// meetings and how; meetings already held are never changed). Each changed
+// meeting is audited with its diff, the edit as a whole once more with its
+// scope, and each team invited to a changed meeting is told once. It
+// returns the plan's outcome.
+func (db *DB) UpdateSeriesMeetings(ctx context.Context, who collab.Who, edited *engage.Meeting, scope engage.EditScope) (engage.SeriesEdit, error) {
+	var plan engage.SeriesEdit
+	if scope != engage.ScopeFollowing && scope != engage.ScopeSeries {
+		return plan, &collab.ValidationError{Fields: map[string]string{"scope": "error.invalid_choice"}}
+	}
+	old, err := db.FindMeeting(ctx, edited.CollaborativeID, edited.ID)
+	if err != nil {
+		return plan, err
+	}
+	if old.SeriesID == 0 {
+		return plan, &collab.ValidationError{Fields: map[string]string{"scope": "calendar.error.not_series"}}
+	}
+	if err := edited.Validate(); err != nil {
+		return plan, err
+	}
+	edited.SeriesID = old.SeriesID
+	series, err := db.Meetings(ctx, old.CollaborativeID, MeetingFilter{SeriesID: old.SeriesID, Cancelled: true})
+	if err != nil {
+		return plan, err
+	}
+	plan = engage.PlanSeriesEdit(old, edited, series, scope, db.Now())
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.checkTeams(ctx, tx, edited.CollaborativeID, edited.TeamIDs); err != nil {
+			return err
+		}
+		var touched []*engage.Meeting
+		for _, m := range plan.Changed {
+			before := db.snapshot(ctx, tx, "meetings", m.ID)
+			_, err := tx.ExecContext(ctx, `UPDATE meetings SET kind = $1, title = $2, starts_at = $3, time_zone = $4, duration_min = $5, location = $6, video_url = $7,
+				agenda = $8, materials = $9, audience = $10, cancelled = $11, moved = $12 WHERE id = $13 AND collaborative_id = $14`,
+				m.Kind, m.Title, ts(m.StartsAt), m.TimeZone, m.DurationMin, m.Location, m.VideoURL, m.Agenda, m.Materials, m.Audience, m.Cancelled, m.Moved, m.ID, m.CollaborativeID)
+			if err != nil {
+				return fmt.Errorf("update meeting %d: %w", m.ID, err)
+			}
+			if err := db.setMeetingTeams(ctx, tx, m); err != nil {
+				return err
+			}
+			if err := db.audit(ctx, tx, who, m.CollaborativeID, "meeting.update", fmt.Sprint("meeting:", m.ID), db.diffSince(ctx, tx, "meetings", m.ID, before)); err != nil {
+				return err
+			}
+			touched = append(touched, m)
+		}
+		for _, m := range series {
+			for _, c := range plan.Changed {
+				if c.ID == m.ID {
+					touched = append(touched, m) // who was invited before the edit is told too
+				}
+			}
+		}
+		if len(plan.Changed) > 0 {
+			if err := db.notifyChanged(ctx, tx, who, old.CollaborativeID, touched, edited.Title, fmt.Sprintf("/c/%d/meetings/%d", old.CollaborativeID, old.ID)); err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx, who, old.CollaborativeID, "series.update", fmt.Sprint("series:", old.SeriesID),
+			fmt.Sprintf("%s from meeting %d: %d meetings changed, %d already held left as they were", scope, old.ID, len(plan.Changed), plan.Held))
+	})
+	return plan, err
+}
+
+// notifyChanged tells each team invited to any of ms, once, that its
+// meetings changed: every active team for an all-teams meeting, the named
+// teams otherwise, nobody for a partners' meeting.
+func (db *DB) notifyChanged(ctx context.Context, tx *sql.Tx, who collab.Who, collabID int64, ms []*engage.Meeting, title, link string) error {
+	seen := map[int64]bool{}
+	var teams []int64
+	add := func(id int64) {
+		if !seen[id] {
+			seen[id] = true
+			teams = append(teams, id)
+		}
+	}
+	allTeams := false
+	for _, m := range ms {
+		switch m.Audience {
+		case engage.AudienceAllTeams:
+			allTeams = true
+		case engage.AudienceSomeTeams, engage.AudienceOneTeam:
+			for _, id := range m.TeamIDs {
+				add(id)
+			}
+		}
+	}
+	if allTeams {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM teams WHERE collaborative_id = $1 AND active ORDER BY id`, collabID)
+		if err != nil {
+			return fmt.Errorf("notify meeting change: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("notify meeting change: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			add(id)
+		}
+	}
+	for _, t := range teams {
+		if err := db.notifyTeam(ctx, tx, notify.Event{CollaborativeID: collabID, TeamID: t, ActorID: who.UserID,
+			Kind: notify.MeetingChanged, Subject: title, Link: link}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const meetingCols = `m.id, m.collaborative_id, COALESCE(m.series_id, 0), m.kind, m.title, m.starts_at, m.time_zone, m.duration_min, m.location, m.video_url,
@@ -332,6 +456,8 @@ type MeetingFilter struct {
 	From, To time.Time
 	// Cancelled includes cancelled meetings.
 	Cancelled bool
+	// SeriesID keeps one series' meetings.
+	SeriesID int64
 }
 
 // Meetings lists a collaborative's meetings by start.
@@ -341,6 +467,10 @@ func (db *DB) Meetings(ctx context.Context, collabID int64, f MeetingFilter) ([]
 	if f.TeamID != 0 {
 		args = append(args, f.TeamID)
 		q += fmt.Sprintf(` AND (m.audience = 'all_teams' OR EXISTS (SELECT 1 FROM meeting_teams mt WHERE mt.meeting_id = m.id AND mt.team_id = $%d))`, len(args))
+	}
+	if f.SeriesID != 0 {
+		args = append(args, f.SeriesID)
+		q += fmt.Sprintf(` AND m.series_id = $%d`, len(args))
 	}
 	if !f.From.IsZero() {
 		args = append(args, ts(f.From))
@@ -414,12 +544,15 @@ func (db *DB) MeetingsFor(ctx context.Context, userID int64) ([]*engage.Meeting,
 
 // Invitee is a person a meeting is for, with their team (0 for staff).
 type Invitee struct {
-	UserID    int64
-	TeamID    int64
-	TeamName  string
-	Name      string
-	Email     string
-	Lang      string
+	UserID   int64
+	TeamID   int64
+	TeamName string
+	Name     string
+	Email    string
+	Lang     string
+	// TimeZone is the zone the person reads times in ("" for the
+	// meeting's own).
+	TimeZone  string
 	Reminders bool
 }
 
@@ -429,7 +562,7 @@ type Invitee struct {
 func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error) {
 	var out []Invitee
 	if m.Audience != engage.AudiencePartners {
-		rows, err := db.read.QueryContext(ctx, `SELECT u.id, t.id, t.name, u.name, u.email, u.lang, u.reminders FROM team_members tm
+		rows, err := db.read.QueryContext(ctx, `SELECT u.id, t.id, t.name, u.name, u.email, u.lang, u.time_zone, u.reminders FROM team_members tm
 			JOIN teams t ON t.id = tm.team_id JOIN users u ON u.id = tm.user_id
 			WHERE t.collaborative_id = $1 AND t.active AND ($2 = 'all_teams' OR t.id IN (SELECT team_id FROM meeting_teams WHERE meeting_id = $3))
 			ORDER BY t.name, u.name`, m.CollaborativeID, string(m.Audience), m.ID)
@@ -438,7 +571,7 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 		}
 		for rows.Next() {
 			var i Invitee
-			if err := rows.Scan(&i.UserID, &i.TeamID, &i.TeamName, &i.Name, &i.Email, &i.Lang, &i.Reminders); err != nil {
+			if err := rows.Scan(&i.UserID, &i.TeamID, &i.TeamName, &i.Name, &i.Email, &i.Lang, &i.TimeZone, &i.Reminders); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("invitees: %w", err)
 			}
@@ -453,7 +586,7 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 	if m.Audience == engage.AudiencePartners {
 		roles = `'convener','coach','funder','evaluator'`
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, u.email, u.lang, u.reminders FROM collab_roles r JOIN users u ON u.id = r.user_id
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, u.email, u.lang, u.time_zone, u.reminders FROM collab_roles r JOIN users u ON u.id = r.user_id
 		WHERE r.collaborative_id = $1 AND r.role IN (`+roles+`) ORDER BY u.name, u.id`, m.CollaborativeID)
 	if err != nil {
 		return nil, fmt.Errorf("invitees: %w", err)
@@ -465,7 +598,7 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 	}
 	for rows.Next() {
 		var i Invitee
-		if err := rows.Scan(&i.UserID, &i.Name, &i.Email, &i.Lang, &i.Reminders); err != nil {
+		if err := rows.Scan(&i.UserID, &i.Name, &i.Email, &i.Lang, &i.TimeZone, &i.Reminders); err != nil {
 			return nil, fmt.Errorf("invitees: %w", err)
 		}
 		if !seen[i.UserID] {

@@ -190,15 +190,19 @@ func (db *DB) SaveValues(ctx context.Context, who collab.Who, collabID, teamID i
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		changed = 0
 		cells := map[string][2]any{} // the audit row's: each cell before and after
-		if err := teamInCollab(ctx, tx, collabID, teamID); err != nil {
-			return err
-		}
 		now := db.Now()
 		ratio := map[int64]bool{} // the measures checked, and whether each is a ratio
 		measures := map[int64]*improve.Measure{}
 		touched := map[int64]map[collab.Date]bool{}
+		// The team must be the collaborative's; one query checks it and
+		// reads the dates values must fall within.
 		var c collab.Collaborative
-		if err := tx.QueryRowContext(ctx, `SELECT start_date, end_date FROM collaboratives WHERE id = $1`, collabID).Scan(&c.StartDate, &c.EndDate); err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT c.start_date, c.end_date FROM collaboratives c JOIN teams t ON t.collaborative_id = c.id
+			WHERE c.id = $1 AND t.id = $2`, collabID, teamID).Scan(&c.StartDate, &c.EndDate)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find team %d: %w", teamID, collab.ErrNotFound)
+		}
+		if err != nil {
 			return fmt.Errorf("save values: %w", err)
 		}
 		for _, v := range vals {

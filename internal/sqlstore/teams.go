@@ -105,19 +105,7 @@ func (db *DB) members(ctx context.Context, collabID, teamID int64) ([]collab.Mem
 		rows, err = db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
 			JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1`+order, collabID)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	defer rows.Close()
-	var out []collab.Member
-	for rows.Next() {
-		var m collab.Member
-		if err := rows.Scan(&m.TeamID, &m.UserID, &m.Name, &m.Email, &m.Role); err != nil {
-			return nil, fmt.Errorf("list members: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanMembers(rows, err)
 }
 
 // membersOf lists the members of some teams of a collaborative, in the
@@ -134,6 +122,12 @@ func (db *DB) membersOf(ctx context.Context, collabID int64, teams []*collab.Tea
 	// #nosec G202 -- numbered placeholders only; the ids are bound.
 	rows, err := db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
 		JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1 AND m.team_id IN (`+inList(&args, ids)+`)`+membersOrder, args...)
+	return scanMembers(rows, err)
+}
+
+// scanMembers reads the rows of a members query (team_id, user_id, name,
+// email, role), closing them.
+func scanMembers(rows *sql.Rows, err error) ([]collab.Member, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}

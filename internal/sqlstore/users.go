@@ -19,12 +19,12 @@ func HashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-const userCols = `id, email, name, lang, site_admin, reminders, created_at`
+const userCols = `id, email, name, lang, time_zone, site_admin, reminders, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*collab.User, error) {
 	var u collab.User
 	var created Time
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Lang, &u.SiteAdmin, &u.Reminders, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Lang, &u.TimeZone, &u.SiteAdmin, &u.Reminders, &created); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = created.Time
@@ -71,7 +71,7 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (*collab.User, 
 	var u collab.User
 	var created Time
 	err := db.read.QueryRowContext(ctx, `SELECT `+userCols+`, password_hash FROM users WHERE email = $1`,
-		collab.NormalizeEmail(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Lang, &u.SiteAdmin, &u.Reminders, &created, &hash)
+		collab.NormalizeEmail(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Lang, &u.TimeZone, &u.SiteAdmin, &u.Reminders, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", fmt.Errorf("find user: %w", collab.ErrNotFound)
 	}
@@ -94,8 +94,10 @@ func (db *DB) PasswordHash(ctx context.Context, userID int64) (string, error) {
 
 // UserUpdate holds the account settings a person may change.
 type UserUpdate struct {
-	Name      *string
-	Lang      *string
+	Name *string
+	Lang *string
+	// TimeZone is an IANA name, or "" for each meeting's own zone.
+	TimeZone  *string
 	Reminders *bool
 }
 
@@ -110,6 +112,11 @@ func (db *DB) UpdateUser(ctx context.Context, who collab.Who, id int64, up UserU
 		}
 		if up.Lang != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET lang = $1 WHERE id = $2`, *up.Lang, id); err != nil {
+				return fmt.Errorf("update user %d: %w", id, err)
+			}
+		}
+		if up.TimeZone != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET time_zone = $1 WHERE id = $2`, *up.TimeZone, id); err != nil {
 				return fmt.Errorf("update user %d: %w", id, err)
 			}
 		}
@@ -412,7 +419,7 @@ func (db *DB) LoadActor(ctx context.Context, userID int64) (*collab.Actor, error
 	if err != nil {
 		return nil, err
 	}
-	a := &collab.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Lang: u.Lang, SiteAdmin: u.SiteAdmin,
+	a := &collab.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Lang: u.Lang, TimeZone: u.TimeZone, SiteAdmin: u.SiteAdmin,
 		Roles: map[int64][]collab.CollabRole{}, Teams: map[int64]collab.TeamMembership{}, Grants: map[int64]collab.Grants{}}
 	// Each role comes with its collaborative's override of its grants, if
 	// any, in the same query: resolving roles as data costs no extra

@@ -32,15 +32,15 @@ var targets = []target{
 	{"own team", map[string]string{"collab": "c1", "team": "teamA", "app": "app1", "partner": "partner1", "user": "userA",
 		"aim": "aimA", "driver": "driverA", "pdsa": "pdsaA", "measure": "measure1", "fw": "fw1", "node": "node1", "meeting": "meeting1", "activity": "activityA",
 		"survey": "survey1", "asset": "assetA", "limits": "limitsA", "moment": "momentA", "group": "group1", "member": "gmember1", "item": "gitem1",
-		"resource": "resource1", "topic": "topic1", "share": "shareA", "report": "reportA"}},
+		"resource": "resource1", "topic": "topic1", "share": "shareA", "report": "reportA", "round": "round1"}},
 	{"other team", map[string]string{"collab": "c1", "team": "teamB", "app": "app1", "partner": "partner1", "user": "userB",
 		"aim": "aimB", "driver": "driverB", "pdsa": "pdsaB", "measure": "measure1", "fw": "fw1", "node": "node1", "meeting": "meeting1", "activity": "activityB",
 		"survey": "survey1", "asset": "assetB", "limits": "limitsB", "moment": "momentB", "group": "group1", "member": "gmember1", "item": "gitem1",
-		"resource": "resource1", "topic": "topic1", "share": "shareB", "report": "reportB"}},
+		"resource": "resource1", "topic": "topic1", "share": "shareB", "report": "reportB", "round": "round1"}},
 	{"other collaborative", map[string]string{"collab": "c2", "team": "teamC", "app": "app2", "partner": "partner2", "user": "userC",
 		"aim": "aimC", "driver": "driverC", "pdsa": "pdsaC", "measure": "measure2", "fw": "fw2", "node": "node2", "meeting": "meeting2", "activity": "activityC",
 		"survey": "survey2", "asset": "assetC", "limits": "limitsC", "moment": "momentC", "group": "group2", "member": "gmember2", "item": "gitem2",
-		"resource": "resource2", "topic": "topic2", "share": "shareC", "report": "reportC"}},
+		"resource": "resource2", "topic": "topic2", "share": "shareC", "report": "reportC", "round": "round2"}},
 }
 
 // policyFile is the access policy, written and reviewed apart from the

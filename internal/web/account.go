@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/goeswell/goeswell/internal/collab"
@@ -72,6 +73,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	lang := r.PostForm.Get("lang")
 	reminders := r.PostForm.Get("reminders") != ""
+	zone := r.PostForm.Get("timeZone")
 	v := collab.NewValidation()
 	if name == "" {
 		v.Add("name", "error.required")
@@ -82,6 +84,11 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if lang != "" && !s.cat.Known(lang) {
 		v.Add("lang", "error.invalid_choice")
 	}
+	// A zone is picked from the meeting forms' list, not typed; "" reads
+	// each meeting in its own zone.
+	if zone != "" && (!slices.Contains(timeZones, zone) && zone != rc.Actor.TimeZone) {
+		v.Add("timeZone", "engagement.error.time_zone")
+	}
 	if err := v.Err(); err != nil {
 		p, perr := s.accountData(r, rc)
 		if perr != nil {
@@ -90,7 +97,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 		p.Form, p.Errors = r.PostForm, collab.FieldErrors(err)
 		return s.render(w, http.StatusUnprocessableEntity, "account", p)
 	}
-	if err := s.db.UpdateUser(r.Context(), rc.who(), rc.Actor.UserID, sqlstore.UserUpdate{Name: &name, Lang: &lang, Reminders: &reminders}); err != nil {
+	if err := s.db.UpdateUser(r.Context(), rc.who(), rc.Actor.UserID, sqlstore.UserUpdate{Name: &name, Lang: &lang, TimeZone: &zone, Reminders: &reminders}); err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/account", "flash.saved")

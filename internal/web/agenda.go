@@ -52,7 +52,7 @@ func (s *Server) agendaData(r *http.Request, rc *reqCtx) (*agendaPage, error) {
 
 // MeetingLabel names a meeting in the decide form.
 func (p *agendaPage) MeetingLabel(m *engage.Meeting) string {
-	return m.Local().Format("2006-01-02 15:04") + " — " + m.Title
+	return p.MeetingWhen(m) + " — " + m.Title
 }
 
 // agendaTable is the agenda as exported: what was asked, by whom (never for

@@ -207,6 +207,17 @@ type auditPage struct {
 	basePage
 	Entries []collab.AuditEntry
 	Older   int64
+	has     func(key string) bool
+}
+
+// Action names an audit row's action in the reader's words, from the
+// catalog's "audit.do.<action>"; an action without words (one added
+// without its catalog entry) reads as its code, never as a raw key.
+func (p auditPage) Action(code string) string {
+	if key := "audit.do." + code; p.has(key) {
+		return p.T(key)
+	}
+	return code
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -215,7 +226,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	if err != nil {
 		return err
 	}
-	p := auditPage{basePage: s.base(r, rc, "audit.title"), Entries: es}
+	p := auditPage{basePage: s.base(r, rc, "audit.title"), Entries: es, has: s.cat.Has}
 	if len(es) == 100 {
 		p.Older = es[len(es)-1].ID
 	}

@@ -101,6 +101,10 @@ func TestCountsReadAsWords(t *testing.T) {
 	if body := w.Body.String(); !strings.Contains(body, `<span class="num">1</span> team</li>`) {
 		t.Errorf("dashboard: no %q", `1 team`)
 	}
+	w = e.do("outsider", "GET", fmt.Sprintf("/c/%d", c2), nil, "")
+	if body := w.Body.String(); !strings.Contains(body, `<span class="num">1</span> active team</li>`) {
+		t.Errorf("overview: no %q in %s", `1 active team`, regexp.MustCompile(`(?s)<ul class="stats">.*?</ul>`).FindString(body))
+	}
 	w = e.do("convener", "GET", fmt.Sprintf("/c/%d", e.ids["c1"]), nil, "")
 	if strings.Contains(w.Body.String(), "(s)") {
 		t.Errorf("overview says (s)")

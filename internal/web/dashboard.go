@@ -191,8 +191,17 @@ type funderReportPage struct {
 	// convener chose (collab.Collaborative.ShowsTeamNames); nil otherwise.
 	TeamRows []funderTeamRow
 	// Measures are the collaborative's shared measures, whose aggregate
-	// charts (issue 4) funders may open.
+	// charts (issue 4) funders may open; Charts draws them in the report
+	// (issue 14), as the reader may see them.
 	Measures []*improve.Measure
+	Charts   []reportChart
+	// Feedback is the latest round of feedback on the collaborative closed
+	// by the report's end, with its results; Comments says whether the
+	// reader may read the written answers (conveners, coaches and state
+	// co-leads), beside the suppressed ratings every reader sees.
+	Feedback        *collab.FeedbackRound
+	FeedbackResults *collab.FeedbackResults
+	Comments        bool
 	// Evidence is the change package's harvest: each framework node the
 	// teams test, with counts of teams, cycles and teams improving (counts
 	// of teams, never their names or data).
@@ -249,6 +258,12 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 			p.Measures = append(p.Measures, m)
 		}
 	}
+	if p.Charts, err = s.reportCharts(r, rc, p.Measures); err != nil {
+		return err
+	}
+	if err := s.reportFeedback(r, rc, p); err != nil {
+		return err
+	}
 	tcs, err := s.db.Compliance(ctx, c)
 	if err != nil {
 		return err
@@ -277,6 +292,7 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 	if format != "" {
 		t := figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators)
 		t.Rows = append(t.Rows, participationRows(p.basePage, p.Participation, p.TeamRows)...)
+		t.Rows = append(t.Rows, feedbackRows(p.basePage, p.Feedback, p.FeedbackResults)...)
 		for _, row := range p.Evidence {
 			improving := ""
 			if len(row.Measures) > 0 {

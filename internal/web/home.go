@@ -67,6 +67,9 @@ type teamHomePage struct {
 	Compliance *engage.TeamCompliance
 	Unread     []*notify.Notification
 	NewShares  []*learning.Share
+	// Feedback are the rounds of feedback on the collaborative open now
+	// that the person has not answered.
+	Feedback []*collab.FeedbackRound
 	// FeedSince is the person's sign-in before this one (zero if none).
 	FeedSince time.Time
 	Nothing   bool
@@ -117,6 +120,11 @@ func (s *Server) teamHome(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 			return err
 		}
 	}
+	if rc.Actor.OnTeam(t.ID) {
+		if p.Feedback, err = s.db.FeedbackToAnswer(ctx, c.ID, rc.Actor.UserID); err != nil {
+			return err
+		}
+	}
 	if p.FeedSince, err = s.db.PreviousVisit(ctx, rc.Actor.UserID); err != nil {
 		return err
 	}
@@ -136,7 +144,7 @@ func (s *Server) teamHome(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 			p.NewShares = append(p.NewShares, sh)
 		}
 	}
-	p.Nothing = len(p.Meetings) == 0 && len(p.Reports) == 0 && len(p.Missing) == 0 && len(p.Unread) == 0 && len(p.NewShares) == 0
+	p.Nothing = len(p.Meetings) == 0 && len(p.Reports) == 0 && len(p.Missing) == 0 && len(p.Unread) == 0 && len(p.NewShares) == 0 && len(p.Feedback) == 0
 	return s.render(w, http.StatusOK, "team_home", p)
 }
 

@@ -24,6 +24,9 @@ import (
 // TestPagesRender reads every page as every actor and target and fails
 // on a server error: the access matrix counts a 500 as "allowed".
 func TestPagesRender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a walk over every page or export; it runs in full without -short (CI's race pass uses -short)")
+	}
 	e := newEnv(t, sqltest.SQLite(t))
 	for _, rt := range e.srv.Routes() {
 		if rt.Method != "GET" {

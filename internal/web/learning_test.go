@@ -93,6 +93,9 @@ func TestResourceUpload(t *testing.T) {
 // (same refusals), applies the same small-count suppression and writes an
 // audit row.
 func TestExportsObeyAccessAndSuppression(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a walk over every page or export; it runs in full without -short (CI's race pass uses -short)")
+	}
 	e := newEnv(t, sqltest.SQLite(t))
 	c := e.ids["c1"]
 	var exportable []string

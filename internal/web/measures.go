@@ -1490,18 +1490,57 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 	if err != nil {
 		return nil, nil, chart.Options{}, err
 	}
+	res, co, err := s.allTeamsChart(r, rc, m, r.URL.Query().Get("rules"))
+	return m, res, co, err
+}
+
+// allTeamsChart is a shared measure's chart over every team, as the
+// reader may see it: funders and evaluators without the periods fewer
+// than MinAggregateTeams teams reported.
+func (s *Server) allTeamsChart(r *http.Request, rc *reqCtx, m *improve.Measure, rules string) (*spc.Result, chart.Options, error) {
 	periods, err := s.db.MeasurePeriods(r.Context(), rc.Collab.ID, m.ID)
 	if err != nil {
-		return nil, nil, chart.Options{}, err
+		return nil, chart.Options{}, err
 	}
 	p := s.cat.Printer(rc.Lang)
 	min := 1
 	if !rc.can(collab.PermCollabCohort) {
 		min = MinAggregateTeams
 	}
-	res, co, err := measureChart(m, aggregate(m, periods, min), nil, nil, r.URL.Query().Get("rules"), m.Name+" · "+p.Sprintf("measure.all_teams"))
+	res, co, err := measureChart(m, aggregate(m, periods, min), nil, nil, rules, m.Name+" · "+p.Sprintf("measure.all_teams"))
 	co.Words = s.chartWords(rc.Lang)
-	return m, res, co, err
+	return res, co, err
+}
+
+// A reportChart is a shared measure drawn in the funder report. Its
+// signals are drawn on it and described in its text alternative; the
+// findings in words are on its aggregate page, which its title opens,
+// so that each chart keeps to half a printed page.
+type reportChart struct {
+	M   *improve.Measure
+	SVG template.HTML
+}
+
+// reportCharts draws each shared measure's chart over every team for the
+// funder report, as its aggregate page does for the same reader; a
+// measure with nothing the reader may see has no SVG.
+func (s *Server) reportCharts(r *http.Request, rc *reqCtx, ms []*improve.Measure) ([]reportChart, error) {
+	var out []reportChart
+	for _, m := range ms {
+		res, co, err := s.allTeamsChart(r, rc, m, "")
+		if err != nil {
+			return nil, err
+		}
+		// Narrower than the page's chart, so two fit one printed page.
+		co.Height = 300
+		co.ID = fmt.Sprintf("chart-%d", m.ID)
+		rcht := reportChart{M: m}
+		if rcht.SVG, err = svgString(res, co); err != nil {
+			return nil, err
+		}
+		out = append(out, rcht)
+	}
+	return out, nil
 }
 
 // MinAggregateTeams is how many teams must have reported a period before

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/text/message"
 
@@ -122,15 +121,6 @@ func (p basePage) Picked(field, value string) bool {
 	return p.Form != nil && slices.Contains(p.Form[field], value)
 }
 
-// Date formats a timestamp for people, in UTC (a per-person time zone is
-// for the calendar feature).
-func (p basePage) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04") + " UTC"
-}
-
 // AllDomains lists the Five Domains of Wellbeing, for forms.
 func (p basePage) AllDomains() []collab.Domain { return collab.Domains }
 
@@ -195,6 +185,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		{"group.nav", "/groups", collab.PermCollabAggregate},
 		{"engagement.nav.calendar", "/calendar", collab.PermCohortRead},
 		{"engagement.nav.participation", "/participation", collab.PermCollabOversee},
+		{"feedback.nav", "/feedback-rounds", collab.PermCohortRead},
 		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
 		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
 		{"nav.surveys", "/surveys", collab.PermCollabAggregate},

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.learningRoutes()...)
 	rs = append(rs, s.assetsRoutes()...)
 	rs = append(rs, s.groupRoutes()...)
+	rs = append(rs, s.feedbackRoundRoutes()...)
 	rs = append(rs, s.rolesRoutes()...)
 	rs = append(rs, s.dailyRoutes()...)
 	rs = append(rs, s.langRoutes()...)

@@ -194,6 +194,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	learningFixtures(t, e, c1, c2.ID, teamA.ID, teamB.ID, teamC.ID)
 	limitsFixtures(t, e, c1, c2.ID, teamA.ID, teamB.ID, teamC.ID, m2.ID)
 	groupFixtures(t, e, c1, c2.ID)
+	feedbackFixtures(t, e, c1, c2.ID)
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
 		"evaluator": "evaluator@example.org", "colead": "colead@example.org", "director": "director.harbor@example.org", "advocate": "advocate.harbor@example.org",

@@ -34,6 +34,23 @@ document.addEventListener("DOMContentLoaded", function () {
     if (narrow.matches) { menu.open = false; }
     narrow.addEventListener("change", function (e) { menu.open = !e.matches; });
   }
+  // Account settings: someone who has not chosen a time zone is offered
+  // the browser's, when the list has it. Nothing is chosen for them, and
+  // without script the list alone does the job.
+  var tz = document.querySelector("select[data-browser-zone]");
+  if (tz && tz.value === "" && window.Intl) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone, opt = null;
+    tz.querySelectorAll("option").forEach(function (o) { if (o.value === zone) { opt = o; } });
+    if (opt) {
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "secondary";
+      use.id = "use-browser-zone";
+      use.textContent = tz.getAttribute("data-browser-zone").replace("%s", opt.textContent);
+      use.addEventListener("click", function () { tz.value = zone; use.remove(); tz.focus(); });
+      tz.parentNode.insertBefore(use, tz.nextSibling);
+    }
+  }
   document.querySelectorAll("input.copy").forEach(function (el) {
     el.addEventListener("focus", function () { el.select(); });
   });
