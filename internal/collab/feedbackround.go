@@ -157,6 +157,9 @@ type FeedbackResults struct {
 	RespondentsHidden bool
 	Ratings           []FeedbackRating
 	Comments          []FeedbackComment
+	// CommentsWithheld: fewer than k people answered anonymously, and
+	// their written answers are not published (named ones are).
+	CommentsWithheld bool
 }
 
 // ComputeFeedbackResults publishes a round's answers under the one
@@ -164,7 +167,8 @@ type FeedbackResults struct {
 // each question's number of answers), suppressed by suppress.Suppress at
 // threshold k; the number of respondents is a count of people, hidden
 // under k. Written answers are listed in the answers' order (which the
-// store makes random), with a name only where the respondent gave it.
+// store makes random), with a name only where the respondent gave it;
+// the anonymous ones only when at least k people answered anonymously.
 // respondents is the count of people who answered.
 func ComputeFeedbackResults(answers []*FeedbackAnswer, respondents, k int) *FeedbackResults {
 	k = max(k, suppress.MinThreshold)
@@ -201,12 +205,26 @@ func ComputeFeedbackResults(answers []*FeedbackAnswer, respondents, k int) *Feed
 		}
 		res.Ratings = append(res.Ratings, r)
 	}
+	// Anonymous written answers are published only when at least k
+	// people answered anonymously. Fewer, they would count respondents
+	// the page hides, and whoever can tell who answered (the named ones
+	// are known, and an audit log's times hint at the rest) could tell
+	// whose words they are among a handful.
+	anonymous := 0
+	for _, a := range answers {
+		if !a.Named {
+			anonymous++
+		}
+	}
+	res.CommentsWithheld = anonymous > 0 && anonymous < k
 	for _, q := range FeedbackQuestions {
 		if q.Kind != QText {
 			continue
 		}
 		for _, a := range answers {
-			if s := a.Texts[q.Key]; s != "" {
+			// A named answer's respondent chose to be known; the
+			// anonymous ones are shown only among at least k (below).
+			if s := a.Texts[q.Key]; s != "" && (a.Named || !res.CommentsWithheld) {
 				c := FeedbackComment{Question: q.Key, Text: s}
 				if a.Named {
 					c.Name = a.Name

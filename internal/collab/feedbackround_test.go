@@ -1,6 +1,7 @@
 package collab
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/goeswell/goeswell/internal/suppress"
@@ -75,7 +76,10 @@ func TestComputeFeedbackResults(t *testing.T) {
 		{Texts: map[string]string{"change": "anon"}, UserID: 0},
 		{Texts: map[string]string{"worked": "mine"}, Named: true, UserID: 7, Name: "Rosa"},
 	}
-	res := ComputeFeedbackResults(named, 2, 11)
+	for range suppress.MinThreshold - 1 { // enough anonymous respondents for their words to show
+		named = append(named, &FeedbackAnswer{Ratings: map[string]int{"meetings": 3}})
+	}
+	res := ComputeFeedbackResults(named, len(named), suppress.MinThreshold)
 	if len(res.Comments) != 2 || res.Comments[0].Name != "Rosa" || res.Comments[1].Name != "" {
 		t.Errorf("comments: %+v", res.Comments)
 	}
@@ -93,5 +97,46 @@ func TestCheckFeedback(t *testing.T) {
 	a, err := CheckFeedback(map[string]string{"support": "5", "worked": "  the peers  "}, true)
 	if err != nil || a.Ratings["support"] != 5 || a.Texts["worked"] != "the peers" || !a.Named {
 		t.Errorf("good answers read as %+v, %v", a, err)
+	}
+}
+
+// TestFeedbackCommentsInSmallRounds: promise "survey and feedback answers
+// are anonymous and figures about people are suppressed in small
+// groups". Anonymous written answers are published only when at least
+// the threshold's number of people answered anonymously: fewer, they
+// would count respondents the page hides (two comments to a question say
+// at least two answered), and whoever can tell who answered (the named
+// are known; an audit log's times hint at the rest) could tell whose
+// words they are. A named answer is shown: its respondent chose to be
+// known.
+func TestFeedbackCommentsInSmallRounds(t *testing.T) {
+	anon := func(text string) *FeedbackAnswer {
+		return &FeedbackAnswer{Texts: map[string]string{"worked": text}, Ratings: map[string]int{"meetings": 3}}
+	}
+	named := &FeedbackAnswer{Texts: map[string]string{"change": "named words"}, Named: true, UserID: 7, Name: "Rosa"}
+	for _, tt := range []struct {
+		name        string
+		answers     []*FeedbackAnswer
+		respondents int
+		k           int
+		want        []string // the comments published, in order
+	}{
+		{"one anonymous respondent", []*FeedbackAnswer{anon("lone words")}, 1, 5, nil},
+		{"two anonymous under k", []*FeedbackAnswer{anon("a"), anon("b")}, 2, 5, nil},
+		{"named and anonymous under k", []*FeedbackAnswer{anon("a"), named}, 2, 5, []string{"named words"}},
+		{"k below the floor counts as the floor", []*FeedbackAnswer{anon("a"), anon("b")}, 2, 1, nil},
+		{"enough respondents, too few anonymous", []*FeedbackAnswer{anon("a"), anon("b"), anon("c"), named, anon("d")}, 5, 5, []string{"named words"}},
+		{"enough anonymous respondents", []*FeedbackAnswer{anon("a"), anon("b"), anon("c"), named, anon("d"), anon("e")}, 6, 5, []string{"a", "b", "c", "d", "e", "named words"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ComputeFeedbackResults(tt.answers, tt.respondents, tt.k)
+			var got []string
+			for _, c := range res.Comments {
+				got = append(got, c.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("comments %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -283,6 +283,11 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 		if err != nil {
 			return err
 		}
+		if rc.can(collab.PermCollabCohort) && !rc.can(collab.PermCollabCoach) {
+			// A team's people know from the change package page which
+			// teams test each change.
+			withholdImproved(rows)
+		}
 		for _, row := range rows {
 			if len(row.Teams) > 0 {
 				p.Evidence = append(p.Evidence, row)
@@ -297,6 +302,9 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 			improving := ""
 			if len(row.Measures) > 0 {
 				improving = p.T("evidence.improved_of", row.Improved, len(row.Teams))
+				if row.ImprovedWithheld {
+					improving = p.T("evidence.improved_withheld")
+				}
 			}
 			t.Rows = append(t.Rows, []string{p.T("framework.package_title"), row.Node.Code + " " + row.Node.Title,
 				joinNonEmpty(joinNonEmpty(p.T("evidence.teams_testing", len(row.Teams)), p.T("framework.conclusions", row.Adopt, row.Adapt, row.Abandon, row.Open)), improving)})

@@ -67,6 +67,21 @@ type evidenceRow struct {
 	Cycles, Adopt, Adapt, Abandon, Open int
 	// Improved counts the teams with a signal of improvement.
 	Improved int
+	// ImprovedWithheld: the reader knows which teams test the node (the
+	// cohort's change package page) and Improved would tell a named
+	// team's own result (withholdImproved).
+	ImprovedWithheld bool
+}
+
+// withholdImproved marks the rows whose count of teams improving would
+// tell a reader who sees the testing teams' names each one's result —
+// fewer than MinAggregateTeams teams, or none or all of them improving —
+// and is not the staff's to know: a team's measures are its own.
+func withholdImproved(rows []*evidenceRow) {
+	for _, r := range rows {
+		n := len(r.Teams)
+		r.ImprovedWithheld = n > 0 && (n < MinAggregateTeams || r.Improved == 0 || r.Improved == n)
+	}
 }
 
 // changeEvidence builds the evidence table of framework f.
@@ -303,7 +318,11 @@ func evidenceTable(p basePage, rows []*evidenceRow, byTeam bool) table {
 		t := table{Name: "change-package", Head: []string{p.T("evidence.col.code"), p.T("evidence.col.node"), p.T("framework.teams_testing"), p.T("framework.cycles"),
 			p.T("evidence.col.adopted"), p.T("evidence.col.adapted"), p.T("evidence.col.abandoned"), p.T("evidence.col.improved")}}
 		for _, r := range rows {
-			t.Rows = append(t.Rows, []string{r.Node.Code, r.Node.Title, fmt.Sprint(len(r.Teams)), fmt.Sprint(r.Cycles), fmt.Sprint(r.Adopt), fmt.Sprint(r.Adapt), fmt.Sprint(r.Abandon), fmt.Sprint(r.Improved)})
+			improved := fmt.Sprint(r.Improved)
+			if r.ImprovedWithheld {
+				improved = p.T("evidence.improved_withheld")
+			}
+			t.Rows = append(t.Rows, []string{r.Node.Code, r.Node.Title, fmt.Sprint(len(r.Teams)), fmt.Sprint(r.Cycles), fmt.Sprint(r.Adopt), fmt.Sprint(r.Adapt), fmt.Sprint(r.Abandon), improved})
 		}
 		return t
 	}

@@ -331,6 +331,9 @@ func (s *Server) changePackageData(r *http.Request, rc *reqCtx, f *improve.Colla
 	if p.Rows, err = s.changeEvidence(r.Context(), rc.Collab.ID, f); err != nil {
 		return nil, err
 	}
+	if !p.Staff {
+		withholdImproved(p.Rows) // the page names the teams testing
+	}
 	if p.Manager {
 		if p.Measures, err = s.db.Measures(r.Context(), rc.Collab.ID, 0); err != nil {
 			return nil, err

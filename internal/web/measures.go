@@ -1495,8 +1495,11 @@ func (s *Server) aggregateChart(r *http.Request, rc *reqCtx) (*improve.Measure, 
 }
 
 // allTeamsChart is a shared measure's chart over every team, as the
-// reader may see it: funders and evaluators without the periods fewer
-// than MinAggregateTeams teams reported.
+// reader may see it: for all but the staff (aggregateRestricted), without
+// the periods fewer than MinAggregateTeams teams reported, nor, for a proportion, those
+// whose numerator or denominator (counts of people) is under the
+// collaborative's smallest count — the rule its groups follow
+// (discloseGroups).
 func (s *Server) allTeamsChart(r *http.Request, rc *reqCtx, m *improve.Measure, rules string) (*spc.Result, chart.Options, error) {
 	periods, err := s.db.MeasurePeriods(r.Context(), rc.Collab.ID, m.ID)
 	if err != nil {
@@ -1504,8 +1507,17 @@ func (s *Server) allTeamsChart(r *http.Request, rc *reqCtx, m *improve.Measure, 
 	}
 	p := s.cat.Printer(rc.Lang)
 	min := 1
-	if !rc.can(collab.PermCollabCohort) {
+	if aggregateRestricted(rc) {
 		min = MinAggregateTeams
+		if m.Ratio {
+			st, err := s.db.LearningSettings(r.Context(), rc.Collab.ID)
+			if err != nil {
+				return nil, chart.Options{}, err
+			}
+			periods = slices.DeleteFunc(slices.Clone(periods), func(pt sqlstore.PeriodTotal) bool {
+				return pt.Y < float64(st.MinCell) || pt.N < float64(st.MinCell)
+			})
+		}
 	}
 	res, co, err := measureChart(m, aggregate(m, periods, min), nil, nil, rules, m.Name+" · "+p.Sprintf("measure.all_teams"))
 	co.Words = s.chartWords(rc.Lang)
@@ -1547,6 +1559,13 @@ func (s *Server) reportCharts(r *http.Request, rc *reqCtx, ms []*improve.Measure
 // funders and evaluators see it in an aggregate.
 const MinAggregateTeams = 3
 
+// aggregateRestricted reports whether the reader sees the aggregate
+// thinned: everyone but the staff (conveners and coaches, who see every
+// team anyway). A team's people are restricted too: a period only another
+// team reported is that team's data, and one their own team and one other
+// reported is the other's by subtraction.
+func aggregateRestricted(rc *reqCtx) bool { return !rc.can(collab.PermCollabCoach) }
+
 type aggregatePage struct {
 	basePage
 	// Restricted: the reader sees aggregates only, so thin periods are
@@ -1569,7 +1588,7 @@ func (s *Server) aggregatePage(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m, Restricted: !rc.can(collab.PermCollabCohort), MinTeams: MinAggregateTeams}
+	p := &aggregatePage{basePage: s.base(r, rc, "measure.aggregate_title"), M: m, Restricted: aggregateRestricted(rc), MinTeams: MinAggregateTeams}
 	p.Title = m.Name
 	if p.SVG, err = svgString(res, co); err != nil {
 		return err

@@ -36,11 +36,12 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 
 // forgot sends a reset link to an email, if it has an account and email is
 // set up. The answer is the same in every case (account or not, throttled
-// or not, email set up or not), and the email goes out in the background,
-// so neither the page nor its timing tells whether an account exists.
-// Requests count against the sign-in throttle of the address, and of the
-// email under a key of its own (so asking for a link never locks a person
-// out of signing in).
+// or not, email set up or not), and so is the work done before it: the
+// account is looked up, the link made and the email sent after the
+// answer, so neither the page nor its timing tells whether an account
+// exists. Requests count against the sign-in throttle of the address, and
+// of the email under a key of its own (so asking for a link never locks a
+// person out of signing in).
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
@@ -58,37 +59,48 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request, rc *reqCtx) erro
 		return err
 	}
 	if att != nil && s.mailer.Enabled() {
-		u, _, err := s.db.FindUserByEmail(ctx, email)
-		switch {
-		case errors.Is(err, collab.ErrNotFound):
-		case err != nil:
-			return err
-		default:
-			token := newToken("")
-			made, err := s.db.CreatePasswordReset(ctx, rc.who(), u.ID, 0, token)
-			if err != nil {
-				return err
+		who := rc.who()
+		// The request's context ends with the answer, hence one of its own.
+		s.inBackground(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := s.sendReset(ctx, who, email); err != nil {
+				s.log.Warn("password reset email not sent", "err", err)
 			}
-			if made {
-				pr := s.cat.Printer(u.Lang)
-				m := mail.Message{To: u.Email, Subject: pr.Sprintf("mail.reset_subject"),
-					Body: pr.Sprintf("mail.reset_body", u.Name, int(sqlstore.ResetTTL/time.Minute), s.baseURL+"/reset/"+token)}
-				// Sent after the answer, so its timing says nothing about
-				// whether the address has an account; the request's context
-				// ends with the answer, hence a context of its own.
-				// #nosec G118 -- deliberately detached from the request.
-				go func() {
-					ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-					defer cancel()
-					if err := s.mailer.Send(ctx, m); err != nil {
-						s.log.Warn("password reset email not sent", "err", err)
-					}
-				}()
-			}
-		}
+		})
 	}
 	p.Sent, p.Form = true, nil
 	return s.render(w, http.StatusOK, "forgot", p)
+}
+
+// sendReset makes a reset link for the account of email, if there is one,
+// and emails it.
+func (s *Server) sendReset(ctx context.Context, who collab.Who, email string) error {
+	u, _, err := s.db.FindUserByEmail(ctx, email)
+	if errors.Is(err, collab.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token := newToken("")
+	made, err := s.db.CreatePasswordReset(ctx, who, u.ID, 0, token)
+	if err != nil || !made {
+		return err
+	}
+	pr := s.cat.Printer(u.Lang)
+	return s.mailer.Send(ctx, mail.Message{To: u.Email, Subject: pr.Sprintf("mail.reset_subject"),
+		Body: pr.Sprintf("mail.reset_body", u.Name, int(sqlstore.ResetTTL/time.Minute), s.baseURL+"/reset/"+token)})
+}
+
+// inBackground runs f after the answer (see Server.afterAnswer).
+func (s *Server) inBackground(f func()) {
+	if s.afterAnswer != nil {
+		s.afterAnswer(f)
+		return
+	}
+	// #nosec G118 -- deliberately detached from the request.
+	go f()
 }
 
 type resetPage struct {

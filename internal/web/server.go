@@ -75,6 +75,10 @@ type Server struct {
 	filesDir string
 	// imports holds a token for each import running (imports.go).
 	imports chan struct{}
+	// afterAnswer runs work that must not delay or shape an answer (a
+	// password reset's lookup and email); nil runs it in a goroutine.
+	// Tests set it to run the work when they choose.
+	afterAnswer func(func())
 }
 
 // New builds a server.
