@@ -13,6 +13,36 @@ type Actor struct {
 	Roles map[int64][]CollabRole
 	// Teams maps team id to the person's membership.
 	Teams map[int64]TeamMembership
+	// Grants maps collaborative id to what the person's roles there are
+	// granted, resolved with the collaborative's overrides when the actor
+	// was loaded. A collaborative missing from it gets its roles'
+	// built-in defaults.
+	Grants map[int64]Grants
+	// Assigned maps team id to its collaborative for the teams the person
+	// is assigned to in a role that reads assigned teams (a local
+	// evaluator per community).
+	Assigned map[int64]int64
+}
+
+// GrantsIn is what the actor's roles in collaborative c are granted.
+func (a *Actor) GrantsIn(c int64) Grants {
+	if g, ok := a.Grants[c]; ok {
+		return g
+	}
+	return RoleGrants(nil).Resolve(a.Roles[c])
+}
+
+// Can reports whether the actor's roles in collaborative c hold
+// capability p. Site administrators hold everything.
+func (a *Actor) Can(c int64, p Capability) bool {
+	return a.SiteAdmin || a.GrantsIn(c).Has(p)
+}
+
+// AssignedTo reports whether the actor is assigned to team t of
+// collaborative c.
+func (a *Actor) AssignedTo(c, t int64) bool {
+	ac, ok := a.Assigned[t]
+	return ok && ac == c
 }
 
 // TeamMembership is an actor's place on one team.
@@ -92,10 +122,45 @@ const (
 	// calendar, meetings and the learning agenda (a co-lead reads them as
 	// the convener does but does not propose, vote or give feedback).
 	PermCohortRead
+	// PermFeedbackRead: reading what people wrote about meetings.
+	PermFeedbackRead
+	// PermAgendaSchedule: scheduling agenda topics into meetings.
+	PermAgendaSchedule
+	// PermMeetingCofacilitate: editing a meeting and recording its
+	// attendance.
+	PermMeetingCofacilitate
+	// PermReportsReview: reading and reviewing teams' monthly reports.
+	PermReportsReview
 )
 
 var permNames = [...]string{"public", "signed-in", "site-admin", "collab-aggregate", "collab-cohort", "collab-coach", "collab-manage", "team-read", "team-manage", "team-write",
-	"collab-oversee", "cohort-read"}
+	"collab-oversee", "cohort-read", "feedback-read", "agenda-schedule", "meeting-cofacilitate", "reports-review"}
+
+// permCapability is the capability that satisfies each collaborative
+// Perm for a role. Team perms are also satisfied by team membership (see
+// Authorize); the routes outside a collaborative need none.
+var permCapability = map[Perm]Capability{
+	PermCollabAggregate:     CapAggregateRead,
+	PermCohortRead:          CapCohortRead,
+	PermCollabCohort:        CapCohortParticipate,
+	PermCollabOversee:       CapParticipationRead,
+	PermFeedbackRead:        CapFeedbackRead,
+	PermAgendaSchedule:      CapAgendaSchedule,
+	PermMeetingCofacilitate: CapMeetingCofacilitate,
+	PermReportsReview:       CapReportsReview,
+	PermCollabCoach:         CapCohortCoach,
+	PermCollabManage:        CapCollabManage,
+	PermTeamRead:            CapTeamsRead,
+	PermTeamWrite:           CapTeamsEdit,
+	PermTeamManage:          CapTeamsEdit,
+}
+
+// PermCapability returns the capability a role needs for perm p, and
+// false for the perms no role grants (public, signed-in, site-admin).
+func PermCapability(p Perm) (Capability, bool) {
+	c, ok := permCapability[p]
+	return c, ok
+}
 
 func (p Perm) String() string { return permNames[p] }
 
@@ -134,29 +199,27 @@ func Authorize(a *Actor, p Perm, c, t int64) Decision {
 	if !a.InCollaborative(c) {
 		return Deny404
 	}
-	convener := a.HasRole(c, RoleConvener)
-	coach := convener || a.HasRole(c, RoleCoach)
-	coLead := a.HasRole(c, RoleCoLead)
-	ok := false
+	// A role reaches a perm only through the capability it maps to; team
+	// membership grants the cohort's reads and the team's own perms as it
+	// always has.
+	need, ok := permCapability[p]
+	if !ok {
+		return Deny403
+	}
+	if a.GrantsIn(c).Has(need) {
+		return Allow
+	}
 	switch p {
-	case PermCollabOversee:
-		ok = coach || coLead
-	case PermCohortRead:
-		ok = coach || coLead || a.onTeamIn(c)
-	case PermCollabAggregate:
-		ok = true
-	case PermCollabCohort:
-		ok = coach || a.onTeamIn(c)
-	case PermCollabCoach:
-		ok = coach
-	case PermCollabManage:
-		ok = convener
+	case PermCohortRead, PermCollabCohort, PermCollabAggregate:
+		ok = a.onTeamIn(c)
 	case PermTeamRead:
-		ok = coach || a.OnTeam(t)
+		ok = a.OnTeam(t) || (a.GrantsIn(c).Has(CapTeamsReadAssigned) && a.AssignedTo(c, t))
 	case PermTeamManage:
-		ok = convener || (a.OnTeam(t) && a.Teams[t].Role.Manages())
+		ok = a.OnTeam(t) && a.Teams[t].Role.Manages()
 	case PermTeamWrite:
-		ok = convener || a.OnTeam(t)
+		ok = a.OnTeam(t)
+	default:
+		ok = false
 	}
 	if ok {
 		return Allow

@@ -14,6 +14,10 @@
 //     collaborative, with its focus or the systemic challenge it takes on.
 //   - Designated role: the role a person plays on a team — director or
 //     program manager, direct service, or other.
+//   - Collaborative role: a person's part in running a collaborative
+//     (convener, coach, funder, evaluator, state co-lead; seed 001's and
+//     004's roles beside them), each a set of grants over named
+//     capabilities (grants.go) that the convener may adjust.
 //   - Application: an organization's request to join, answering the
 //     collaborative's criteria; a convener accepts or declines it.
 //   - Learning session / action period, change package, driver diagram, PDSA
@@ -64,15 +68,15 @@ type Collaborative struct {
 var TeamNameRoles = []CollabRole{RoleFunder, RoleEvaluator, RoleCoach}
 
 // ShowsTeamNames reports whether actor a sees team names beside activity
-// figures in this collaborative: conveners, state co-leads and site
-// administrators always,
+// figures in this collaborative: those who manage it (conveners, seed
+// 001's backbone), state co-leads and site administrators always,
 // a partner role when the convener chose it. A person with several roles
 // sees them if any of their roles does.
 func (c *Collaborative) ShowsTeamNames(a *Actor) bool {
 	if a == nil {
 		return false
 	}
-	if a.SiteAdmin || a.HasRole(c.ID, RoleConvener) || a.HasRole(c.ID, RoleCoLead) {
+	if a.Can(c.ID, CapCollabManage) || a.HasRole(c.ID, RoleCoLead) {
 		return true
 	}
 	for _, r := range c.TeamNamesTo {

@@ -80,11 +80,12 @@ const (
 	RoleCoLead CollabRole = "co_lead"
 )
 
-// CollabRoles lists the collaborative-level roles.
+// CollabRoles lists seed 000's collaborative-level roles, the roles every
+// collaborative had before roles became data (see Programs for all).
 var CollabRoles = []CollabRole{RoleConvener, RoleCoach, RoleFunder, RoleEvaluator, RoleCoLead}
 
-// Valid reports whether r is a known collaborative role.
-func (r CollabRole) Valid() bool { return slices.Contains(CollabRoles, r) }
+// Valid reports whether r is a built-in role of any program.
+func (r CollabRole) Valid() bool { _, ok := Template(r); return ok }
 
 // TeamRole is a person's designated role on a team.
 type TeamRole string

@@ -176,6 +176,21 @@ func seedFull(t *testing.T, db *sqlstore.DB, filesDir string) *demo.Result {
 	if err := db.SetSuppressionThreshold(ctx, collab.Who{}, res.CollaborativeID, 11); err != nil {
 		t.Fatal(err)
 	}
+	// Roles as data: seed 001's roles, an adjusted role and a local
+	// evaluator serving one team.
+	if err := db.SaveRoleSettings(ctx, collab.Who{}, res.CollaborativeID, "community", collab.RoleGrants{collab.RoleCoach: collab.GrantsOf(collab.CapAggregateRead)}); err != nil {
+		t.Fatal(err)
+	}
+	le := &collab.User{Email: "local.evaluator@example.org", Name: "Lee Local"}
+	if err := db.CreateUser(ctx, collab.Who{}, le, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddCollabRole(ctx, collab.Who{}, res.CollaborativeID, le.ID, collab.RoleLocalEvaluator); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AssignTeams(ctx, collab.Who{}, res.CollaborativeID, le.ID, res.TeamIDs[:1]); err != nil {
+		t.Fatal(err)
+	}
 	return res
 }
 
@@ -372,9 +387,10 @@ func TestArchiveRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Every demo login but the site admin, who has no place in the
-		// collaborative, and the target's own person.
-		if users != len(res.Logins)-1+1 {
-			t.Errorf("%d people after two imports, want %d", users, len(res.Logins))
+		// collaborative, the target's own person and seedFull's local
+		// evaluator.
+		if want := len(res.Logins) - 1 + 1 + 1; users != want {
+			t.Errorf("%d people after two imports, want %d", users, want)
 		}
 		// The anonymous topic is still anonymous, and nobody's: the
 		// archive does not say who proposed it.

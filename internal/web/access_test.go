@@ -13,7 +13,13 @@ import (
 )
 
 // The actors of the access matrix.
-var actors = []string{"", "admin", "convener", "coach", "funder", "evaluator", "colead", "director", "advocate", "outsider"}
+var actors = []string{"", "admin", "convener", "coach", "funder", "evaluator", "colead", "director", "advocate", "outsider",
+	"localeval", "grantcoach", "grantcolead"}
+
+// grantedAs are the actors whose role is built purely from grants (roles
+// as data): each holds a role whose grants the fixture set to exactly
+// another role's defaults, so the policy's column for that role is theirs.
+var grantedAs = map[string]string{"grantcoach": "coach", "grantcolead": "colead"}
 
 // A target is where a route is aimed: the actor's own team, another team
 // of the same collaborative, or another collaborative altogether.
@@ -129,6 +135,19 @@ var inC1 = map[string]bool{"convener": true, "coach": true, "funder": true, "eva
 // target, worked out here from the policy's words alone, independently of
 // the route's declared permission and of collab.Authorize.
 func expected(row policyRow, actor string, tg target) string {
+	if as, ok := grantedAs[actor]; ok {
+		return expected(row, as, tg)
+	}
+	if actor == "localeval" {
+		// A local evaluator (seed 001) reads what an evaluator reads and,
+		// on the team assigned to them (team A, the "own team"), what
+		// every reader of a team's work may: the rows that coaches and the
+		// team's own members share. Never another team's.
+		if tg.name == "own team" && strings.Contains(row.pattern, "{team}") && row.who["coach"] && (row.who["member:own"] || row.who["member"]) {
+			return "allow"
+		}
+		return expected(row, "evaluator", tg)
+	}
 	switch {
 	case row.who["anyone"]:
 		return "allow"
@@ -359,7 +378,10 @@ func TestNoLeaks(t *testing.T) {
 		"evaluator": append(append(append([]string{comment}, members...), canary...), teamWork...),
 		"coach":     canary,
 		"convener":  canary,
-		"outsider":  {"Harbor", "Pioneer", "example.org/c/1"},
+		// A local evaluator serves team A (Harbor): nothing of Pioneer's.
+		"localeval":  append(append([]string{comment}, otherTeam...), canary...),
+		"grantcoach": canary,
+		"outsider":   {"Harbor", "Pioneer", "example.org/c/1"},
 	}
 	for a := range forbidden {
 		forbidden[a] = append(forbidden[a], "77.7777")

@@ -50,10 +50,10 @@ func (s *Server) accountData(r *http.Request, rc *reqCtx) (*accountPage, error) 
 		return nil, err
 	}
 	p := &accountPage{basePage: s.base(r, rc, "account.title"), User: u, Languages: s.cat.Languages(), Tokens: toks, MFA: st.Enabled}
-	for _, roles := range rc.Actor.Roles {
-		for _, role := range roles {
-			p.Convener = p.Convener || role == collab.RoleConvener
-		}
+	// Whoever manages a collaborative (a convener, a backbone, a role
+	// granted collab.manage) is asked to turn on a second factor.
+	for c := range rc.Actor.Roles {
+		p.Convener = p.Convener || rc.Actor.Can(c, collab.CapCollabManage)
 	}
 	return p, nil
 }

@@ -13,15 +13,16 @@ import (
 
 type agendaPage struct {
 	basePage
-	Topics    []*learning.Topic
-	Statuses  []learning.TopicStatus
+	Topics   []*learning.Topic
+	Statuses []learning.TopicStatus
+	// IsManager: the actor schedules topics (agenda.schedule).
 	IsManager bool
 	// Meetings are those a convener may schedule a topic into.
 	Meetings []*engage.Meeting
 }
 
 func (s *Server) agendaData(r *http.Request, rc *reqCtx) (*agendaPage, error) {
-	p := &agendaPage{basePage: s.base(r, rc, "agenda.title"), Statuses: learning.TopicStatuses, IsManager: allowed(rc, collab.PermCollabManage)}
+	p := &agendaPage{basePage: s.base(r, rc, "agenda.title"), Statuses: learning.TopicStatuses, IsManager: allowed(rc, collab.PermAgendaSchedule)}
 	var err error
 	if p.Topics, err = s.db.Topics(r.Context(), rc.Collab.ID, rc.Actor.UserID); err != nil {
 		return nil, err

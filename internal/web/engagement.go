@@ -30,13 +30,13 @@ func (s *Server) engagementRoutes() []Route {
 		get("/c/{collab}/calendar", collab.PermCohortRead, s.calendarPage),
 		post("/c/{collab}/meetings", collab.PermCollabManage, s.meetingCreate),
 		get("/c/{collab}/meetings/{meeting}", collab.PermCohortRead, s.meetingPage),
-		post("/c/{collab}/meetings/{meeting}", collab.PermCollabManage, s.meetingUpdate),
+		post("/c/{collab}/meetings/{meeting}", collab.PermMeetingCofacilitate, s.meetingUpdate),
 		get("/c/{collab}/meetings/{meeting}/ics", collab.PermCohortRead, s.meetingICS),
-		post("/c/{collab}/meetings/{meeting}/attendance", collab.PermCollabManage, s.attendanceSave),
-		post("/c/{collab}/meetings/{meeting}/attendance/import", collab.PermCollabManage, s.attendanceImport),
+		post("/c/{collab}/meetings/{meeting}/attendance", collab.PermMeetingCofacilitate, s.attendanceSave),
+		post("/c/{collab}/meetings/{meeting}/attendance/import", collab.PermMeetingCofacilitate, s.attendanceImport),
 		post("/c/{collab}/teams/{team}/meetings/{meeting}/attendance", collab.PermTeamManage, s.attendanceSave),
 		post("/c/{collab}/meetings/{meeting}/feedback", collab.PermCollabCohort, s.feedbackSave),
-		get("/c/{collab}/feedback", collab.PermCollabOversee, s.feedbackPage),
+		get("/c/{collab}/feedback", collab.PermFeedbackRead, s.feedbackPage),
 		get("/c/{collab}/participation", collab.PermCollabOversee, s.participationPage),
 		post("/c/{collab}/participation/settings", collab.PermCollabManage, s.participationSettings),
 		get("/c/{collab}/teams/{team}/participation", collab.PermTeamRead, s.teamParticipationPage),
@@ -53,7 +53,7 @@ func (s *Server) engagementRoutes() []Route {
 		get("/feeds/{token}/calendar.ics", collab.PermPublic, s.feedICS),
 
 		apiGet("/collaboratives/{collab}/meetings", collab.PermCohortRead, s.apiMeetings),
-		apiDo("PUT", "/collaboratives/{collab}/meetings/{meeting}/attendance", collab.PermCollabManage, s.apiAttendance),
+		apiDo("PUT", "/collaboratives/{collab}/meetings/{meeting}/attendance", collab.PermMeetingCofacilitate, s.apiAttendance),
 		apiGet("/collaboratives/{collab}/participation", collab.PermCollabOversee, s.apiParticipation),
 		apiDo("POST", "/collaboratives/{collab}/teams/{team}/activities", collab.PermTeamWrite, s.apiActivityCreate),
 	}
@@ -72,6 +72,20 @@ func (s *Server) StartReminders(ctx context.Context) {
 // convener does).
 func isCoach(rc *reqCtx) bool {
 	return collab.Authorize(rc.Actor, collab.PermCollabOversee, rc.Collab.ID, 0) == collab.Allow
+}
+
+// seesAllMeetings reports whether the actor's roles read the whole
+// calendar (cohort.read, or co-facilitating meetings), not only their
+// teams' meetings.
+func seesAllMeetings(rc *reqCtx) bool {
+	c := rc.Collab.ID
+	return isCoach(rc) || rc.Actor.Can(c, collab.CapCohortRead) || rc.Actor.Can(c, collab.CapMeetingCofacilitate)
+}
+
+// canCofacilitate reports whether the actor edits meetings and records
+// their attendance (meeting.cofacilitate: conveners by default).
+func canCofacilitate(rc *reqCtx) bool {
+	return collab.Authorize(rc.Actor, collab.PermMeetingCofacilitate, rc.Collab.ID, 0) == collab.Allow
 }
 
 func isConvener(rc *reqCtx) bool {
@@ -94,7 +108,7 @@ func myTeams(rc *reqCtx) []int64 {
 // and conveners, their teams' for team members.
 func (s *Server) visibleMeetings(r *http.Request, rc *reqCtx) ([]*engage.Meeting, error) {
 	ctx := r.Context()
-	if isCoach(rc) {
+	if seesAllMeetings(rc) {
 		return s.db.Meetings(ctx, rc.Collab.ID, sqlstore.MeetingFilter{Cancelled: true})
 	}
 	seen := map[int64]bool{}
@@ -132,7 +146,7 @@ func (s *Server) loadMeeting(r *http.Request, rc *reqCtx) (*engage.Meeting, erro
 		}
 		return m, nil
 	}
-	if isCoach(rc) {
+	if seesAllMeetings(rc) {
 		return m, nil
 	}
 	for _, tid := range myTeams(rc) {
@@ -240,7 +254,7 @@ func (s *Server) calendarData(r *http.Request, rc *reqCtx) (*calendarPage, error
 	mine := myTeams(rc)
 	for _, t := range p.Teams {
 		p.TeamNames[t.ID] = t.Name
-		if isCoach(rc) || slices.Contains(mine, t.ID) {
+		if seesAllMeetings(rc) || slices.Contains(mine, t.ID) {
 			p.FilterTeams = append(p.FilterTeams, t)
 		}
 	}
@@ -393,14 +407,18 @@ type AttendanceRow struct {
 
 type meetingPage struct {
 	basePage
-	M         *engage.Meeting
-	Audience  string
-	Manager   bool
-	Coach     bool
-	Teams     []*collab.Team
-	Kinds     []engage.Kind
-	Audiences []engage.Audience
-	Statuses  []engage.Status
+	M        *engage.Meeting
+	Audience string
+	// Manager: the actor co-facilitates (edits the meeting, records
+	// everyone's attendance); Coach: sees every team's attendance;
+	// FeedbackText: reads what people wrote.
+	Manager      bool
+	Coach        bool
+	FeedbackText bool
+	Teams        []*collab.Team
+	Kinds        []engage.Kind
+	Audiences    []engage.Audience
+	Statuses     []engage.Status
 	// Rows are the attendance rows the viewer may see; Editable says
 	// whether they may record them, and where the form posts.
 	Rows       []AttendanceRow
@@ -459,8 +477,9 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 	if err := s.loadTopics(r, rc, m); err != nil {
 		return nil, err
 	}
-	p := &meetingPage{basePage: s.base(r, rc, "engagement.meeting.title"), M: m, Manager: isConvener(rc), Coach: isCoach(rc),
-		Kinds: engage.Kinds, Audiences: engage.Audiences, Statuses: engage.Statuses, Held: !m.StartsAt.After(s.db.Now()), Scopes: engage.EditScopes}
+	p := &meetingPage{basePage: s.base(r, rc, "engagement.meeting.title"), M: m, Manager: canCofacilitate(rc), Coach: isCoach(rc),
+		FeedbackText: collab.Authorize(rc.Actor, collab.PermFeedbackRead, rc.Collab.ID, 0) == collab.Allow,
+		Kinds:        engage.Kinds, Audiences: engage.Audiences, Statuses: engage.Statuses, Held: !m.StartsAt.After(s.db.Now()), Scopes: engage.EditScopes}
 	p.Title = m.Title
 	teams, err := s.db.Teams(ctx, rc.Collab.ID, sqlstore.TeamFilter{})
 	if err != nil {
@@ -497,7 +516,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 		}
 	}
 	for _, i := range inv {
-		if !p.Coach && !mine[i.TeamID] {
+		if !p.Coach && !p.Manager && !mine[i.TeamID] {
 			continue
 		}
 		a := byUser[i.UserID]
@@ -531,7 +550,7 @@ func (s *Server) meetingData(r *http.Request, rc *reqCtx, m *engage.Meeting) (*m
 			p.Helpful++
 		}
 	}
-	if p.Coach {
+	if p.FeedbackText {
 		p.Feedback = fb
 	}
 	if err := s.meetingPeopleAndGroup(r, rc, p); err != nil {

@@ -28,8 +28,8 @@ func (s *Server) feedbackRoundRoutes() []Route {
 		get(r+"/answer", collab.PermCollabCohort, s.feedbackAnswerForm),
 		post(r+"/answer", collab.PermCollabCohort, s.feedbackAnswer),
 		// Results: audited reads (isExport: "/results").
-		get(r+"/results", collab.PermCollabOversee, s.feedbackResultsPage),
-		get(r+"/results.csv", collab.PermCollabOversee, s.feedbackResultsCSV),
+		get(r+"/results", collab.PermFeedbackRead, s.feedbackResultsPage),
+		get(r+"/results.csv", collab.PermFeedbackRead, s.feedbackResultsCSV),
 	}
 }
 
@@ -74,7 +74,7 @@ func roundState(r *collab.FeedbackRound, today collab.Date) string {
 func (s *Server) feedbackRoundsData(r *http.Request, rc *reqCtx) (*feedbackRoundsPage, error) {
 	c := rc.Collab.ID
 	p := &feedbackRoundsPage{basePage: s.base(r, rc, "feedback.title"), Today: s.db.Today(), Manager: rc.can(collab.PermCollabManage),
-		Reader: rc.can(collab.PermCollabOversee), Member: onTeamOf(rc.Actor, c), Answered: map[int64]bool{}}
+		Reader: rc.can(collab.PermFeedbackRead), Member: onTeamOf(rc.Actor, c), Answered: map[int64]bool{}}
 	var err error
 	if p.Rounds, err = s.db.FeedbackRounds(r.Context(), c); err != nil {
 		return nil, err
@@ -392,7 +392,7 @@ func (s *Server) reportFeedback(r *http.Request, rc *reqCtx, p *funderReportPage
 	if p.FeedbackResults, _, err = s.feedbackResults(r, rc, p.Feedback); err != nil {
 		return err
 	}
-	p.Comments = rc.can(collab.PermCollabOversee)
+	p.Comments = rc.can(collab.PermFeedbackRead)
 	if !p.Comments {
 		p.FeedbackResults.Comments = nil
 	}

@@ -32,7 +32,7 @@ func (s *Server) learningRoutes() []Route {
 		post("/c/{collab}/agenda", collab.PermCollabCohort, s.agendaPropose),
 		post("/c/{collab}/agenda/{topic}/vote", collab.PermCollabCohort, s.agendaVote),
 		post("/c/{collab}/agenda/{topic}/withdraw", collab.PermCollabCohort, s.agendaWithdraw),
-		post("/c/{collab}/agenda/{topic}/decide", collab.PermCollabManage, s.agendaDecide),
+		post("/c/{collab}/agenda/{topic}/decide", collab.PermAgendaSchedule, s.agendaDecide),
 
 		// Population indicators.
 		get("/c/{collab}/indicators", collab.PermCollabAggregate, s.indicatorsPage),
@@ -53,8 +53,8 @@ func (s *Server) learningRoutes() []Route {
 		post("/c/{collab}/teams/{team}/reports", collab.PermTeamWrite, s.reportSave),
 		get("/c/{collab}/teams/{team}/reports/{report}", collab.PermTeamRead, s.reportPage),
 		post("/c/{collab}/teams/{team}/reports/{report}/comments", collab.PermTeamRead, s.reportComment),
-		post("/c/{collab}/teams/{team}/reports/{report}/review", collab.PermCollabCoach, s.reportReview),
-		get("/c/{collab}/reports", collab.PermCollabCoach, s.reportsPage),
+		post("/c/{collab}/teams/{team}/reports/{report}/review", collab.PermReportsReview, s.reportReview),
+		get("/c/{collab}/reports", collab.PermReportsReview, s.reportsPage),
 
 		// Aggregates: dashboard, funder report, report card.
 		get("/c/{collab}/dashboard", collab.PermCollabAggregate, s.dashboardPage),

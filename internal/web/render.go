@@ -179,7 +179,7 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		{"learning.nav.agenda", "/agenda", collab.PermCohortRead},
 		{"learning.nav.resources", "/resources", collab.PermCollabCohort},
 		{"learning.nav.dashboard", "/dashboard", collab.PermCollabAggregate},
-		{"learning.nav.reports", "/reports", collab.PermCollabCoach},
+		{"learning.nav.reports", "/reports", collab.PermReportsReview},
 		{"learning.nav.indicators", "/indicators", collab.PermCollabAggregate},
 		{"nav.partners", "/partners", collab.PermCollabAggregate},
 		{"group.nav", "/groups", collab.PermCollabAggregate},
@@ -201,6 +201,23 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 			out = append(out, navItem{Label: pr.Sprintf("nav.my_team"), Href: href, Current: r.URL.Path == href})
 			break
 		}
+	}
+	// Then the teams a person serves in an assigned role (a local
+	// evaluator), by name: nothing else in the menu leads to them.
+	var served []int64
+	for tid := range rc.Actor.Assigned {
+		if rc.Actor.AssignedTo(c, tid) && !rc.Actor.OnTeam(tid) && collab.Authorize(rc.Actor, collab.PermTeamRead, c, tid) == collab.Allow {
+			served = append(served, tid)
+		}
+	}
+	slices.Sort(served)
+	for _, tid := range served {
+		t, err := s.db.FindTeam(r.Context(), c, tid)
+		if err != nil {
+			continue // gone since the actor was loaded: no link
+		}
+		href := fmt.Sprintf("/c/%d/teams/%d", c, tid)
+		out = append(out, navItem{Label: pr.Sprintf("roles.nav.served_team", t.Name), Href: href, Current: r.URL.Path == href})
 	}
 	for _, it := range items {
 		if collab.Authorize(rc.Actor, it.perm, c, 0) != collab.Allow {

@@ -167,7 +167,7 @@ func (s *Server) reportData(r *http.Request, rc *reqCtx) (*reportPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &reportPage{basePage: s.base(r, rc, "report.title"), Team: rc.Team, Report: rep, CanReview: allowed(rc, collab.PermCollabCoach),
+	p := &reportPage{basePage: s.base(r, rc, "report.title"), Team: rc.Team, Report: rep, CanReview: allowed(rc, collab.PermReportsReview),
 		Due: learning.DueDate(rep.Month, st.ReportDueDay)}
 	p.Title = p.T("report.heading", rc.Team.Name, p.MonthYear(rep.Month))
 	live, err := s.compileReport(ctx, rc.Collab, rc.Team, rep.Month)

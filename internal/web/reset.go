@@ -184,9 +184,9 @@ func (s *Server) resetLinkCreate(w http.ResponseWriter, r *http.Request, rc *req
 	}
 	// A convener passes links on for the people of their own collaborative
 	// only: never for a site admin, someone with a place in another
-	// collaborative, or a fellow convener, whose account is not theirs to
-	// take over.
-	if !rc.Actor.SiteAdmin && (target.SiteAdmin || elsewhere || target.HasRole(rc.Collab.ID, collab.RoleConvener)) {
+	// collaborative, or a fellow convener (anyone whose roles manage the
+	// collaborative), whose account is not theirs to take over.
+	if !rc.Actor.SiteAdmin && (target.SiteAdmin || elsewhere || target.Can(rc.Collab.ID, collab.CapCollabManage)) {
 		return collab.ErrForbidden
 	}
 	token := newToken("")

@@ -52,6 +52,7 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.groupRoutes()...)
 	rs = append(rs, s.communityRoutes()...)
 	rs = append(rs, s.feedbackRoundRoutes()...)
+	rs = append(rs, s.rolesRoutes()...)
 	rs = append(rs, s.dailyRoutes()...)
 	rs = append(rs, s.langRoutes()...)
 	for _, extra := range testOnlyRoutes {

@@ -305,9 +305,16 @@ type peoplePage struct {
 
 func (s *Server) peopleData(r *http.Request, rc *reqCtx) (*peoplePage, error) {
 	ctx := r.Context()
-	p := &peoplePage{basePage: s.base(r, rc, "people.title"), CollabRoles: collab.CollabRoles,
+	p := &peoplePage{basePage: s.base(r, rc, "people.title"),
 		Manager: collab.Authorize(rc.Actor, collab.PermCollabManage, rc.Collab.ID, 0) == collab.Allow}
-	var err error
+	// Invitations offer the roles of the collaborative's program.
+	set, err := s.db.RoleSettings(ctx, rc.Collab.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range collab.FindProgram(set.Program).Roles {
+		p.CollabRoles = append(p.CollabRoles, t.Role)
+	}
 	if p.People, err = s.db.People(ctx, rc.Collab.ID); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,25 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	if _, _, err := db.FindUserByEmail(bg, "colead@example.org"); err != nil {
 		t.Fatalf("the demo has no state co-lead: %v", err)
 	}
+	// Roles as data (issue 14): a local evaluator serving team A only, and
+	// two roles built purely from grants — a steering committee member
+	// granted exactly a coach's capabilities and a workgroup member
+	// granted exactly a state co-lead's — whom the access matrix expects
+	// to answer as the coach and the co-lead do.
+	le := &collab.User{Email: "local.evaluator@example.org", Name: "Lee Local"}
+	must(t, db.CreateUser(bg, who, le, "x"))
+	must(t, db.AddCollabRole(bg, who, c1, le.ID, collab.RoleLocalEvaluator))
+	must(t, db.AssignTeams(bg, who, c1, le.ID, []int64{res.TeamIDs[0]}))
+	gc := &collab.User{Email: "granted.coach@example.org", Name: "Grant Coachlike"}
+	must(t, db.CreateUser(bg, who, gc, "x"))
+	must(t, db.AddCollabRole(bg, who, c1, gc.ID, collab.RoleSteering))
+	gl := &collab.User{Email: "granted.colead@example.org", Name: "Grant Coleadlike"}
+	must(t, db.CreateUser(bg, who, gl, "x"))
+	must(t, db.AddCollabRole(bg, who, c1, gl.ID, collab.RoleWorkgroup))
+	must(t, db.SaveRoleSettings(bg, who, c1, collab.DefaultProgram, collab.RoleGrants{
+		collab.RoleSteering:  collab.RoleGrants{}.Of(collab.RoleCoach),
+		collab.RoleWorkgroup: collab.RoleGrants{}.Of(collab.RoleCoLead),
+	}))
 	// A second collaborative with its own convener, team, member,
 	// application and partner.
 	conv2 := &collab.User{Email: "convener2@example.org", Name: "Other Convener"}
@@ -180,7 +199,8 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	for name, email := range map[string]string{
 		"admin": "admin@example.org", "convener": "convener@example.org", "coach": "coach@example.org", "funder": "funder@example.org",
 		"evaluator": "evaluator@example.org", "colead": "colead@example.org", "director": "director.harbor@example.org", "advocate": "advocate.harbor@example.org",
-		"outsider": "convener2@example.org",
+		"outsider": "convener2@example.org", "localeval": "local.evaluator@example.org", "grantcoach": "granted.coach@example.org",
+		"grantcolead": "granted.colead@example.org",
 	} {
 		u, _, err := db.FindUserByEmail(bg, email)
 		must(t, err)
