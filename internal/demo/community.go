@@ -107,14 +107,16 @@ func SeedCommunity(ctx context.Context, db *sqlstore.DB, res *Result) (*Communit
 	if err != nil {
 		return nil, err
 	}
-	// The local evaluator evaluates one collaboration, Three Rivers. Until
-	// grants can be scoped to a team, they hold the collaborative's
-	// evaluator role (aggregates only); a team-scoped evaluator grant
-	// would attach here, to out.TeamIDs[2].
+	// The collaborative lists seed 001's roles; its local evaluator
+	// evaluates one collaboration, Three Rivers, and reads that team's
+	// data only (assigned below, once the teams exist).
+	if err := db.SaveRoleSettings(ctx, who, c.ID, "community", collab.RoleGrants{}); err != nil {
+		return nil, fmt.Errorf("demo roles: %w", err)
+	}
 	for _, g := range []struct {
 		id int64
 		r  collab.CollabRole
-	}{{funder, collab.RoleFunder}, {evaluator, collab.RoleEvaluator}} {
+	}{{funder, collab.RoleFunder}, {evaluator, collab.RoleLocalEvaluator}} {
 		if err := db.AddCollabRole(ctx, who, c.ID, g.id, g.r); err != nil {
 			return nil, err
 		}
@@ -150,6 +152,10 @@ func SeedCommunity(ctx context.Context, db *sqlstore.DB, res *Result) (*Communit
 				return nil, fmt.Errorf("demo community partner: %w", err)
 			}
 		}
+	}
+
+	if err := db.AssignTeams(ctx, who, c.ID, evaluator, []int64{out.TeamIDs[2]}); err != nil {
+		return nil, fmt.Errorf("demo local evaluator: %w", err)
 	}
 
 	// The collaborative infrastructure: a steering committee and two

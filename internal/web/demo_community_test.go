@@ -64,5 +64,12 @@ func TestDemoCommunity(t *testing.T) {
 				}
 			}
 		}
+		// The local evaluator serves Three Rivers only: its team page
+		// opens, another community's does not.
+		for i, want := range map[int]int{2: 200, 0: 403} {
+			if w := e.do("evaluator", "GET", fmt.Sprintf("/c/%d/teams/%d", c, cr.TeamIDs[i]), nil, ""); w.Code != want {
+				t.Errorf("local evaluator on community %d's page: %d, want %d", i, w.Code, want)
+			}
+		}
 	})
 }
