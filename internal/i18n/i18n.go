@@ -77,7 +77,7 @@ type Catalog struct {
 // Partial lists the languages that may lack keys, with what they cover;
 // their missing keys show in English.
 var Partial = map[string]string{
-	"hmn": "sign-in, check-ins, data entry, attendance and hours, success moments",
+	"hmn": "sign-in and password reset, the team home, check-ins, data entry, attendance and hours, the calendar, feedback rounds, notifications, account settings, success moments",
 }
 
 // Load reads the embedded message files.
