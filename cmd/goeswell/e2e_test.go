@@ -31,16 +31,17 @@ type demoServer struct {
 	Dir      string
 }
 
-// startDemo runs `goeswell demo` on a free loopback port and waits until
-// it answers /healthz. The server stops when the test ends.
-func startDemo(t *testing.T) *demoServer {
+// startDemo runs `goeswell demo` on a free loopback port, with any extra
+// flags, and waits until it answers /healthz. The server stops when the test ends.
+func startDemo(t *testing.T, flags ...string) *demoServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
+		args := append([]string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, flags...)
+		done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
