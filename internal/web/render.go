@@ -33,8 +33,10 @@ type basePage struct {
 	// Here is the page's address, where the language switch returns.
 	Here   string
 	Collab *collab.Collaborative
-	// Nav is the collaborative's menu, filtered to what the actor may open.
-	Nav []navItem
+	// Nav is the collaborative's menu, filtered to what the actor may open:
+	// the person's own places first (their team, the teams they serve),
+	// then the groups that have a link for them.
+	Nav []navGroup
 	// flash is the message a redirect left, shared by every copy of the
 	// page so that render can clear it once shown.
 	flash *flash
@@ -54,6 +56,13 @@ func (p basePage) Alert() string { return p.alert }
 type navItem struct {
 	Label, Href string
 	Current     bool
+}
+
+// A navGroup is one part of the collaborative's menu under its heading:
+// a convener's two dozen links read as four short lists.
+type navGroup struct {
+	Key, Label string
+	Items      []navItem
 }
 
 // A flash is a success message carried across a redirect in a cookie.
@@ -163,35 +172,36 @@ func (s *Server) base(r *http.Request, rc *reqCtx, titleKey string) basePage {
 	return b
 }
 
-func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem {
+func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navGroup {
 	c := rc.Collab.ID
+	// The menu's links in their groups, in the order they show.
 	items := []struct {
-		key, path string
-		perm      collab.Perm
+		group, key, path string
+		perm             collab.Perm
 	}{
-		{"nav.overview", "", collab.PermCollabAggregate},
-		{"nav.teams", "/teams", collab.PermCollabCohort},
-		{"nav.people", "/people", collab.PermCollabCoach},
-		{"nav.applications", "/applications", collab.PermCollabManage},
-		{"measure.nav", "/measures", collab.PermCollabAggregate},
-		{"framework.nav", "/frameworks", collab.PermCollabAggregate},
-		{"learning.nav.feed", "/feed", collab.PermCollabCohort},
-		{"learning.nav.agenda", "/agenda", collab.PermCohortRead},
-		{"learning.nav.resources", "/resources", collab.PermCollabCohort},
-		{"learning.nav.dashboard", "/dashboard", collab.PermCollabAggregate},
-		{"learning.nav.reports", "/reports", collab.PermReportsReview},
-		{"learning.nav.indicators", "/indicators", collab.PermCollabAggregate},
-		{"nav.partners", "/partners", collab.PermCollabAggregate},
-		{"group.nav", "/groups", collab.PermCollabAggregate},
-		{"engagement.nav.calendar", "/calendar", collab.PermCohortRead},
-		{"engagement.nav.participation", "/participation", collab.PermCollabOversee},
-		{"feedback.nav", "/feedback-rounds", collab.PermCohortRead},
-		{"engagement.nav.compensation", "/compensation", collab.PermCollabManage},
-		{"community.nav", "/community-people", collab.PermCollabManage},
-		{"nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
-		{"nav.surveys", "/surveys", collab.PermCollabAggregate},
-		{"nav.audit", "/audit", collab.PermCollabManage},
-		{"nav.settings", "/settings", collab.PermCollabManage},
+		{"collaborative", "nav.overview", "", collab.PermCollabAggregate},
+		{"collaborative", "nav.teams", "/teams", collab.PermCollabCohort},
+		{"collaborative", "nav.people", "/people", collab.PermCollabCoach},
+		{"collaborative", "nav.applications", "/applications", collab.PermCollabManage},
+		{"collaborative", "nav.partners", "/partners", collab.PermCollabAggregate},
+		{"collaborative", "group.nav", "/groups", collab.PermCollabAggregate},
+		{"collaborative", "community.nav", "/community-people", collab.PermCollabManage},
+		{"improvement", "measure.nav", "/measures", collab.PermCollabAggregate},
+		{"improvement", "framework.nav", "/frameworks", collab.PermCollabAggregate},
+		{"improvement", "learning.nav.indicators", "/indicators", collab.PermCollabAggregate},
+		{"improvement", "nav.what_goes_well", "/what-goes-well", collab.PermCollabAggregate},
+		{"improvement", "nav.surveys", "/surveys", collab.PermCollabAggregate},
+		{"learning", "learning.nav.feed", "/feed", collab.PermCollabCohort},
+		{"learning", "learning.nav.agenda", "/agenda", collab.PermCohortRead},
+		{"learning", "learning.nav.resources", "/resources", collab.PermCollabCohort},
+		{"learning", "engagement.nav.calendar", "/calendar", collab.PermCohortRead},
+		{"learning", "feedback.nav", "/feedback-rounds", collab.PermCohortRead},
+		{"oversight", "learning.nav.dashboard", "/dashboard", collab.PermCollabAggregate},
+		{"oversight", "learning.nav.reports", "/reports", collab.PermReportsReview},
+		{"oversight", "engagement.nav.participation", "/participation", collab.PermCollabOversee},
+		{"oversight", "engagement.nav.compensation", "/compensation", collab.PermCollabManage},
+		{"oversight", "nav.audit", "/audit", collab.PermCollabManage},
+		{"oversight", "nav.settings", "/settings", collab.PermCollabManage},
 	}
 	// My team comes first for a team member.
 	var out []navItem
@@ -219,14 +229,22 @@ func (s *Server) nav(r *http.Request, rc *reqCtx, pr *message.Printer) []navItem
 		href := fmt.Sprintf("/c/%d/teams/%d", c, tid)
 		out = append(out, navItem{Label: pr.Sprintf("roles.nav.served_team", t.Name), Href: href, Current: r.URL.Path == href})
 	}
+	var groups []navGroup
+	if len(out) > 0 {
+		groups = append(groups, navGroup{Key: "mine", Label: pr.Sprintf("nav.group.mine"), Items: out})
+	}
 	for _, it := range items {
 		if collab.Authorize(rc.Actor, it.perm, c, 0) != collab.Allow {
 			continue
 		}
+		if len(groups) == 0 || groups[len(groups)-1].Key != it.group {
+			groups = append(groups, navGroup{Key: it.group, Label: pr.Sprintf("nav.group." + it.group)})
+		}
+		g := &groups[len(groups)-1]
 		href := fmt.Sprintf("/c/%d%s", c, it.path)
-		out = append(out, navItem{Label: pr.Sprintf(it.key), Href: href, Current: r.URL.Path == href})
+		g.Items = append(g.Items, navItem{Label: pr.Sprintf(it.key), Href: href, Current: r.URL.Path == href})
 	}
-	return out
+	return groups
 }
 
 // parseTemplates lists the pages and how to parse each: a page's set is
