@@ -16,11 +16,12 @@ const teamCols = `t.id, t.collaborative_id, t.name, t.kind, t.focus, t.single_pe
 
 const teamFrom = ` FROM teams t LEFT JOIN organizations o ON o.id = t.org_id`
 
-func scanTeam(row interface{ Scan(...any) error }) (*collab.Team, error) {
+// scanTeam reads teamCols, then any further columns into extra.
+func scanTeam(row interface{ Scan(...any) error }, extra ...any) (*collab.Team, error) {
 	var t collab.Team
 	var created Time
-	err := row.Scan(&t.ID, &t.CollaborativeID, &t.Name, &t.Kind, &t.Focus, &t.SinglePerson, &t.Active, &created, &t.JoinedOn,
-		&t.Org.ID, &t.Org.Name, &t.Org.Region, &t.Org.Sector, &t.Org.Size)
+	err := row.Scan(append([]any{&t.ID, &t.CollaborativeID, &t.Name, &t.Kind, &t.Focus, &t.SinglePerson, &t.Active, &created, &t.JoinedOn,
+		&t.Org.ID, &t.Org.Name, &t.Org.Region, &t.Org.Sector, &t.Org.Size}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -69,15 +70,39 @@ func (db *DB) createTeam(ctx context.Context, tx *sql.Tx, who collab.Who, t *col
 // FindTeam returns a team of a collaborative, with its members. A team of
 // another collaborative is ErrNotFound: scope is part of the lookup.
 func (db *DB) FindTeam(ctx context.Context, collabID, teamID int64) (*collab.Team, error) {
-	t, err := scanTeam(db.read.QueryRowContext(ctx, `SELECT `+teamCols+teamFrom+` WHERE t.id = $1 AND t.collaborative_id = $2`, teamID, collabID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("find team %d: %w", teamID, collab.ErrNotFound)
-	}
+	// The team and its members in one query, a row per member (one row
+	// of NULLs for a team without members): every team page and team
+	// API call loads its team first, so this is a round trip saved on
+	// each of them.
+	rows, err := db.read.QueryContext(ctx, `SELECT `+teamCols+`, m.user_id, u.name, u.email, m.role`+teamFrom+`
+		LEFT JOIN team_members m ON m.team_id = t.id LEFT JOIN users u ON u.id = m.user_id
+		WHERE t.id = $1 AND t.collaborative_id = $2`+membersOrder, teamID, collabID)
 	if err != nil {
 		return nil, fmt.Errorf("find team %d: %w", teamID, err)
 	}
-	t.Members, err = db.members(ctx, collabID, teamID)
-	return t, err
+	defer rows.Close()
+	var t *collab.Team
+	for rows.Next() {
+		var uid sql.NullInt64
+		var name, email, role sql.NullString
+		row, err := scanTeam(rows, &uid, &name, &email, &role)
+		if err != nil {
+			return nil, fmt.Errorf("find team %d: %w", teamID, err)
+		}
+		if t == nil {
+			t = row
+		}
+		if uid.Valid {
+			t.Members = append(t.Members, collab.Member{TeamID: t.ID, UserID: uid.Int64, Name: name.String, Email: email.String, Role: collab.TeamRole(role.String)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find team %d: %w", teamID, err)
+	}
+	if t == nil {
+		return nil, fmt.Errorf("find team %d: %w", teamID, collab.ErrNotFound)
+	}
+	return t, nil
 }
 
 // TeamCollaborative returns the collaborative a team belongs to.
@@ -90,21 +115,11 @@ func (db *DB) TeamCollaborative(ctx context.Context, teamID int64) (int64, error
 	return c, err
 }
 
-// members lists the members of one team (teamID != 0) or of every team of
-// a collaborative. They are two queries, not one with "team_id = $2 OR
-// $2 = 0": neither database plans that disjunction with an index, so one
-// team's page scanned every member of every team.
-func (db *DB) members(ctx context.Context, collabID, teamID int64) ([]collab.Member, error) {
-	const order = membersOrder
-	var rows *sql.Rows
-	var err error
-	if teamID != 0 {
-		rows, err = db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
-			JOIN teams t ON t.id = m.team_id WHERE m.team_id = $1 AND t.collaborative_id = $2`+order, teamID, collabID)
-	} else {
-		rows, err = db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
-			JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1`+order, collabID)
-	}
+// members lists the members of every team of a collaborative (FindTeam
+// reads one team's with the team).
+func (db *DB) members(ctx context.Context, collabID int64) ([]collab.Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.team_id, m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
+		JOIN teams t ON t.id = m.team_id WHERE t.collaborative_id = $1`+membersOrder, collabID)
 	return scanMembers(rows, err)
 }
 
@@ -194,7 +209,7 @@ func (db *DB) Teams(ctx context.Context, collabID int64, f TeamFilter) ([]*colla
 			// A page of teams reads its own teams' members only.
 			ms, err = db.membersOf(ctx, collabID, out)
 		} else {
-			ms, err = db.members(ctx, collabID, 0)
+			ms, err = db.members(ctx, collabID)
 		}
 		if err != nil {
 			return nil, err
