@@ -157,8 +157,9 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 
 // resetLinkCreate makes a reset link for a person of the collaborative, to
 // be passed on by hand, and shows it once. Whoever makes a link could use
-// it, so a convener may make one only for a person who belongs to their
-// collaborative alone and is not a site administrator; site
+// it, so a convener may make one only for a member of their
+// collaborative's teams who belongs to it alone, holds none of its
+// roles and is not a site administrator; site
 // administrators may make one for anyone. A second factor stays on: the
 // link does not open an account that has one.
 func (s *Server) resetLinkCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -182,11 +183,14 @@ func (s *Server) resetLinkCreate(w http.ResponseWriter, r *http.Request, rc *req
 	if !inCollab {
 		return collab.ErrNotFound
 	}
-	// A convener passes links on for the people of their own collaborative
-	// only: never for a site admin, someone with a place in another
-	// collaborative, or a fellow convener (anyone whose roles manage the
-	// collaborative), whose account is not theirs to take over.
-	if !rc.Actor.SiteAdmin && (target.SiteAdmin || elsewhere || target.Can(rc.Collab.ID, collab.CapCollabManage)) {
+	// A convener passes links on for the members of their own
+	// collaborative's teams only: never for a site admin, someone with a
+	// place in another collaborative, or anyone who holds a role of the
+	// collaborative itself — a fellow convener, a coach, a state co-lead,
+	// a funder or evaluator — whose account (often another organization's
+	// person) is not theirs to take over; a site administrator makes
+	// those.
+	if !rc.Actor.SiteAdmin && (target.SiteAdmin || elsewhere || len(target.Roles[rc.Collab.ID]) > 0) {
 		return collab.ErrForbidden
 	}
 	token := newToken("")

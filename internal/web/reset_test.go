@@ -75,8 +75,9 @@ func TestPasswordResetByEmail(t *testing.T) {
 }
 
 // TestResetLinkByConvener: without email, a convener makes a reset link
-// for a person of their collaborative and passes it on; not for a person
-// who also belongs to another collaborative, a fellow convener, nor for a site administrator
+// for a member of their collaborative's teams and passes it on; not for a
+// person who also belongs to another collaborative, a fellow convener, a
+// coach or a partner (the state co-lead, a funder), nor for a site administrator
 // (a site administrator may); the link is audited.
 func TestResetLinkByConvener(t *testing.T) {
 	e := newEnv(t, sqltest.SQLite(t))
@@ -112,6 +113,15 @@ func TestResetLinkByConvener(t *testing.T) {
 	must(t, e.db.AddCollabRole(bg, collab.Who{}, c, co.ID, collab.RoleConvener))
 	if w := makeLink("convener", co.ID); w.Code != http.StatusForbidden {
 		t.Errorf("a fellow convener: %d, want 403", w.Code)
+	}
+	// Nor the account of a partner or a coach: the state co-lead, a
+	// funder, the collaborative's coach are other organizations' people.
+	for _, who := range []string{"colead@example.org", "funder@example.org", "coach@example.org"} {
+		u, _, err := e.db.FindUserByEmail(bg, who)
+		must(t, err)
+		if w := makeLink("convener", u.ID); w.Code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", who, w.Code)
+		}
 	}
 	if w := makeLink("convener", e.ids["userC"]); w.Code != http.StatusNotFound {
 		t.Errorf("a person of another collaborative only: %d, want 404", w.Code)
