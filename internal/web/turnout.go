@@ -1,7 +1,6 @@
 package web
 
 import (
-
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/engage"
 	"github.com/goeswell/goeswell/internal/suppress"
@@ -76,4 +75,3 @@ func turnoutRows(p basePage, rows []turnoutRow) [][]string {
 	}
 	return out
 }
-
