@@ -175,8 +175,11 @@ func OwedByPerson(ps []Payable) []Owed {
 // PersonAttendance is a person without an account's record for a meeting:
 // present in person or virtually, apologies or absent. They are counted
 // among those who came; agreed alternatives are a team's, not theirs.
+// TeamID is the team the person is attached to (0 for none or a group):
+// a person attached to a team represents it at the team's meetings.
 type PersonAttendance struct {
 	MeetingID, PersonID int64
+	TeamID              int64
 	Name                string
 	Status              Status
 }

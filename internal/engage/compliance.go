@@ -58,6 +58,9 @@ type Input struct {
 	Teams      []*collab.Team // with Members
 	Meetings   []*Meeting
 	Attendance []Attendance
+	// People is the attendance of people without accounts; those attached
+	// to a team count among its representatives (issue 14).
+	People     []PersonAttendance
 	Activities []Activity
 }
 
@@ -142,6 +145,14 @@ func Compute(in Input) []TeamCompliance {
 			came[k]++
 		} else if a.AgreedInAdvance(m) {
 			agreed[k] = true
+		}
+	}
+	// A community member or lived-experience partner attached to a team
+	// represents it as its account holders do: seed 002's teams are
+	// doulas, mentors and neighbours, many of whom never sign in.
+	for _, a := range in.People {
+		if meetingByID[a.MeetingID] != nil && a.TeamID != 0 && a.Status.Attended() {
+			came[key{a.MeetingID, a.TeamID}]++
 		}
 	}
 	hours := map[key]float64{} // (team, month as unix days)

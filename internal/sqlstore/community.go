@@ -109,7 +109,7 @@ func inCollab(ctx context.Context, tx *sql.Tx, table string, id, collabID int64)
 // PersonAttendance lists the attendance of people without accounts: at
 // one meeting, or at all of the collaborative's (meetingID 0).
 func (db *DB) PersonAttendance(ctx context.Context, collabID, meetingID int64) ([]engage.PersonAttendance, error) {
-	q := `SELECT a.meeting_id, a.person_id, p.name, a.status FROM person_attendance a
+	q := `SELECT a.meeting_id, a.person_id, COALESCE(p.team_id, 0), p.name, a.status FROM person_attendance a
 		JOIN meetings m ON m.id = a.meeting_id JOIN community_people p ON p.id = a.person_id WHERE m.collaborative_id = $1`
 	args := []any{collabID}
 	if meetingID != 0 {
@@ -124,7 +124,7 @@ func (db *DB) PersonAttendance(ctx context.Context, collabID, meetingID int64) (
 	var out []engage.PersonAttendance
 	for rows.Next() {
 		var a engage.PersonAttendance
-		if err := rows.Scan(&a.MeetingID, &a.PersonID, &a.Name, &a.Status); err != nil {
+		if err := rows.Scan(&a.MeetingID, &a.PersonID, &a.TeamID, &a.Name, &a.Status); err != nil {
 			return nil, fmt.Errorf("list person attendance: %w", err)
 		}
 		out = append(out, a)

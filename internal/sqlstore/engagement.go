@@ -574,8 +574,9 @@ type Invitee struct {
 }
 
 // Invitees lists the people a meeting is for: the members of its teams,
-// then the collaborative's conveners and coaches (for every meeting) and
-// funders and evaluators (for partners' meetings).
+// then the people whose collaborative roles' grants make them expected
+// (engage.Expected: by default its conveners and coaches at every meeting,
+// and funders and evaluators at partners' meetings).
 func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error) {
 	var out []Invitee
 	if m.Audience != engage.AudiencePartners {
@@ -599,12 +600,12 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 			return nil, fmt.Errorf("invitees: %w", err)
 		}
 	}
-	roles := `'convener','coach'`
-	if m.Audience == engage.AudiencePartners {
-		roles = `'convener','coach','funder','evaluator'`
+	rs, err := db.RoleSettings(ctx, m.CollaborativeID)
+	if err != nil {
+		return nil, fmt.Errorf("invitees: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, u.email, u.lang, u.time_zone, u.reminders FROM collab_roles r JOIN users u ON u.id = r.user_id
-		WHERE r.collaborative_id = $1 AND r.role IN (`+roles+`) ORDER BY u.name, u.id`, m.CollaborativeID)
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, r.role, u.name, u.email, u.lang, u.time_zone, u.reminders FROM collab_roles r JOIN users u ON u.id = r.user_id
+		WHERE r.collaborative_id = $1 ORDER BY u.name, u.id`, m.CollaborativeID)
 	if err != nil {
 		return nil, fmt.Errorf("invitees: %w", err)
 	}
@@ -613,16 +614,30 @@ func (db *DB) Invitees(ctx context.Context, m *engage.Meeting) ([]Invitee, error
 	for _, i := range out {
 		seen[i.UserID] = true
 	}
+	// A person may hold several roles: they are expected if the union of
+	// their roles' grants expects them, listed once, in name order.
+	var staff []Invitee
+	roles := map[int64][]collab.CollabRole{}
 	for rows.Next() {
 		var i Invitee
-		if err := rows.Scan(&i.UserID, &i.Name, &i.Email, &i.Lang, &i.TimeZone, &i.Reminders); err != nil {
+		var r collab.CollabRole
+		if err := rows.Scan(&i.UserID, &r, &i.Name, &i.Email, &i.Lang, &i.TimeZone, &i.Reminders); err != nil {
 			return nil, fmt.Errorf("invitees: %w", err)
 		}
-		if !seen[i.UserID] {
+		if _, ok := roles[i.UserID]; !ok {
+			staff = append(staff, i)
+		}
+		roles[i.UserID] = append(roles[i.UserID], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("invitees: %w", err)
+	}
+	for _, i := range staff {
+		if !seen[i.UserID] && engage.Expected(rs.Overrides.Resolve(roles[i.UserID]), m.Audience) {
 			out = append(out, i)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetAttendance records attendance for a meeting in one transaction: every
@@ -856,12 +871,34 @@ func (db *DB) Compliance(ctx context.Context, c *collab.Collaborative) ([]engage
 	if err != nil {
 		return nil, err
 	}
+	people, err := db.PersonAttendance(ctx, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
 	acts, err := db.Activities(ctx, c.ID, 0)
 	if err != nil {
 		return nil, err
 	}
 	return engage.Compute(engage.Input{Policy: c.Policy, Settings: st, Start: c.StartDate, End: c.EndDate, AsOf: db.Now(),
-		Teams: teams, Meetings: ms, Attendance: att, Activities: acts}), nil
+		Teams: teams, Meetings: ms, Attendance: att, People: people, Activities: acts}), nil
+}
+
+// Turnouts counts who attended each of a collaborative's held meetings,
+// with accounts and without (engage.Turnouts), in the meetings' order.
+func (db *DB) Turnouts(ctx context.Context, collabID int64) ([]engage.Turnout, error) {
+	ms, err := db.Meetings(ctx, collabID, MeetingFilter{})
+	if err != nil {
+		return nil, err
+	}
+	att, err := db.Attendance(ctx, collabID, 0)
+	if err != nil {
+		return nil, err
+	}
+	people, err := db.PersonAttendance(ctx, collabID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return engage.Turnouts(ms, att, people, db.Now()), nil
 }
 
 // SetCalendarFeed gives a person a new private calendar feed token,

@@ -187,6 +187,9 @@ type funderReportPage struct {
 	// Participation is the cohort's month by month (issue 14: the funder
 	// report had no attendance, hours or participation).
 	Participation []engage.CohortMonth
+	// Turnouts are the people at the cohort's meetings month by month,
+	// with and without an account, suppressed as figures about people.
+	Turnouts []turnoutRow
 	// TeamRows are team by team, for conveners and the partner roles the
 	// convener chose (collab.Collaborative.ShowsTeamNames); nil otherwise.
 	TeamRows []funderTeamRow
@@ -269,6 +272,15 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 		return err
 	}
 	p.Participation = engage.Cohort(tcs, from, to)
+	ts, err := s.db.Turnouts(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	k, err := s.db.SuppressionThreshold(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	p.Turnouts = monthTurnouts(engage.TurnoutByMonth(ts, from, to), k)
 	if c.ShowsTeamNames(rc.Actor) {
 		if p.TeamRows, err = s.funderTeamRows(r, c, tcs, from, to); err != nil {
 			return err
@@ -297,6 +309,7 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 	if format != "" {
 		t := figureTable(p.basePage, "funder-report", from, to.AddDays(1), p.Figures, p.Progress, p.Indicators)
 		t.Rows = append(t.Rows, participationRows(p.basePage, p.Participation, p.TeamRows)...)
+		t.Rows = append(t.Rows, turnoutRows(p.basePage, p.Turnouts)...)
 		t.Rows = append(t.Rows, feedbackRows(p.basePage, p.Feedback, p.FeedbackResults)...)
 		for _, row := range p.Evidence {
 			improving := ""

@@ -927,6 +927,9 @@ type participationPage struct {
 	ThisMonth  string
 	// Partial: only the last months are shown.
 	Partial bool
+	// Turnouts are the people at each held meeting, with and without an
+	// account, on the collaborative's page (not a team's).
+	Turnouts []turnoutRow
 }
 
 // RolesText says which required roles a team lacks, or that none is missing.
@@ -997,6 +1000,11 @@ func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationP
 			p.Months = append(p.Months, mc.Month)
 		}
 	}
+	if rc.Team == nil {
+		if p.Turnouts, err = s.turnouts(r, rc, p.Months); err != nil {
+			return nil, err
+		}
+	}
 	if rc.Team != nil {
 		p.Team, p.Members = rc.Team, rc.Team.Members
 		p.Title = rc.Team.Name
@@ -1006,6 +1014,25 @@ func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationP
 		}
 	}
 	return p, nil
+}
+
+// turnouts are the people at the collaborative's held meetings in the
+// months shown (all of them if months is empty), suppressed as a whole.
+func (s *Server) turnouts(r *http.Request, rc *reqCtx, months []collab.Date) ([]turnoutRow, error) {
+	ctx := r.Context()
+	ts, err := s.db.Turnouts(ctx, rc.Collab.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(months) > 0 {
+		first := months[0]
+		ts = slices.DeleteFunc(ts, func(t engage.Turnout) bool { return t.Meeting.Day().Before(first) })
+	}
+	k, err := s.db.SuppressionThreshold(ctx, rc.Collab.ID)
+	if err != nil {
+		return nil, err
+	}
+	return meetingTurnouts(ts, k), nil
 }
 
 func (s *Server) participationPage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
