@@ -435,7 +435,7 @@ type meetingPage struct {
 	// People are the people without accounts the convener records;
 	// PeopleCame is how many came, for everyone else.
 	People     []PersonRow
-	PeopleCame int
+	PeopleCame learning.Count
 	// Groups are the collaborative's groups, for the form; Group is the
 	// meeting's, with the items Recorded at this meeting and the earlier
 	// actions it follows up; Staff may record and follow them up.
@@ -590,12 +590,20 @@ func (s *Server) meetingPeopleAndGroup(r *http.Request, rc *reqCtx, p *meetingPa
 	} else if att, err := s.db.PersonAttendance(ctx, rc.Collab.ID, m.ID); err != nil {
 		return err
 	} else {
-		// Others see how many came without an account: counted, not named.
+		// Others see how many came without an account: counted, not
+		// named, and the count is about people, so a small one is hidden
+		// by the one disclosure rule.
+		n := 0
 		for _, a := range att {
 			if a.Status.Attended() {
-				p.PeopleCame++
+				n++
 			}
 		}
+		k, err := s.db.SuppressionThreshold(ctx, rc.Collab.ID)
+		if err != nil {
+			return err
+		}
+		p.PeopleCame = learning.Count{N: int64(n), Suppressed: n > 0 && n < k}
 	}
 	for _, g := range p.Groups {
 		if g.ID != m.GroupID {
