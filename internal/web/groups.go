@@ -120,6 +120,14 @@ func (s *Server) groupData(r *http.Request, rc *reqCtx) (*groupPage, error) {
 	p := &groupPage{basePage: s.base(r, rc, "group.title"), Group: g, Statuses: collab.ItemStatuses,
 		Manager: rc.can(collab.PermCollabManage), Staff: rc.can(collab.PermCollabCoach), Today: s.db.Today()}
 	p.Title = g.Name
+	// A member's affiliation is usually their team's name: a partner the
+	// convener shows no team names to (funders, evaluators by default)
+	// reads the members without it, as it reads figures without them.
+	if !rc.can(collab.PermCollabCohort) && !rc.Collab.ShowsTeamNames(rc.Actor) {
+		for i := range g.Members {
+			g.Members[i].Affiliation = ""
+		}
+	}
 	ms, err := s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"html/template"
 	"mime/multipart"
 	"net/http"
@@ -840,6 +841,16 @@ func TestGroupActionFollowedUp(t *testing.T) {
 	}
 	if list := e.do("funder", "GET", groups, nil, "").Body.String(); !strings.Contains(list, "Steering committee") {
 		t.Error("a partner does not see the groups")
+	}
+	// userA's affiliation is filled in from their team's name: the cohort
+	// reads it; a funder, shown no team names, reads the members without.
+	team, err := e.db.FindTeam(bg, c, e.ids["teamA"])
+	must(t, err)
+	if page := e.do("director", "GET", g, nil, "").Body.String(); !strings.Contains(page, html.EscapeString(team.Name)) {
+		t.Errorf("the cohort's group page lacks the member's team %q", team.Name)
+	}
+	if page := e.do("funder", "GET", g, nil, "").Body.String(); strings.Contains(page, html.EscapeString(team.Name)) || strings.Contains(page, "Parent advisory council") {
+		t.Errorf("a funder shown no team names reads members' affiliations")
 	}
 }
 
