@@ -22,7 +22,8 @@ import (
 // participation dashboard both are on track: the late joiner is charged
 // none of the meetings held before it joined (on main it was "Off track,
 // 3 meetings missed"), and the community team is not flagged for a
-// director (on main, "roles missing").
+// director (on main, "roles missing"). The demo's state co-lead reads the
+// same dashboard and the calendar.
 func TestBrowserFairParticipation(t *testing.T) {
 	b := newBrowser(t)
 	srv := startDemo(t)
@@ -97,5 +98,20 @@ func TestBrowserFairParticipation(t *testing.T) {
 	row := chromedp.CSS(fmt.Sprintf(`#dashboard tr[data-team="%d"]`, lateID))
 	if text := read(t, b, chromedp.Text(row)); !strings.Contains(text, "not yet joined") {
 		t.Errorf("the late joiner's earlier months: %q", text)
+	}
+
+	// The state co-lead (seed 000's Department of Public Health) reads the
+	// same dashboard, and the calendar, as the convener does.
+	co := newBrowser(t)
+	if err := signIn(co, srv.URL, "colead@example.org", srv.Password); err != nil {
+		t.Fatal(err)
+	}
+	do(t, co, chromedp.Navigate(dashboard), chromedp.WaitVisible(row))
+	if text := read(t, co, chromedp.Text(row)); !strings.Contains(text, "On track") {
+		t.Errorf("the co-lead's dashboard row for the late joiner: %q", text)
+	}
+	do(t, co, chromedp.Navigate(fmt.Sprintf("%s/c/%d/calendar", srv.URL, c.ID)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	if h := read(t, co, chromedp.Text(chromedp.CSS(`main h1`))); !strings.Contains(h, "Calendar") {
+		t.Errorf("the co-lead's calendar: %q", h)
 	}
 }
