@@ -44,6 +44,30 @@ type Question struct {
 	Kind    QuestionKind `json:"kind"`
 	Text    string       `json:"text"`
 	Options []string     `json:"options,omitempty"`
+	// Lang is the language a custom question is written in, and
+	// Translations its words in other languages, by language tag: a
+	// respondent reads the question in their own language when it has
+	// one. Answers are stored in the question's own words (an option's
+	// value is its Options entry), so answers in every language count
+	// together. Template questions come from the catalog instead.
+	Lang         string                         `json:"lang,omitempty"`
+	Translations map[string]QuestionTranslation `json:"translations,omitempty"`
+}
+
+// A QuestionTranslation is a custom question in another language: its
+// text and, for a choice, its options in the same order.
+type QuestionTranslation struct {
+	Text    string   `json:"text"`
+	Options []string `json:"options,omitempty"`
+}
+
+// In returns the question's text and option labels in language lang:
+// its translation if it has one, else its own words.
+func (q Question) In(lang string) (string, []string) {
+	if tr, ok := q.Translations[lang]; ok && lang != q.Lang {
+		return tr.Text, tr.Options
+	}
+	return q.Text, q.Options
 }
 
 // StaffDomains are the five domains of seed 004's workplace framework.
@@ -74,31 +98,58 @@ func SurveyTemplate(kind SurveyKind, t func(key string) string) []Question {
 	return qs
 }
 
-// ParseQuestions reads custom questions, one a line:
-// "scale: text", "choice: text | option; option", "text: text".
-func ParseQuestions(src string) ([]Question, error) {
+// ParseQuestions reads custom questions written in language lang, one a
+// line: "scale: text", "choice: text | option; option", "text: text". A
+// line that starts with another of the languages, such as "es: texto" or
+// "es: texto | opción; opción", translates the question above it; a
+// choice's translation lists as many options, in the same order.
+func ParseQuestions(src, lang string, langs []string) ([]Question, error) {
 	v := NewValidation()
 	var qs []Question
-	for i, line := range strings.Split(src, "\n") {
+	other := map[string]bool{}
+	for _, l := range langs {
+		if l != lang {
+			other[l] = true
+		}
+	}
+	for _, line := range strings.Split(src, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
 		kind, rest, ok := strings.Cut(line, ":")
-		q := Question{Key: fmt.Sprintf("q%d", len(qs)+1), Kind: QuestionKind(strings.TrimSpace(strings.ToLower(kind))), Text: strings.TrimSpace(rest)}
+		kind = strings.TrimSpace(strings.ToLower(kind))
+		if ok && other[kind] {
+			if len(qs) == 0 {
+				v.Add("questions", "error.translation_first")
+				break
+			}
+			q := &qs[len(qs)-1]
+			tr := QuestionTranslation{Text: strings.TrimSpace(rest)}
+			if q.Kind == QChoice {
+				tr.Text, tr.Options = splitOptions(tr.Text)
+				if len(tr.Options) != len(q.Options) {
+					v.Add("questions", "error.translation_options")
+					break
+				}
+			}
+			if tr.Text == "" || len(tr.Text) > 500 {
+				v.Add("questions", "error.question_line")
+				break
+			}
+			if q.Translations == nil {
+				q.Translations = map[string]QuestionTranslation{}
+			}
+			q.Translations[kind] = tr
+			continue
+		}
+		q := Question{Key: fmt.Sprintf("q%d", len(qs)+1), Kind: QuestionKind(kind), Text: strings.TrimSpace(rest), Lang: lang}
 		if !ok || (q.Kind != QScale && q.Kind != QChoice && q.Kind != QText) {
 			v.Add("questions", "error.question_line")
-			_ = i
 			break
 		}
 		if q.Kind == QChoice {
-			text, opts, _ := strings.Cut(q.Text, "|")
-			q.Text = strings.TrimSpace(text)
-			for _, o := range strings.Split(opts, ";") {
-				if o = strings.TrimSpace(o); o != "" {
-					q.Options = append(q.Options, o)
-				}
-			}
+			q.Text, q.Options = splitOptions(q.Text)
 			if len(q.Options) < 2 {
 				v.Add("questions", "error.question_options")
 				break
@@ -117,6 +168,18 @@ func ParseQuestions(src string) ([]Question, error) {
 		v.Add("questions", "error.too_many")
 	}
 	return qs, v.Err()
+}
+
+// splitOptions reads "text | option; option".
+func splitOptions(s string) (string, []string) {
+	text, opts, _ := strings.Cut(s, "|")
+	var out []string
+	for _, o := range strings.Split(opts, ";") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return strings.TrimSpace(text), out
 }
 
 // A Survey is a wellbeing check-in of a collaborative, answered

@@ -133,7 +133,7 @@ func (s *Server) surveyCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	sv := &collab.Survey{CollaborativeID: rc.Collab.ID, Title: f.Get("title"), Kind: collab.SurveyKind(f.Get("kind"))}
 	var err error
 	if sv.Kind == collab.SurveyCustom {
-		sv.Questions, err = collab.ParseQuestions(f.Get("questions"))
+		sv.Questions, err = collab.ParseQuestions(f.Get("questions"), rc.Lang, s.cat.Languages())
 	} else {
 		pr := s.cat.Printer(rc.Lang)
 		sv.Questions = collab.SurveyTemplate(sv.Kind, func(k string) string { return pr.Sprintf(k) })
@@ -404,17 +404,19 @@ func (p *respondPage) Questions() []respondQuestion {
 	out := make([]respondQuestion, len(p.Survey.Questions))
 	for i, q := range p.Survey.Questions {
 		rq := respondQuestion{Question: q}
-		var lq *collab.Question
+		// Labels in the respondent's language: a template's from the
+		// catalog, a custom question's from its translation if it has one.
+		labels := q.Options
 		if i < len(local) && local[i].Key == q.Key && local[i].Kind == q.Kind && len(local[i].Options) == len(q.Options) {
-			lq = &local[i]
-			rq.Text = lq.Text
+			rq.Text, labels = local[i].Text, local[i].Options
+		} else if p.Survey.Kind == collab.SurveyCustom {
+			text, opts := q.In(p.Lang)
+			if len(opts) == len(q.Options) {
+				rq.Text, labels = text, opts
+			}
 		}
 		for j, o := range q.Options {
-			c := respondChoice{Value: o, Label: o}
-			if lq != nil {
-				c.Label = lq.Options[j]
-			}
-			rq.Choices = append(rq.Choices, c)
+			rq.Choices = append(rq.Choices, respondChoice{Value: o, Label: labels[j]})
 		}
 		out[i] = rq
 	}

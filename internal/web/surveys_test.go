@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -292,5 +294,63 @@ func TestSurveyThresholdSetting(t *testing.T) {
 	}
 	if k, _ := e.db.SuppressionThreshold(bg, c2); k != 7 {
 		t.Errorf("threshold %d", k)
+	}
+}
+
+// TestCustomCheckInTranslated: a convener writes custom check-in
+// questions with a Spanish line under each; a respondent whose browser
+// reads Spanish gets the Spanish words, one in English the English, and
+// an answer chosen in Spanish is stored as the question's own option, so
+// answers in both languages count together.
+func TestCustomCheckInTranslated(t *testing.T) {
+	e := newEnv(t, sqltest.SQLite(t))
+	c1 := e.ids["c1"]
+	src := "choice: Which domain do you give up most? | Safety; Stability\nes: ¿A qué dominio renuncia más? | Seguridad; Estabilidad\ntext: What would help?"
+	if w := e.form("convener", fmt.Sprintf("/c/%d/surveys", c1), url.Values{"title": {"Custom"}, "kind": {"custom"},
+		"questions": {"choice: Which? | Safety; Stability\nes: ¿Cuál? | Seguridad"}}); w.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(w.Body.String(), "as many options as the question") {
+		t.Errorf("a translation short of an option: %d", w.Code)
+	}
+	w := e.form("convener", fmt.Sprintf("/c/%d/surveys", c1), url.Values{"title": {"Custom"}, "kind": {"custom"}, "questions": {src}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d", w.Code)
+	}
+	svs, err := e.db.Surveys(bg, c1)
+	must(t, err)
+	var sv *collab.Survey
+	for _, s := range svs {
+		if s.Title == "Custom" {
+			sv = s
+		}
+	}
+	if sv == nil || sv.Questions[0].Translations["es"].Text != "¿A qué dominio renuncia más?" {
+		t.Fatalf("stored survey %+v", sv)
+	}
+	w = e.form("coach", fmt.Sprintf("/c/%d/surveys/%d/links", c1, sv.ID), url.Values{"team": {fmt.Sprint(e.ids["teamA"])}, "mode": {"single"}, "count": {"1"}})
+	i := strings.Index(w.Body.String(), "http://goeswell.test/s/")
+	if w.Code != http.StatusOK || i < 0 {
+		t.Fatalf("links: %d", w.Code)
+	}
+	link := w.Body.String()[i+len("http://goeswell.test") : i+len("http://goeswell.test")+3+44]
+	get := func(accept string) string {
+		req := httptest.NewRequest("GET", link, nil)
+		req.Header.Set("Accept-Language", accept)
+		w := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(w, req)
+		return w.Body.String()
+	}
+	if es := html.UnescapeString(get("es")); !strings.Contains(es, "¿A qué dominio renuncia más?") || !strings.Contains(es, "Seguridad") || strings.Contains(es, "Which domain") {
+		t.Errorf("the Spanish respondent's form lacks the Spanish words")
+	}
+	if en := get("en"); !strings.Contains(en, "Which domain do you give up most?") || strings.Contains(en, "Seguridad") {
+		t.Errorf("the English respondent's form is not in English")
+	}
+	if w := e.form("", link, url.Values{"q1": {"Safety"}, "q2": {"Más tiempo"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("answer: %d", w.Code)
+	}
+	rs, err := e.db.SurveyResponses(bg, c1, sv.ID)
+	must(t, err)
+	if len(rs) != 1 || rs[0].Answers["q1"] != "Safety" {
+		t.Errorf("responses %+v", rs)
 	}
 }
