@@ -64,8 +64,25 @@ type Collaborative struct {
 	CreatedAt   time.Time
 }
 
-// TeamNameRoles are the partner roles a convener may show team names to.
-var TeamNameRoles = []CollabRole{RoleFunder, RoleEvaluator, RoleCoach}
+// TeamNameRoles are the partner roles a convener may show team names to:
+// every role of every program but those that see them always (who
+// manages, the state co-lead).
+var TeamNameRoles = []CollabRole{RoleFunder, RoleEvaluator, RoleCoach,
+	RoleSteering, RoleWorkgroup, RoleLocalEvaluator, RoleLivedExperience,
+	RoleSeniorLeader, RoleFamilyYouthPartner, RoleDataSpecialist, RoleGuide}
+
+// TeamNameRolesFor are the roles the settings page offers a collaborative
+// of program: seed 000's partner roles, every collaborative has them, and
+// the program's own.
+func TeamNameRolesFor(program string) []CollabRole {
+	out := []CollabRole{RoleFunder, RoleEvaluator, RoleCoach}
+	for _, t := range FindProgram(program).Roles {
+		if slices.Contains(TeamNameRoles, t.Role) && !slices.Contains(out, t.Role) {
+			out = append(out, t.Role)
+		}
+	}
+	return out
+}
 
 // ShowsTeamNames reports whether actor a sees team names beside activity
 // figures in this collaborative: those who manage it (conveners, seed

@@ -2,6 +2,7 @@ package collab
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -246,5 +247,30 @@ func BenchmarkAuthorize(b *testing.B) {
 	a := &Actor{UserID: 1, Roles: map[int64][]CollabRole{1: {RoleCoach}}, Grants: map[int64]Grants{1: coachGrants}}
 	for b.Loop() {
 		Authorize(a, PermTeamRead, 1, 10)
+	}
+}
+
+// TestTeamNameRolesFor: the settings offer seed 000's partner roles and
+// the program's own, never a role that always sees team names.
+func TestTeamNameRolesFor(t *testing.T) {
+	for program, want := range map[string][]CollabRole{
+		"wellbeing": {RoleFunder, RoleEvaluator, RoleCoach},
+		"community": {RoleFunder, RoleEvaluator, RoleCoach, RoleSteering, RoleWorkgroup, RoleLocalEvaluator, RoleLivedExperience},
+		"bsc":       {RoleFunder, RoleEvaluator, RoleCoach, RoleSeniorLeader, RoleFamilyYouthPartner, RoleDataSpecialist, RoleGuide},
+	} {
+		got := TeamNameRolesFor(program)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", program, got, want)
+		}
+		for _, r := range got {
+			c := &Collaborative{Name: "x", StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2027, 6, 30), Status: StatusPlanning, Policy: DefaultPolicy(), TeamNamesTo: []CollabRole{r}}
+			if err := c.Validate(); err != nil {
+				t.Errorf("%s: showing team names to %s refused: %v", program, r, err)
+			}
+		}
+	}
+	c := &Collaborative{Name: "x", StartDate: NewDate(2026, 1, 1), EndDate: NewDate(2027, 6, 30), Status: StatusPlanning, Policy: DefaultPolicy(), TeamNamesTo: []CollabRole{RoleBackbone}}
+	if c.Validate() == nil {
+		t.Error("the backbone, which always sees team names, offered as a choice")
 	}
 }

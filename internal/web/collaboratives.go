@@ -86,7 +86,17 @@ type settingsPage struct {
 
 func newSettingsPage(b basePage, c *collab.Collaborative, minCell int) settingsPage {
 	return settingsPage{basePage: b, C: c, Statuses: collab.Statuses, TeamRoles: collab.OrgTeamRoles, CommunityRoles: collab.CommunityTeamRoles,
-		NameRoles: collab.TeamNameRoles, MinCell: minCell}
+		NameRoles: collab.TeamNameRolesFor(collab.DefaultProgram), MinCell: minCell}
+}
+
+// nameRoles are the roles a collaborative's settings offer to show team
+// names to: its program's partner roles besides seed 000's.
+func (s *Server) nameRoles(r *http.Request, rc *reqCtx) ([]collab.CollabRole, error) {
+	rs, err := s.db.RoleSettings(r.Context(), rc.Collab.ID)
+	if err != nil {
+		return nil, err
+	}
+	return collab.TeamNameRolesFor(rs.Program), nil
 }
 
 // boxChecked reports whether a checkbox of a group is ticked: as typed on
@@ -226,6 +236,9 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return err
 	}
 	p := newSettingsPage(s.base(r, rc, "settings.title"), rc.Collab, st.MinCell)
+	if p.NameRoles, err = s.nameRoles(r, rc); err != nil {
+		return err
+	}
 	p.Criteria = strings.Join(lines, "\n")
 	return s.render(w, http.StatusOK, "settings", &p)
 }
@@ -242,6 +255,9 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, rc *reqCtx
 			return serr
 		}
 		p := newSettingsPage(s.base(r, rc, "settings.title"), &c, st.MinCell)
+		if p.NameRoles, serr = s.nameRoles(r, rc); serr != nil {
+			return serr
+		}
 		p.Criteria = r.PostForm.Get("criteria")
 		p.Form, p.Errors = r.PostForm, collab.FieldErrors(err)
 		return s.render(w, http.StatusUnprocessableEntity, "settings", &p)
