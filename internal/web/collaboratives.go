@@ -40,7 +40,9 @@ type overviewPage struct {
 	MonthNow    int // the month of the collaborative we are in, 0 before it starts
 	Partners    []collab.Partner
 	RequiredFmt string
-	IsManager   bool
+	// CommunityFmt are the roles a community team designates.
+	CommunityFmt string
+	IsManager    bool
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
@@ -66,6 +68,11 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 		roles = append(roles, p.T("role."+string(r)))
 	}
 	p.RequiredFmt = strings.Join(roles, ", ")
+	roles = nil
+	for _, r := range c.Policy.CommunityRoles {
+		roles = append(roles, p.T("role."+string(r)))
+	}
+	p.CommunityFmt = strings.Join(roles, ", ")
 	return s.render(w, http.StatusOK, "overview", p)
 }
 

@@ -56,6 +56,8 @@ func TestDemoCommunity(t *testing.T) {
 			{"convener", fmt.Sprintf("/c/%d/teams", c), []string{"Platte Valley Community Collaborative", "Sandhills Family Partnership", "Three Rivers Well-Being Collaborative"}},
 			{"evaluator", fmt.Sprintf("/c/%d/indicators", c), []string{"Children under 6 in families below 185% of the poverty line", "Cherry County"}},
 			{"convener", fmt.Sprintf("/c/%d/measures/%d", c, cr.MeasureID), []string{"Families connected to a concrete support within 30 days"}},
+			// The overview states what a community team designates.
+			{"convener", fmt.Sprintf("/c/%d", c), []string{"Community teams designate: "}},
 			// Its settings offer seed 001's partner roles team names too.
 			{"convener", fmt.Sprintf("/c/%d/settings", c), []string{`name="teamNamesTo" value="steering"`, `name="teamNamesTo" value="local_evaluator"`, `name="teamNamesTo" value="funder"`}},
 		} {
