@@ -151,8 +151,8 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 	}
 	// The feedback summary fills the first page and runs onto a second;
 	// the rest prints as without it (TestBrowserMonthlyReportAndFunderPDF).
-	if n := len(pdfPageRE.FindAll(pdf, -1)); n != 7 {
-		t.Errorf("the funder report prints on %d pages, want 7 (summary and feedback on two, activity and charts on two, change package, participation, team by team with population data)", n)
+	if n := len(pdfPageRE.FindAll(pdf, -1)); n != 8 {
+		t.Errorf("the funder report prints on %d pages, want 8 (summary and feedback on two, activity and charts on two, change package, then participation, people at meetings, team by team and population data flowing on over three)", n)
 	}
 	if d := os.Getenv("GOESWELL_SCREENSHOTS"); d != "" {
 		os.WriteFile(filepath.Join(d, "funder-report-feedback.pdf"), pdf, 0o644)
