@@ -57,11 +57,7 @@ func TestBrowserEngagement(t *testing.T) {
 	// Find, in the demo database, a coaching call of Cape and Islands
 	// Family Justice that nobody recorded (the demo has it miss them).
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(srv.Dir, "goeswell.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := srv.openDB(t)
 	c := seed000(t, ctx, db)
 	teams, err := db.Teams(ctx, c.ID, sqlstore.TeamFilter{WithMembers: true})
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/goeswell/goeswell/internal/collab"
 	"github.com/goeswell/goeswell/internal/password"
-	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
 // TestBrowserCollaborativeFeedback is issue 14 items 7 and 8 in the
@@ -30,11 +29,7 @@ func TestBrowserCollaborativeFeedback(t *testing.T) {
 	conv := newBrowser(t)
 	srv := startDemo(t)
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(srv.Dir, "goeswell.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := srv.openDB(t)
 	c := seed000(t, ctx, db).ID
 	// The demo has no state co-lead: add one (seed 000's DPH).
 	hash, err := password.Hash(srv.Password, password.Default)

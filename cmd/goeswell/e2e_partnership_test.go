@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/goeswell/goeswell/internal/collab"
-	"github.com/goeswell/goeswell/internal/sqlstore"
 )
 
 // TestBrowserFairParticipation is issue 14 items 2 and 5 in the browser.
@@ -28,11 +26,7 @@ func TestBrowserFairParticipation(t *testing.T) {
 	b := newBrowser(t)
 	srv := startDemo(t)
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(srv.Dir, "goeswell.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := srv.openDB(t)
 	c := seed000(t, ctx, db)
 	today := collab.DateOf(time.Now().UTC())
 

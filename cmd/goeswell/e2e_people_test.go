@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,11 +21,7 @@ import (
 func seed001(t *testing.T, srv *demoServer) (*collab.Collaborative, []*engage.Meeting) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(srv.Dir, "goeswell.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := srv.openDB(t)
 	cs, err := db.ActiveCollaboratives(ctx)
 	if err != nil {
 		t.Fatal(err)

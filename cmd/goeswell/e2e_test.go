@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/goeswell/goeswell/internal/sqlstore"
 	"io"
 	"net/http"
 	"net/url"
@@ -87,6 +88,19 @@ func startDemo(t *testing.T, flags ...string) *demoServer {
 		t.Fatalf("no convener in demo-logins.txt:\n%s", b)
 	}
 	return &demoServer{URL: url, Password: string(m[1]), Dir: dir}
+}
+
+// openDB opens the demo's own database beside the running server, for a
+// test that reads or seeds what the pages do not; it closes when the test
+// ends.
+func (s *demoServer) openDB(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(s.Dir, "goeswell.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // newBrowser starts headless chromium for a test; each call is a fresh

@@ -475,6 +475,8 @@ type MeetingFilter struct {
 	Cancelled bool
 	// SeriesID keeps one series' meetings.
 	SeriesID int64
+	// GroupID keeps one group's meetings (a steering committee's).
+	GroupID int64
 }
 
 // Meetings lists a collaborative's meetings by start.
@@ -488,6 +490,10 @@ func (db *DB) Meetings(ctx context.Context, collabID int64, f MeetingFilter) ([]
 	if f.SeriesID != 0 {
 		args = append(args, f.SeriesID)
 		q += fmt.Sprintf(` AND m.series_id = $%d`, len(args))
+	}
+	if f.GroupID != 0 {
+		args = append(args, f.GroupID)
+		q += fmt.Sprintf(` AND m.group_id = $%d`, len(args))
 	}
 	if !f.From.IsZero() {
 		args = append(args, ts(f.From))
@@ -853,48 +859,62 @@ func (db *DB) Activities(ctx context.Context, collabID, teamID int64) ([]engage.
 	return out, rows.Err()
 }
 
+// meetingRecords are a collaborative's meetings (cancelled ones left
+// out) with everyone's attendance at them: what both a team's standing
+// and the people at meetings are counted from.
+func (db *DB) meetingRecords(ctx context.Context, collabID int64) ([]*engage.Meeting, []engage.Attendance, []engage.PersonAttendance, error) {
+	ms, err := db.Meetings(ctx, collabID, MeetingFilter{})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	att, err := db.Attendance(ctx, collabID, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	people, err := db.PersonAttendance(ctx, collabID, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ms, att, people, nil
+}
+
 // Compliance computes every team's standing as of now.
 func (db *DB) Compliance(ctx context.Context, c *collab.Collaborative) ([]engage.TeamCompliance, error) {
+	tcs, _, err := db.Participation(ctx, c)
+	return tcs, err
+}
+
+// Participation computes every team's standing as of now and who
+// attended each held meeting (engage.Turnouts), from one reading of the
+// meetings and their attendance: the participation page and the funder
+// report show both.
+func (db *DB) Participation(ctx context.Context, c *collab.Collaborative) ([]engage.TeamCompliance, []engage.Turnout, error) {
 	st, err := db.EngagementSettings(ctx, c.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	teams, err := db.Teams(ctx, c.ID, TeamFilter{WithMembers: true})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ms, err := db.Meetings(ctx, c.ID, MeetingFilter{})
+	ms, att, people, err := db.meetingRecords(ctx, c.ID)
 	if err != nil {
-		return nil, err
-	}
-	att, err := db.Attendance(ctx, c.ID, 0)
-	if err != nil {
-		return nil, err
-	}
-	people, err := db.PersonAttendance(ctx, c.ID, 0)
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	acts, err := db.Activities(ctx, c.ID, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return engage.Compute(engage.Input{Policy: c.Policy, Settings: st, Start: c.StartDate, End: c.EndDate, AsOf: db.Now(),
-		Teams: teams, Meetings: ms, Attendance: att, People: people, Activities: acts}), nil
+	now := db.Now()
+	tcs := engage.Compute(engage.Input{Policy: c.Policy, Settings: st, Start: c.StartDate, End: c.EndDate, AsOf: now,
+		Teams: teams, Meetings: ms, Attendance: att, People: people, Activities: acts})
+	return tcs, engage.Turnouts(ms, att, people, now), nil
 }
 
 // Turnouts counts who attended each of a collaborative's held meetings,
 // with accounts and without (engage.Turnouts), in the meetings' order.
 func (db *DB) Turnouts(ctx context.Context, collabID int64) ([]engage.Turnout, error) {
-	ms, err := db.Meetings(ctx, collabID, MeetingFilter{})
-	if err != nil {
-		return nil, err
-	}
-	att, err := db.Attendance(ctx, collabID, 0)
-	if err != nil {
-		return nil, err
-	}
-	people, err := db.PersonAttendance(ctx, collabID, 0)
+	ms, att, people, err := db.meetingRecords(ctx, collabID)
 	if err != nil {
 		return nil, err
 	}

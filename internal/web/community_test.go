@@ -121,6 +121,13 @@ func TestGroupMeetingFollowUp(t *testing.T) {
 		ids = append(ids, m.ID)
 	}
 	first, next := ids[0], ids[1]
+	// The group's page lists its own meetings and no other.
+	page := e.do("convener", "GET", fmt.Sprintf("/c/%d/groups/%d", c, g), nil, "").Body.String()
+	for _, id := range []int64{first, next, e.ids["meeting1"]} {
+		if listed := strings.Contains(page, fmt.Sprintf(`href="/c/%d/meetings/%d"`, c, id)); listed != (id != e.ids["meeting1"]) {
+			t.Errorf("the group's page lists meeting %d: %v", id, listed)
+		}
+	}
 	w := e.form("convener", fmt.Sprintf("/c/%d/groups/%d/items", c, g), url.Values{"meeting": {fmt.Sprint(first)}, "kind": {"action"}, "title": {"Ask the school district for attendance data"}, "owner": {"Dee"}})
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/c/%d/meetings/%d#group-items", c, first) {
 		t.Fatalf("add at meeting: %d %s", w.Code, w.Header().Get("Location"))

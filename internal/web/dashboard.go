@@ -267,15 +267,11 @@ func (s *Server) funderReportPage(w http.ResponseWriter, r *http.Request, rc *re
 	if err := s.reportFeedback(r, rc, p); err != nil {
 		return err
 	}
-	tcs, err := s.db.Compliance(ctx, c)
+	tcs, ts, err := s.db.Participation(ctx, c)
 	if err != nil {
 		return err
 	}
 	p.Participation = engage.Cohort(tcs, from, to)
-	ts, err := s.db.Turnouts(ctx, c.ID)
-	if err != nil {
-		return err
-	}
 	k, err := s.db.SuppressionThreshold(ctx, c.ID)
 	if err != nil {
 		return err

@@ -985,7 +985,7 @@ func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationP
 	if p.Settings, err = s.db.EngagementSettings(ctx, rc.Collab.ID); err != nil {
 		return nil, err
 	}
-	tcs, err := s.db.Compliance(ctx, rc.Collab)
+	tcs, ts, err := s.db.Participation(ctx, rc.Collab)
 	if err != nil {
 		return nil, err
 	}
@@ -1009,7 +1009,7 @@ func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationP
 		}
 	}
 	if rc.Team == nil {
-		if p.Turnouts, err = s.turnouts(r, rc, p.Months); err != nil {
+		if p.Turnouts, err = s.turnouts(r, rc, ts, p.Months); err != nil {
 			return nil, err
 		}
 	}
@@ -1024,14 +1024,10 @@ func (s *Server) participationData(r *http.Request, rc *reqCtx) (*participationP
 	return p, nil
 }
 
-// turnouts are the people at the collaborative's held meetings in the
+// turnouts are the people at the collaborative's held meetings ts in the
 // months shown (all of them if months is empty), suppressed as a whole.
-func (s *Server) turnouts(r *http.Request, rc *reqCtx, months []collab.Date) ([]turnoutRow, error) {
+func (s *Server) turnouts(r *http.Request, rc *reqCtx, ts []engage.Turnout, months []collab.Date) ([]turnoutRow, error) {
 	ctx := r.Context()
-	ts, err := s.db.Turnouts(ctx, rc.Collab.ID)
-	if err != nil {
-		return nil, err
-	}
 	if len(months) > 0 {
 		first := months[0]
 		ts = slices.DeleteFunc(ts, func(t engage.Turnout) bool { return t.Meeting.Day().Before(first) })

@@ -128,14 +128,8 @@ func (s *Server) groupData(r *http.Request, rc *reqCtx) (*groupPage, error) {
 			g.Members[i].Affiliation = ""
 		}
 	}
-	ms, err := s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{})
-	if err != nil {
+	if p.Meetings, err = s.db.Meetings(r.Context(), rc.Collab.ID, sqlstore.MeetingFilter{GroupID: g.ID}); err != nil {
 		return nil, err
-	}
-	for _, m := range ms {
-		if m.GroupID == g.ID {
-			p.Meetings = append(p.Meetings, m)
-		}
 	}
 	p.Linked = rc.can(collab.PermCohortRead)
 	if p.Manager {
